@@ -1,0 +1,98 @@
+"""Annual consolidation of Plan 101/KH-UBND reports: inbox -> validated submissions -> curated
+tables -> TFP -> annual report (.docx). Thin wiring only: the work is in ``nscl.pipeline``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Asset, Param, dag, get_current_context, task
+
+TZ = "Asia/Ho_Chi_Minh"
+ANNUAL_REPORT = Asset("nscl_annual_report")
+
+DOC_MD = """
+### Báo cáo năm Kế hoạch 101/KH-UBND (NSCL)
+
+**What it does.** Reads every file in the data folder's `inbox/<year>/`, archives each one
+(content-addressed), validates it with the Great Expectations suites (one mapped task per
+file), writes the curated tables of the year from the latest accepted submission of each
+agency, runs the TFP engine on the statistics office's figures, and writes a new version of
+the annual report under `reports/<year>/` with its manifest.
+
+**When.** Every year on 28 November at 06:00 (Asia/Ho_Chi_Minh), in time for the 30 November
+deadline, and on demand (trigger with `{"year": 2025}`; without a year, the run's own year).
+
+**When it fails.** A rejected workbook is not a failure: it is quarantined with its feedback.
+A failed task is safe to clear and re-run: every task is idempotent and writes atomically;
+re-running the report task writes a new report version and keeps the earlier ones.
+"""
+
+
+def _year() -> int:
+    ctx = get_current_context()
+    year = ctx["params"].get("year")
+    if year:
+        return int(year)
+    return pendulum.instance(ctx["dag_run"].run_after).in_timezone(TZ).year
+
+
+@dag(
+    dag_id="nscl_annual_report",
+    schedule="0 6 28 11 *",
+    start_date=pendulum.datetime(2021, 1, 1, tz=TZ),
+    catchup=False,
+    max_active_runs=1,
+    default_args={
+        "owner": "skhcn",
+        "retries": 2,
+        "retry_delay": timedelta(seconds=30),
+        "retry_exponential_backoff": True,
+    },
+    params={"year": Param(None, type=["null", "integer"], minimum=2021, maximum=2030,
+                          description="Năm báo cáo (2021-2030); để trống = năm của lượt chạy")},
+    tags=["nscl", "annual"],
+    doc_md=DOC_MD,
+)
+def nscl_annual_report():
+    @task
+    def resolve_year() -> int:
+        return _year()
+
+    @task
+    def list_inbox(year: int) -> list[str]:
+        from nscl import pipeline
+
+        return pipeline.list_inbox(year)
+
+    @task(multiple_outputs=False, map_index_template="{{ task.op_kwargs['path'].split('/')[-1] }}")
+    def process_submission(path: str, year: int) -> dict:
+        from nscl import pipeline
+
+        return pipeline.process_submission(path, year)
+
+    @task(multiple_outputs=False, trigger_rule="none_failed")
+    def consolidate(year: int, receipts: list[dict]) -> dict:
+        from nscl import pipeline
+
+        return pipeline.consolidate(year)
+
+    @task(multiple_outputs=False)
+    def compute_tfp(year: int, summary: dict) -> dict:
+        from nscl import pipeline
+
+        return pipeline.compute_tfp(year)
+
+    @task(outlets=[ANNUAL_REPORT])
+    def write_report(year: int, tfp: dict) -> str:
+        from nscl import pipeline
+
+        return pipeline.write_report(year)
+
+    year = resolve_year()
+    receipts = process_submission.partial(year=year).expand(path=list_inbox(year))
+    summary = consolidate(year, receipts)
+    write_report(year, compute_tfp(year, summary))
+
+
+nscl_annual_report()

@@ -1,0 +1,119 @@
+"""Consolidation: from the year's receipts, pick the submission that counts for each agency
+(the latest accepted one), and write the curated tables for the year. Rewrites the year's
+tables whole, so re-running never duplicates rows."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from .catalogue import Catalogue
+from .fsutil import atomic_write, atomic_write_json
+from .settings import Zones
+
+TABLES = ("submissions", "indicator_values", "tasks", "enterprises", "budget", "narratives", "tfp_inputs")
+
+
+def select_submissions(receipts: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The receipt that counts per agency: its latest accepted submission (ties by hash)."""
+    chosen: dict[str, dict[str, Any]] = {}
+    for r in sorted(receipts, key=lambda r: (r["received_at"], r["sha256"])):
+        if r["status"] == "accepted" and r.get("agency_code"):
+            chosen[r["agency_code"]] = r
+    return chosen
+
+
+def _write_csv(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=columns)
+    atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8"))
+
+
+def consolidate(year: int, zones: Zones, catalogue: Catalogue, receipts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Write ``curated/<year>/*.csv`` and return a summary of who reported."""
+    chosen = select_submissions(receipts)
+    used = {r["sha256"] for r in chosen.values()}
+    by_agency: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in receipts:
+        by_agency[r.get("agency_code") or "?"].append(r)
+
+    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+    for r in sorted(receipts, key=lambda r: (r["received_at"], r["sha256"])):
+        state = "used" if r["sha256"] in used else (
+            "superseded" if r["status"] == "accepted" else "rejected")
+        rows["submissions"].append({
+            "year": year, "agency_code": r.get("agency_code") or "", "original_name": r["original_name"],
+            "sha256": r["sha256"], "received_at": r["received_at"], "late": r["late"], "status": r["status"],
+            "state": state, "errors": len(r["errors"]), "warnings": len(r["warnings"]),
+        })
+    for code, r in sorted(chosen.items()):
+        staged = json.loads((zones.curated(year) / "staged" / f"{r['sha256']}.json").read_text(encoding="utf-8"))
+        base = {"year": year, "agency_code": code, "sha256": r["sha256"]}
+        if staged["kind"] == "tfp":
+            for t in staged["tfp"]:
+                rows["tfp_inputs"].append({**base, **{k: v for k, v in t.items() if k != "row"}})
+            continue
+        for ind in staged["indicators"]:
+            rows["indicator_values"].append({**base, "indicator": ind["code"], "value": ind["value"]})
+        for t in staged["tasks"]:
+            rows["tasks"].append({**base, "task": t["code"], "status": t["status"], "result": t["result"],
+                                  "difficulties": t["difficulties"]})
+        for e in staged["enterprises"]:
+            rows["enterprises"].append({**base, **{k: v for k, v in e.items() if k != "row"}})
+        for source, value in staged["budget"].items():
+            rows["budget"].append({**base, "source": source, "value": value})
+        for field_name, text in staged["narrative"].items():
+            if text:
+                rows["narratives"].append({**base, "field": field_name, "text": text})
+
+    columns = {
+        "submissions": ["year", "agency_code", "original_name", "sha256", "received_at", "late", "status", "state",
+                        "errors", "warnings"],
+        "indicator_values": ["year", "agency_code", "sha256", "indicator", "value"],
+        "tasks": ["year", "agency_code", "sha256", "task", "status", "result", "difficulties"],
+        "enterprises": ["year", "agency_code", "sha256", "name", "tax_code", "locality", "support_type",
+                        "central", "provincial", "enterprise", "other"],
+        "budget": ["year", "agency_code", "sha256", "source", "value"],
+        "narratives": ["year", "agency_code", "sha256", "field", "text"],
+        "tfp_inputs": ["year", "agency_code", "sha256", "grdp", "investment", "employment",
+                       "trained_labour_share", "rd_spending"],
+    }
+    for table in TABLES:
+        _write_csv(zones.curated(year) / f"{table}.csv", rows[table], columns[table])
+
+    expected = catalogue.expected_reporters(year)
+    status = reporting_status(expected, by_agency, chosen)
+    summary = {"year": year, "used": sorted(used), "status": status,
+               "received_files": len(receipts), "accepted_agencies": len(chosen), "expected": len(expected)}
+    atomic_write_json(zones.curated(year) / "summary.json", summary)
+    return summary
+
+
+def reporting_status(expected, by_agency, chosen) -> list[dict[str, Any]]:
+    """Per expected agency: on time, late, rejected (awaiting a fix) or missing."""
+    out = []
+    for exp in expected:
+        code = exp.agency.code
+        files = by_agency.get(code, [])
+        if code in chosen:
+            state = "late" if chosen[code]["late"] else "on_time"
+            when = chosen[code]["received_at"]
+        elif files:
+            state, when = "rejected", max(f["received_at"] for f in files)
+        else:
+            state, when = "missing", None
+        out.append({"agency_code": code, "agency_name": exp.agency.name, "state": state, "received_at": when,
+                    "files": len(files)})
+    return out
+
+
+def load_table(zones: Zones, year: int, table: str):
+    import pandas as pd
+
+    path = zones.curated(year) / f"{table}.csv"
+    if not path.exists():
+        return None
+    return pd.read_csv(path, dtype={"tax_code": str, "agency_code": str, "sha256": str})
