@@ -49,8 +49,15 @@ def _year() -> int:
         "retry_delay": timedelta(seconds=30),
         "retry_exponential_backoff": True,
     },
-    params={"year": Param(None, type=["null", "integer"], minimum=2021, maximum=2030,
-                          description="Năm báo cáo (2021-2030); để trống = năm của lượt chạy")},
+    params={
+        "year": Param(
+            None,
+            type=["null", "integer"],
+            minimum=2021,
+            maximum=2030,
+            description="Năm báo cáo (2021-2030); để trống = năm của lượt chạy",
+        )
+    },
     tags=["nscl", "annual"],
     doc_md=DOC_MD,
 )

@@ -49,9 +49,14 @@ def report_of(dag_run) -> str | None:
     from sqlalchemy import select
 
     with create_session() as session:
-        return session.scalar(select(XComModel.value).where(
-            XComModel.dag_id == dag_run.dag_id, XComModel.run_id == dag_run.run_id,
-            XComModel.task_id == "write_report", XComModel.key == "return_value"))
+        return session.scalar(
+            select(XComModel.value).where(
+                XComModel.dag_id == dag_run.dag_id,
+                XComModel.run_id == dag_run.run_id,
+                XComModel.task_id == "write_report",
+                XComModel.key == "return_value",
+            )
+        )
 
 
 def run_annual(year: int) -> str | None:

@@ -345,7 +345,9 @@ def _load_agencies(path: Path) -> dict[str, Agency]:
             raise CatalogueError(file, f"agency {a.code}", f"cơ quan kế thừa '{a.successor}' không có")
         succ = agencies[a.successor]
         if a.valid_to and succ.valid_to and succ.valid_to <= a.valid_to:
-            raise CatalogueError(file, f"agency {a.code}", f"cơ quan kế thừa '{succ.code}' hết hiệu lực trước")
+            raise CatalogueError(
+                file, f"agency {a.code}", f"cơ quan kế thừa '{succ.code}' hết hiệu lực trước"
+            )
         seen = [a.code]
         current = a
         while current.successor:
@@ -376,7 +378,9 @@ def _load_tasks(path: Path, agencies: dict[str, Agency]) -> tuple[dict[str, Task
         for key in ("lead", "coordinators"):
             for agency_code in row.get(key) or []:
                 if agency_code not in agencies:
-                    raise CatalogueError(file, entry, f"mã cơ quan '{agency_code}' không có trong agencies.yaml")
+                    raise CatalogueError(
+                        file, entry, f"mã cơ quan '{agency_code}' không có trong agencies.yaml"
+                    )
         for key in ("lead_groups", "coordinator_groups"):
             bad = set(row.get(key) or []) - GROUPS
             if bad:
@@ -470,7 +474,9 @@ def _load_expected(path: Path, agencies: dict[str, Agency]) -> dict[int, dict[st
         for key in ("add", "remove"):
             for item in spec.get(key) or []:
                 if item.get("code") not in agencies:
-                    raise CatalogueError(path.name, f"years.{year}.{key}", f"mã cơ quan '{item.get('code')}' không có")
+                    raise CatalogueError(
+                        path.name, f"years.{year}.{key}", f"mã cơ quan '{item.get('code')}' không có"
+                    )
         out[int(year)] = spec
     return out
 

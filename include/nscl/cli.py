@@ -1,11 +1,11 @@
 """The ``nscl`` command for operators and analysts.
 
-    nscl catalogue [--year Y] [--json]       summary of the plan as data
-    nscl templates --year Y --out DIR        blank workbooks, one per expected agency
-    nscl sample-data --year Y[-Y2] [--out DIR]  filled sample workbooks into the inbox
-    nscl run --year Y[-Y2]                   the annual DAG on the embedded Airflow
-    nscl demo [--year Y]                     sample data for 2021..Y, then run each year
-    nscl tfp --inputs FILE.csv [...]         the TFP engine on a CSV (no Airflow)
+nscl catalogue [--year Y] [--json]       summary of the plan as data
+nscl templates --year Y --out DIR        blank workbooks, one per expected agency
+nscl sample-data --year Y[-Y2] [--out DIR]  filled sample workbooks into the inbox
+nscl run --year Y[-Y2]                   the annual DAG on the embedded Airflow
+nscl demo [--year Y]                     sample data for 2021..Y, then run each year
+nscl tfp --inputs FILE.csv [...]         the TFP engine on a CSV (no Airflow)
 """
 
 from __future__ import annotations
@@ -38,8 +38,13 @@ def cmd_catalogue(args) -> int:
     summary = cat.summary(args.year)
     if args.year:
         summary["expected"] = [
-            {"code": e.agency.code, "name": e.agency.name, "tasks": [t.code for t in e.tasks],
-             "indicators": len(e.indicators), "tfp_inputs": e.tfp_inputs}
+            {
+                "code": e.agency.code,
+                "name": e.agency.name,
+                "tasks": [t.code for t in e.tasks],
+                "indicators": len(e.indicators),
+                "tfp_inputs": e.tfp_inputs,
+            }
             for e in cat.expected_reporters(args.year)
         ]
     if args.json:
@@ -47,14 +52,22 @@ def cmd_catalogue(args) -> int:
         return 0
     print("Danh mục Kế hoạch 101/KH-UBND")
     print(f"  Nhiệm vụ: {summary['tasks']} (trong {summary['task_groups']} nhóm)")
-    print(f"  Chỉ tiêu: {summary['indicators']} ({summary['indicators_reported']} do đơn vị báo cáo), "
-          f"{summary['targets']} mục tiêu theo giai đoạn")
+    print(
+        f"  Chỉ tiêu: {summary['indicators']} ({summary['indicators_reported']} do đơn vị báo cáo), "
+        f"{summary['targets']} mục tiêu theo giai đoạn"
+    )
     print(f"  Cơ quan trong danh mục: {summary['agencies']}")
     if args.year:
-        print(f"  Năm {args.year}: {summary['agencies_active']} cơ quan còn hoạt động trong năm, "
-              f"{summary['expected_reporters']} phải báo cáo:")
+        print(
+            f"  Năm {args.year}: {summary['agencies_active']} cơ quan còn hoạt động trong năm, "
+            f"{summary['expected_reporters']} phải báo cáo:"
+        )
         for e in summary["expected"]:
-            what = "số liệu TFP" if e["tfp_inputs"] else f"{len(e['tasks'])} nhiệm vụ, {e['indicators']} chỉ tiêu"
+            what = (
+                "số liệu TFP"
+                if e["tfp_inputs"]
+                else f"{len(e['tasks'])} nhiệm vụ, {e['indicators']} chỉ tiêu"
+            )
             print(f"    {e['code']:<18} {e['name']} ({what})")
     return 0
 
@@ -73,7 +86,11 @@ def cmd_sample_data(args) -> int:
     cat = default_catalogue()
     zones = Zones.default()
     for year in args.year:
-        out = Path(args.out) / str(year) if args.out and len(args.year) > 1 else Path(args.out or zones.inbox(year))
+        out = (
+            Path(args.out) / str(year)
+            if args.out and len(args.year) > 1
+            else Path(args.out or zones.inbox(year))
+        )
         files = write_sample_data(cat, year, out)
         print(f"Năm {year}: {len(files)} tệp mẫu trong {out.resolve()}")
     return 0
@@ -84,8 +101,11 @@ def cmd_run(args) -> int:
 
     for year in args.year:
         if not Zones.default().inbox(year).exists():
-            print(f"Hộp thư đến năm {year} trống: {Zones.default().inbox(year)}. "
-                  f"Chạy 'nscl sample-data --year {year}' để có dữ liệu mẫu.", file=sys.stderr)
+            print(
+                f"Hộp thư đến năm {year} trống: {Zones.default().inbox(year)}. "
+                f"Chạy 'nscl sample-data --year {year}' để có dữ liệu mẫu.",
+                file=sys.stderr,
+            )
             return 2
         report = run_annual(year)
         if report is None:

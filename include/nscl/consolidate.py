@@ -32,7 +32,9 @@ def _write_csv(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> No
     atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8"))
 
 
-def consolidate(year: int, zones: Zones, catalogue: Catalogue, receipts: list[dict[str, Any]]) -> dict[str, Any]:
+def consolidate(
+    year: int, zones: Zones, catalogue: Catalogue, receipts: list[dict[str, Any]]
+) -> dict[str, Any]:
     """Write ``curated/<year>/*.csv`` and return a summary of who reported."""
     chosen = select_submissions(receipts)
     used = {r["sha256"] for r in chosen.values()}
@@ -42,15 +44,25 @@ def consolidate(year: int, zones: Zones, catalogue: Catalogue, receipts: list[di
 
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
     for r in sorted(receipts, key=lambda r: (r["received_at"], r["sha256"])):
-        state = "used" if r["sha256"] in used else (
-            "superseded" if r["status"] == "accepted" else "rejected")
-        rows["submissions"].append({
-            "year": year, "agency_code": r.get("agency_code") or "", "original_name": r["original_name"],
-            "sha256": r["sha256"], "received_at": r["received_at"], "late": r["late"], "status": r["status"],
-            "state": state, "errors": len(r["errors"]), "warnings": len(r["warnings"]),
-        })
+        state = "used" if r["sha256"] in used else ("superseded" if r["status"] == "accepted" else "rejected")
+        rows["submissions"].append(
+            {
+                "year": year,
+                "agency_code": r.get("agency_code") or "",
+                "original_name": r["original_name"],
+                "sha256": r["sha256"],
+                "received_at": r["received_at"],
+                "late": r["late"],
+                "status": r["status"],
+                "state": state,
+                "errors": len(r["errors"]),
+                "warnings": len(r["warnings"]),
+            }
+        )
     for code, r in sorted(chosen.items()):
-        staged = json.loads((zones.curated(year) / "staged" / f"{r['sha256']}.json").read_text(encoding="utf-8"))
+        staged = json.loads(
+            (zones.curated(year) / "staged" / f"{r['sha256']}.json").read_text(encoding="utf-8")
+        )
         base = {"year": year, "agency_code": code, "sha256": r["sha256"]}
         if staged["kind"] == "tfp":
             for t in staged["tfp"]:
@@ -59,8 +71,15 @@ def consolidate(year: int, zones: Zones, catalogue: Catalogue, receipts: list[di
         for ind in staged["indicators"]:
             rows["indicator_values"].append({**base, "indicator": ind["code"], "value": ind["value"]})
         for t in staged["tasks"]:
-            rows["tasks"].append({**base, "task": t["code"], "status": t["status"], "result": t["result"],
-                                  "difficulties": t["difficulties"]})
+            rows["tasks"].append(
+                {
+                    **base,
+                    "task": t["code"],
+                    "status": t["status"],
+                    "result": t["result"],
+                    "difficulties": t["difficulties"],
+                }
+            )
         for e in staged["enterprises"]:
             rows["enterprises"].append({**base, **{k: v for k, v in e.items() if k != "row"}})
         for source, value in staged["budget"].items():
@@ -70,24 +89,59 @@ def consolidate(year: int, zones: Zones, catalogue: Catalogue, receipts: list[di
                 rows["narratives"].append({**base, "field": field_name, "text": text})
 
     columns = {
-        "submissions": ["year", "agency_code", "original_name", "sha256", "received_at", "late", "status", "state",
-                        "errors", "warnings"],
+        "submissions": [
+            "year",
+            "agency_code",
+            "original_name",
+            "sha256",
+            "received_at",
+            "late",
+            "status",
+            "state",
+            "errors",
+            "warnings",
+        ],
         "indicator_values": ["year", "agency_code", "sha256", "indicator", "value"],
         "tasks": ["year", "agency_code", "sha256", "task", "status", "result", "difficulties"],
-        "enterprises": ["year", "agency_code", "sha256", "name", "tax_code", "locality", "support_type",
-                        "central", "provincial", "enterprise", "other"],
+        "enterprises": [
+            "year",
+            "agency_code",
+            "sha256",
+            "name",
+            "tax_code",
+            "locality",
+            "support_type",
+            "central",
+            "provincial",
+            "enterprise",
+            "other",
+        ],
         "budget": ["year", "agency_code", "sha256", "source", "value"],
         "narratives": ["year", "agency_code", "sha256", "field", "text"],
-        "tfp_inputs": ["year", "agency_code", "sha256", "grdp", "investment", "employment",
-                       "trained_labour_share", "rd_spending"],
+        "tfp_inputs": [
+            "year",
+            "agency_code",
+            "sha256",
+            "grdp",
+            "investment",
+            "employment",
+            "trained_labour_share",
+            "rd_spending",
+        ],
     }
     for table in TABLES:
         _write_csv(zones.curated(year) / f"{table}.csv", rows[table], columns[table])
 
     expected = catalogue.expected_reporters(year)
     status = reporting_status(expected, by_agency, chosen)
-    summary = {"year": year, "used": sorted(used), "status": status,
-               "received_files": len(receipts), "accepted_agencies": len(chosen), "expected": len(expected)}
+    summary = {
+        "year": year,
+        "used": sorted(used),
+        "status": status,
+        "received_files": len(receipts),
+        "accepted_agencies": len(chosen),
+        "expected": len(expected),
+    }
     atomic_write_json(zones.curated(year) / "summary.json", summary)
     return summary
 
@@ -105,8 +159,15 @@ def reporting_status(expected, by_agency, chosen) -> list[dict[str, Any]]:
             state, when = "rejected", max(f["received_at"] for f in files)
         else:
             state, when = "missing", None
-        out.append({"agency_code": code, "agency_name": exp.agency.name, "state": state, "received_at": when,
-                    "files": len(files)})
+        out.append(
+            {
+                "agency_code": code,
+                "agency_name": exp.agency.name,
+                "state": state,
+                "received_at": when,
+                "files": len(files),
+            }
+        )
     return out
 
 

@@ -10,7 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 ROW = "row"
-RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": [ROW], "partial_unexpected_count": 0}
+RESULT_FORMAT = {
+    "result_format": "COMPLETE",
+    "unexpected_index_column_names": [ROW],
+    "partial_unexpected_count": 0,
+}
 # 10 digits, 13 digits, or 10-3 for a branch (e.g. 0900123456-001). Non-capturing groups keep
 # pandas from warning on every run.
 TAX_CODE_REGEX = r"^\d{10}(?:\d{3}|-\d{3})?$"
@@ -68,7 +72,9 @@ def _suite(sheet: str, rules: tuple[Rule, ...]):
         kwargs = {k: list(v) if isinstance(v, tuple) else v for k, v in r.kwargs}
         if r.column is not None:
             kwargs["column"] = r.column
-        expectations.append(cls(meta={"rule": i, "expected_vi": r.expected_vi}, notes=r.expected_vi, **kwargs))
+        expectations.append(
+            cls(meta={"rule": i, "expected_vi": r.expected_vi}, notes=r.expected_vi, **kwargs)
+        )
     return gx.ExpectationSuite(name=f"nscl_{sheet}", expectations=expectations)
 
 
@@ -101,4 +107,3 @@ def run_suite(sheet: str, df, rules: tuple[Rule, ...]) -> list[dict[str, Any]]:
 def _plain(value: Any) -> Any:
     item = getattr(value, "item", None)
     return item() if callable(item) else value
-

@@ -44,13 +44,19 @@ class Progress:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "code": self.indicator.code, "name": self.indicator.name, "unit": self.indicator.unit,
-            "year": self.year, "year_value": self.year_value, "phase": self.phase.code,
+            "code": self.indicator.code,
+            "name": self.indicator.name,
+            "unit": self.indicator.unit,
+            "year": self.year,
+            "year_value": self.year_value,
+            "phase": self.phase.code,
             "phase_value": self.phase_value,
             "phase_target": self.phase_target.text if self.phase_target else None,
-            "phase_status": self.phase_status, "ten_year_value": self.ten_year_value,
+            "phase_status": self.phase_status,
+            "ten_year_value": self.ten_year_value,
             "ten_year_target": self.ten_year_target.text if self.ten_year_target else None,
-            "ten_year_status": self.ten_year_status, "reporters": self.reporters,
+            "ten_year_status": self.ten_year_status,
+            "reporters": self.reporters,
         }
 
 
@@ -91,7 +97,9 @@ def yearly_totals(values, catalogue: Catalogue) -> dict[tuple[str, int], float]:
             ind = catalogue.indicators.get(code)
             if ind is None:
                 continue
-            totals[(code, int(year))] = float(group["value"].max() if ind.is_deliverable else group["value"].sum())
+            totals[(code, int(year))] = float(
+                group["value"].max() if ind.is_deliverable else group["value"].sum()
+            )
     for ind in catalogue.indicators.values():
         if ind.components:
             years = {y for (c, y) in totals if c in ind.components}
@@ -107,8 +115,9 @@ def _window(totals, ind: Indicator, first: int, last: int) -> float | None:
     return max(vals) if ind.is_deliverable else sum(vals)
 
 
-def progress(catalogue: Catalogue, year: int, values, extra_totals: dict[tuple[str, int], float] | None = None
-             ) -> list[Progress]:
+def progress(
+    catalogue: Catalogue, year: int, values, extra_totals: dict[tuple[str, int], float] | None = None
+) -> list[Progress]:
     """Progress for every indicator in ``year``. ``values`` is the curated indicator_values
     table of all years up to ``year``; ``extra_totals`` adds figures the pipeline computes
     (e.g. TFP measured: ("TFP_DOLUONG", year) -> 1)."""
@@ -125,10 +134,19 @@ def progress(catalogue: Catalogue, year: int, values, extra_totals: dict[tuple[s
         phase_value = _window(totals, ind, phase.first, year)
         ten_value = _window(totals, ind, ten.first, year)
         pt, tt = ind.targets.get(phase.code), ind.targets.get(ten.code)
-        out.append(Progress(
-            indicator=ind, year=year, year_value=totals.get((ind.code, year)), phase=phase,
-            phase_value=phase_value, phase_target=pt, phase_status=status(pt, phase_value, year, phase),
-            ten_year_value=ten_value, ten_year_target=tt, ten_year_status=status(tt, ten_value, year, ten),
-            reporters=int(sum(reporters.get(c, 0) for c in (ind.components or (ind.code,)))),
-        ))
+        out.append(
+            Progress(
+                indicator=ind,
+                year=year,
+                year_value=totals.get((ind.code, year)),
+                phase=phase,
+                phase_value=phase_value,
+                phase_target=pt,
+                phase_status=status(pt, phase_value, year, phase),
+                ten_year_value=ten_value,
+                ten_year_target=tt,
+                ten_year_status=status(tt, ten_value, year, ten),
+                reporters=int(sum(reporters.get(c, 0) for c in (ind.components or (ind.code,)))),
+            )
+        )
     return out

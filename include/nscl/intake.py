@@ -92,7 +92,9 @@ def process_file(path: str | Path, year: int, zones: Zones, catalogue: Catalogue
     if outcome.status == "rejected":
         feedback = zones.quarantine(year) / sha
         atomic_write_bytes(feedback / path.name, path.read_bytes())
-        atomic_write_json(feedback / "feedback.json", {"errors": receipt["errors"], "warnings": receipt["warnings"]})
+        atomic_write_json(
+            feedback / "feedback.json", {"errors": receipt["errors"], "warnings": receipt["warnings"]}
+        )
     atomic_write_json(receipt_path(zones, year, sha), receipt)
     return receipt
 

@@ -18,8 +18,9 @@ def list_inbox(year: int, zones: Zones | None = None) -> list[str]:
     return _list(zones or Zones.default(), year)
 
 
-def process_submission(path: str, year: int, zones: Zones | None = None,
-                       catalogue: Catalogue | None = None) -> dict[str, Any]:
+def process_submission(
+    path: str, year: int, zones: Zones | None = None, catalogue: Catalogue | None = None
+) -> dict[str, Any]:
     """Archive and validate one inbox file; the receipt (a small dict) is the task's result."""
     from .intake import process_file
 
@@ -57,7 +58,8 @@ def tfp_inputs_frame(year: int, zones: Zones):
 def compute_tfp(year: int, zones: Zones | None = None) -> dict[str, Any]:
     """Run the TFP engine on the statistics office's inputs; writes curated/<year>/tfp.json."""
     from .fsutil import atomic_write_json
-    from .tfp import TfpInputError, TfpParameters, compute_tfp as engine, default_periods, sensitivity
+    from .tfp import TfpInputError, TfpParameters, default_periods, sensitivity
+    from .tfp import compute_tfp as engine
     from .tfp_sti import sti_share_from_result
 
     zones = zones or Zones.default()
@@ -70,8 +72,10 @@ def compute_tfp(year: int, zones: Zones | None = None) -> dict[str, Any]:
             periods = default_periods(range(2021, year + 1)) if year >= 2021 else None
             res = engine(inputs[["year", "grdp", "investment", "employment"]], params, periods)
             result = {"year": year, "available": True, **res.to_dict(), "warnings": list(res.warnings)}
-            result["sensitivity"] = sensitivity(inputs[["year", "grdp", "investment", "employment"]],
-                                                period=(2021, min(year, 2025)) if year >= 2021 else None)
+            result["sensitivity"] = sensitivity(
+                inputs[["year", "grdp", "investment", "employment"]],
+                period=(2021, min(year, 2025)) if year >= 2021 else None,
+            )
             try:
                 sti = sti_share_from_result(res, inputs, ["rd_share"], period=(2021, year))
                 result["sti"] = sti.to_dict()
@@ -101,15 +105,26 @@ def write_report(year: int, zones: Zones | None = None, catalogue: Catalogue | N
     values = pd.concat(frames, ignore_index=True) if frames else None
     extra = {("TFP_DOLUONG", year): 1.0} if tfp.get("available") else {}
     prog = progress(catalogue, year, values, extra)
-    tables = {t: load_table(zones, year, t) for t in ("tasks", "enterprises", "budget", "narratives", "submissions")}
-    doc = build_annual_report(catalogue, year, prog, summary["status"], tables, tfp if tfp.get("available") else None)
+    tables = {
+        t: load_table(zones, year, t) for t in ("tasks", "enterprises", "budget", "narratives", "submissions")
+    }
+    doc = build_annual_report(
+        catalogue, year, prog, summary["status"], tables, tfp if tfp.get("available") else None
+    )
     inputs = []
     for y in range(2021, year + 1):
         subs = load_table(zones, y, "submissions")
         if subs is not None:
             for _, s in subs[subs["state"] == "used"].iterrows():
-                inputs.append({"year": y, "agency_code": s["agency_code"], "original_name": s["original_name"],
-                               "sha256": s["sha256"], "received_at": s["received_at"]})
+                inputs.append(
+                    {
+                        "year": y,
+                        "agency_code": s["agency_code"],
+                        "original_name": s["original_name"],
+                        "sha256": s["sha256"],
+                        "received_at": s["received_at"],
+                    }
+                )
     manifest = {
         "kind": "annual",
         "year": year,

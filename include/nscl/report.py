@@ -21,7 +21,12 @@ from .normalise import format_vn_number
 from .settings import Zones
 
 FONT = "Times New Roman"
-STATE_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "rejected": "Bị trả lại, chờ sửa", "missing": "Chưa gửi"}
+STATE_LABELS = {
+    "on_time": "Đúng hạn",
+    "late": "Muộn",
+    "rejected": "Bị trả lại, chờ sửa",
+    "missing": "Chưa gửi",
+}
 TASK_STATUS_ORDER = ["Hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Không phát sinh"]
 
 
@@ -70,7 +75,9 @@ def _doc():
     return doc
 
 
-def _para(doc, text: str, bold: bool = False, italic: bool = False, center: bool = False, size: int | None = None):
+def _para(
+    doc, text: str, bold: bool = False, italic: bool = False, center: bool = False, size: int | None = None
+):
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
@@ -84,7 +91,9 @@ def _para(doc, text: str, bold: bool = False, italic: bool = False, center: bool
     return p
 
 
-def _table(doc, headers: list[str], rows: list[list[str]], widths_cm: list[float] | None = None, size: int = 11):
+def _table(
+    doc, headers: list[str], rows: list[list[str]], widths_cm: list[float] | None = None, size: int = 11
+):
     from docx.shared import Cm, Pt
 
     table = doc.add_table(rows=1, cols=len(headers))
@@ -128,9 +137,14 @@ def _header(doc, year: int, issued: dt.date) -> None:
         p.alignment = 1  # centre
     _para(doc, "")
     _para(doc, "BÁO CÁO", bold=True, center=True, size=14)
-    _para(doc, f"Kết quả thực hiện Kế hoạch số 101/KH-UBND ngày 30/6/2021 của UBND tỉnh về thực hiện "
-               f"Chương trình quốc gia hỗ trợ tổ chức, doanh nghiệp nâng cao năng suất và chất lượng sản phẩm, "
-               f"hàng hóa giai đoạn 2021-2030 trên địa bàn tỉnh Hưng Yên năm {year}", bold=True, center=True)
+    _para(
+        doc,
+        f"Kết quả thực hiện Kế hoạch số 101/KH-UBND ngày 30/6/2021 của UBND tỉnh về thực hiện "
+        f"Chương trình quốc gia hỗ trợ tổ chức, doanh nghiệp nâng cao năng suất và chất lượng sản phẩm, "
+        f"hàng hóa giai đoạn 2021-2030 trên địa bàn tỉnh Hưng Yên năm {year}",
+        bold=True,
+        center=True,
+    )
 
 
 def issue_date(year: int) -> dt.date:
@@ -155,28 +169,65 @@ def build_annual_report(
     phase = catalogue.phase_of(year)
 
     doc.add_heading("I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN VÀ TÌNH HÌNH BÁO CÁO", level=1)
-    _para(doc, f"Năm {year}, có {expected} cơ quan, đơn vị thuộc diện phải báo cáo kết quả thực hiện Kế hoạch; "
-               f"{reported} đơn vị đã gửi báo cáo hợp lệ ({counts['on_time']} đúng hạn, {counts['late']} muộn), "
-               f"{counts['rejected']} đơn vị có báo cáo bị trả lại chờ sửa, {counts['missing']} đơn vị chưa gửi báo cáo.")
+    _para(
+        doc,
+        f"Năm {year}, có {expected} cơ quan, đơn vị thuộc diện phải báo cáo kết quả thực hiện Kế hoạch; "
+        f"{reported} đơn vị đã gửi báo cáo hợp lệ ({counts['on_time']} đúng hạn, {counts['late']} muộn), "
+        f"{counts['rejected']} đơn vị có báo cáo bị trả lại chờ sửa, {counts['missing']} đơn vị chưa gửi báo cáo.",
+    )
 
     doc.add_heading(f"II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU NĂM {year}", level=1)
-    _para(doc, f"Bảng 1. Kết quả các chỉ tiêu năm {year}, lũy kế giai đoạn {phase.code} và lũy kế 2021-{year} "
-               "so với mục tiêu của Kế hoạch", italic=True, center=True)
+    _para(
+        doc,
+        f"Bảng 1. Kết quả các chỉ tiêu năm {year}, lũy kế giai đoạn {phase.code} và lũy kế 2021-{year} "
+        "so với mục tiêu của Kế hoạch",
+        italic=True,
+        center=True,
+    )
     rows = []
     for p in progress:
         ind = p.indicator
         show = fmt_deliverable if ind.is_deliverable else fmt
-        rows.append([ind.code, ind.name, ind.unit, show(p.year_value), show(p.phase_value),
-                     p.phase_target.text if p.phase_target else "—", p.phase_status or "—",
-                     show(p.ten_year_value), p.ten_year_target.text if p.ten_year_target else "—",
-                     p.ten_year_status or "—"])
-    _table(doc, ["Mã", "Chỉ tiêu", "Đơn vị tính", f"Năm {year}", f"Lũy kế {phase.first}-{year}",
-                 f"Mục tiêu {phase.code}", "Đánh giá giai đoạn", f"Lũy kế 2021-{year}", "Mục tiêu 2021-2030",
-                 "Đánh giá 2021-2030"], rows, size=9)
-    _para(doc, "Ghi chú: kết quả là tổng số liệu trong các báo cáo hợp lệ (bản mới nhất) của các cơ quan, đơn vị. "
-               "Quy tắc đánh giá: 'Đạt' khi lũy kế đạt mức mục tiêu (cận dưới của khoảng; 90% với mục tiêu "
-               "'khoảng'); 'Đúng tiến độ' khi lũy kế không thấp hơn mục tiêu nhân tỷ lệ thời gian đã qua của "
-               "giai đoạn; ngược lại là 'Chậm tiến độ'; năm cuối giai đoạn chưa đạt là 'Không đạt'.", italic=True, size=11)
+        rows.append(
+            [
+                ind.code,
+                ind.name,
+                ind.unit,
+                show(p.year_value),
+                show(p.phase_value),
+                p.phase_target.text if p.phase_target else "—",
+                p.phase_status or "—",
+                show(p.ten_year_value),
+                p.ten_year_target.text if p.ten_year_target else "—",
+                p.ten_year_status or "—",
+            ]
+        )
+    _table(
+        doc,
+        [
+            "Mã",
+            "Chỉ tiêu",
+            "Đơn vị tính",
+            f"Năm {year}",
+            f"Lũy kế {phase.first}-{year}",
+            f"Mục tiêu {phase.code}",
+            "Đánh giá giai đoạn",
+            f"Lũy kế 2021-{year}",
+            "Mục tiêu 2021-2030",
+            "Đánh giá 2021-2030",
+        ],
+        rows,
+        size=9,
+    )
+    _para(
+        doc,
+        "Ghi chú: kết quả là tổng số liệu trong các báo cáo hợp lệ (bản mới nhất) của các cơ quan, đơn vị. "
+        "Quy tắc đánh giá: 'Đạt' khi lũy kế đạt mức mục tiêu (cận dưới của khoảng; 90% với mục tiêu "
+        "'khoảng'); 'Đúng tiến độ' khi lũy kế không thấp hơn mục tiêu nhân tỷ lệ thời gian đã qua của "
+        "giai đoạn; ngược lại là 'Chậm tiến độ'; năm cuối giai đoạn chưa đạt là 'Không đạt'.",
+        italic=True,
+        size=11,
+    )
 
     doc.add_heading("III. TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ", level=1)
     task_frame = tables.get("tasks")
@@ -189,8 +240,12 @@ def build_annual_report(
             statuses = Counter(task_frame[task_frame["task"] == task.code]["status"].dropna())
         summary = "; ".join(f"{s}: {statuses[s]}" for s in TASK_STATUS_ORDER if statuses[s]) or "—"
         rows.append([task.code, task.content, task.lead_text, task.product, summary])
-    _table(doc, ["STT", "Nội dung công việc", "Cơ quan chủ trì", "Sản phẩm", "Tình trạng (số đơn vị báo cáo)"],
-           rows, size=9)
+    _table(
+        doc,
+        ["STT", "Nội dung công việc", "Cơ quan chủ trì", "Sản phẩm", "Tình trạng (số đơn vị báo cáo)"],
+        rows,
+        size=9,
+    )
 
     doc.add_heading("IV. HỖ TRỢ DOANH NGHIỆP VÀ KINH PHÍ", level=1)
     ent = tables.get("enterprises")
@@ -198,8 +253,12 @@ def build_annual_report(
     _para(doc, f"Năm {year}, các cơ quan, đơn vị đã hỗ trợ {fmt(n_ent)} lượt tổ chức, doanh nghiệp.")
     if ent is not None and not ent.empty:
         by_type = ent.groupby("support_type").size().sort_index()
-        _table(doc, ["Nội dung hỗ trợ", "Số tổ chức, doanh nghiệp"],
-               [[k, fmt(v)] for k, v in by_type.items()], size=11)
+        _table(
+            doc,
+            ["Nội dung hỗ trợ", "Số tổ chức, doanh nghiệp"],
+            [[k, fmt(v)] for k, v in by_type.items()],
+            size=11,
+        )
     budget = tables.get("budget")
     from .workbook import BUDGET_SOURCES
 
@@ -215,10 +274,12 @@ def build_annual_report(
 
     doc.add_heading("VI. ĐÁNH GIÁ CHUNG", level=1)
     narratives = tables.get("narratives")
-    for field_name, title in (("achievements", "1. Kết quả đạt được"),
-                              ("difficulties", "2. Tồn tại, hạn chế và nguyên nhân"),
-                              ("proposals", "3. Đề xuất, kiến nghị"),
-                              ("next_year", f"4. Nhiệm vụ năm {year + 1}")):
+    for field_name, title in (
+        ("achievements", "1. Kết quả đạt được"),
+        ("difficulties", "2. Tồn tại, hạn chế và nguyên nhân"),
+        ("proposals", "3. Đề xuất, kiến nghị"),
+        ("next_year", f"4. Nhiệm vụ năm {year + 1}"),
+    ):
         doc.add_heading(title, level=2)
         if narratives is None or narratives.empty:
             _para(doc, "Chưa có thuyết minh của các đơn vị.")
@@ -228,15 +289,31 @@ def build_annual_report(
 
     doc.add_heading("PHỤ LỤC. TÌNH HÌNH GỬI BÁO CÁO VÀ CÁC BÁO CÁO ĐƯỢC SỬ DỤNG", level=1)
     subs = tables.get("submissions")
-    used = {} if subs is None or subs.empty else {
-        r["agency_code"]: r for _, r in subs[subs["state"] == "used"].iterrows()}
+    used = (
+        {}
+        if subs is None or subs.empty
+        else {r["agency_code"]: r for _, r in subs[subs["state"] == "used"].iterrows()}
+    )
     rows = []
     for i, s in enumerate(status, start=1):
         u = used.get(s["agency_code"])
-        received = dt.datetime.fromisoformat(s["received_at"]).strftime("%d/%m/%Y %H:%M") if s["received_at"] else "—"
-        rows.append([str(i), s["agency_name"], STATE_LABELS[s["state"]], received,
-                     f"{u['original_name']} (SHA-256 {u['sha256'][:12]})" if u is not None else "—"])
-    _table(doc, ["STT", "Cơ quan, đơn vị", "Tình trạng", "Thời điểm nhận", "Báo cáo được sử dụng"], rows, size=9)
+        received = (
+            dt.datetime.fromisoformat(s["received_at"]).strftime("%d/%m/%Y %H:%M")
+            if s["received_at"]
+            else "—"
+        )
+        rows.append(
+            [
+                str(i),
+                s["agency_name"],
+                STATE_LABELS[s["state"]],
+                received,
+                f"{u['original_name']} (SHA-256 {u['sha256'][:12]})" if u is not None else "—",
+            ]
+        )
+    _table(
+        doc, ["STT", "Cơ quan, đơn vị", "Tình trạng", "Thời điểm nhận", "Báo cáo được sử dụng"], rows, size=9
+    )
     _para(doc, "")
     _para(doc, "Nơi nhận:", bold=True, italic=True, size=12)
     for line in ("- UBND tỉnh (để báo cáo);", "- Bộ Khoa học và Công nghệ;", "- Lưu: VT."):
@@ -249,29 +326,81 @@ def _tfp_section(doc, tfp: dict[str, Any] | None) -> None:
     if not tfp or not tfp.get("years"):
         _para(doc, "Chưa có số liệu của cơ quan thống kê để tính đóng góp của TFP năm nay.")
         return
-    _para(doc, "Bảng 3. Tốc độ tăng GRDP và đóng góp của vốn, lao động, TFP (điểm phần trăm; tỷ trọng %)",
-          italic=True, center=True)
-    rows = [[str(r["year"]), fmt(r["growth_output"], 2), fmt(r["contribution_capital_pp"], 2),
-             fmt(r["contribution_labour_pp"], 2), fmt(r["contribution_tfp_pp"], 2), fmt(r["share_tfp_pct"], 1)]
-            for r in tfp["years"] if r["year"] >= 2021]
+    _para(
+        doc,
+        "Bảng 3. Tốc độ tăng GRDP và đóng góp của vốn, lao động, TFP (điểm phần trăm; tỷ trọng %)",
+        italic=True,
+        center=True,
+    )
+    rows = [
+        [
+            str(r["year"]),
+            fmt(r["growth_output"], 2),
+            fmt(r["contribution_capital_pp"], 2),
+            fmt(r["contribution_labour_pp"], 2),
+            fmt(r["contribution_tfp_pp"], 2),
+            fmt(r["share_tfp_pct"], 1),
+        ]
+        for r in tfp["years"]
+        if r["year"] >= 2021
+    ]
     for p in tfp.get("periods", []):
-        rows.append([f"{p['from']}-{p['to']}", fmt(p["growth_output"], 2), fmt(p["contribution_capital_pp"], 2),
-                     fmt(p["contribution_labour_pp"], 2), fmt(p["contribution_tfp_pp"], 2),
-                     fmt(p["share_tfp_pct"], 1)])
-    _table(doc, ["Năm/giai đoạn", "Tăng GRDP (%)", "Vốn (điểm %)", "Lao động (điểm %)", "TFP (điểm %)",
-                 "Tỷ trọng TFP (%)"], rows, size=10)
+        rows.append(
+            [
+                f"{p['from']}-{p['to']}",
+                fmt(p["growth_output"], 2),
+                fmt(p["contribution_capital_pp"], 2),
+                fmt(p["contribution_labour_pp"], 2),
+                fmt(p["contribution_tfp_pp"], 2),
+                fmt(p["share_tfp_pct"], 1),
+            ]
+        )
+    _table(
+        doc,
+        [
+            "Năm/giai đoạn",
+            "Tăng GRDP (%)",
+            "Vốn (điểm %)",
+            "Lao động (điểm %)",
+            "TFP (điểm %)",
+            "Tỷ trọng TFP (%)",
+        ],
+        rows,
+        size=10,
+    )
     params = tfp["parameters"]
-    _para(doc, f"Phương pháp hạch toán tăng trưởng (Cobb-Douglas); hệ số co giãn của vốn {fmt(params['capital_share'], 2)}, "
-               f"tỷ lệ khấu hao {fmt(params['depreciation'] * 100, 1)}%/năm, vốn ban đầu theo phương pháp "
-               f"'{params['initial_capital_method']}'. Chi tiết phương pháp: docs/tfp.md.", italic=True, size=11)
+    _para(
+        doc,
+        f"Phương pháp hạch toán tăng trưởng (Cobb-Douglas); hệ số co giãn của vốn {fmt(params['capital_share'], 2)}, "
+        f"tỷ lệ khấu hao {fmt(params['depreciation'] * 100, 1)}%/năm, vốn ban đầu theo phương pháp "
+        f"'{params['initial_capital_method']}'. Chi tiết phương pháp: docs/tfp.md.",
+        italic=True,
+        size=11,
+    )
     sti = tfp.get("sti")
-    if sti:
-        _para(doc, f"Tỷ trọng đóng góp của khoa học, công nghệ và đổi mới sáng tạo trong tăng TFP (ước lượng): "
-                   f"{fmt(sti['share_pct'], 1)}%. {sti['caveat_vi']}", size=12)
+    if sti and sti.get("reliable"):
+        _para(
+            doc,
+            f"Tỷ trọng đóng góp của khoa học, công nghệ và đổi mới sáng tạo trong tăng TFP (ước lượng): "
+            f"{fmt(sti['share_pct'], 1)}%. {sti['caveat_vi']}",
+            size=12,
+        )
+    elif sti:
+        # An estimate that fails the reliability rules is not printed as a number (docs/tfp.md §5.1).
+        _para(
+            doc,
+            "Tỷ trọng đóng góp của khoa học, công nghệ và đổi mới sáng tạo trong tăng TFP: chưa ước lượng "
+            f"được với độ tin cậy đủ để công bố. {sti['reliability_note_vi']}",
+            size=12,
+        )
 
 
 def next_version(folder: Path, stem: str) -> int:
-    existing = [int(p.stem.rsplit("-v", 1)[1]) for p in folder.glob(f"{stem}-v*.docx") if p.stem.rsplit("-v", 1)[1].isdigit()]
+    existing = [
+        int(p.stem.rsplit("-v", 1)[1])
+        for p in folder.glob(f"{stem}-v*.docx")
+        if p.stem.rsplit("-v", 1)[1].isdigit()
+    ]
     return max(existing, default=0) + 1
 
 
@@ -296,8 +425,13 @@ def save_report(doc, zones: Zones, year: int, manifest: dict[str, Any], kind: st
             continue
     atomic_write(path, doc.save)
     data = path.read_bytes()
-    manifest = {**manifest, "version": version, "document": path.name, "document_sha256": sha256_bytes(data),
-                "code_version": __version__}
+    manifest = {
+        **manifest,
+        "version": version,
+        "document": path.name,
+        "document_sha256": sha256_bytes(data),
+        "code_version": __version__,
+    }
     atomic_write_json(path.with_suffix(".manifest.json"), manifest)
     return path
 

@@ -15,7 +15,6 @@ from .catalogue import Catalogue, Expectation
 from .fsutil import atomic_write
 from .workbook import (
     BUDGET_SOURCES,
-    DELIVERABLE_VALUES,
     FIRST_DATA_ROW,
     NARRATIVE_FIELDS,
     SHEET_BUDGET,
@@ -28,21 +27,49 @@ from .workbook import (
     TASK_STATUSES,
     TFP_FIRST_YEAR,
     build_workbook,
+    save_reproducible,
     workbook_filename,
 )
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 COMPANY_KINDS = ["Công ty TNHH", "Công ty Cổ phần", "Hợp tác xã", "Công ty TNHH MTV"]
 COMPANY_NAMES = [
-    "Nhựa Phố Hiến", "Cơ khí Mỹ Hào", "Thực phẩm Hưng Long", "Nông sản Khoái Châu", "Long nhãn Hưng Yên",
-    "May mặc Văn Lâm", "Điện tử Như Quỳnh", "Bao bì Yên Mỹ", "Dệt may Phố Nối", "Gốm sứ Kim Động",
-    "Chế biến gỗ Ân Thi", "Dược liệu Tiên Lữ", "Thép Việt Hưng", "Hóa chất Phù Cừ", "Rau an toàn Văn Giang",
-    "Sữa sạch Hưng Yên", "Bánh kẹo Hải Hà Hưng Yên", "Nhôm kính Thăng Long", "Thủy sản Triều Dương",
-    "Gạo nếp cái hoa vàng", "Mật ong Hồng Châu", "Chè lam Phố Hiến", "Tương Bần", "Cơ điện Tân Quang",
+    "Nhựa Phố Hiến",
+    "Cơ khí Mỹ Hào",
+    "Thực phẩm Hưng Long",
+    "Nông sản Khoái Châu",
+    "Long nhãn Hưng Yên",
+    "May mặc Văn Lâm",
+    "Điện tử Như Quỳnh",
+    "Bao bì Yên Mỹ",
+    "Dệt may Phố Nối",
+    "Gốm sứ Kim Động",
+    "Chế biến gỗ Ân Thi",
+    "Dược liệu Tiên Lữ",
+    "Thép Việt Hưng",
+    "Hóa chất Phù Cừ",
+    "Rau an toàn Văn Giang",
+    "Sữa sạch Hưng Yên",
+    "Bánh kẹo Hải Hà Hưng Yên",
+    "Nhôm kính Thăng Long",
+    "Thủy sản Triều Dương",
+    "Gạo nếp cái hoa vàng",
+    "Mật ong Hồng Châu",
+    "Chè lam Phố Hiến",
+    "Tương Bần",
+    "Cơ điện Tân Quang",
 ]
 LOCALITIES = [
-    "Phường Phố Hiến", "Phường Mỹ Hào", "Xã Như Quỳnh", "Xã Văn Giang", "Xã Yên Mỹ", "Xã Khoái Châu",
-    "Xã Ân Thi", "Xã Lương Bằng", "Xã Tiên Lữ", "Xã Trần Cao",
+    "Phường Phố Hiến",
+    "Phường Mỹ Hào",
+    "Xã Như Quỳnh",
+    "Xã Văn Giang",
+    "Xã Yên Mỹ",
+    "Xã Khoái Châu",
+    "Xã Ân Thi",
+    "Xã Lương Bằng",
+    "Xã Tiên Lữ",
+    "Xã Trần Cao",
 ]
 ACHIEVEMENTS = [
     "Tổ chức tuyên truyền về năng suất chất lượng đến các doanh nghiệp trên địa bàn, được doanh nghiệp đón nhận tích cực.",
@@ -60,9 +87,28 @@ PROPOSALS = [
 ]
 # Statistics office series (sample, not official): GRDP and investment at 2010 prices, employment.
 GRDP_2010 = 32_500.0
-GRDP_GROWTH = {2011: 8.1, 2012: 7.6, 2013: 7.9, 2014: 8.2, 2015: 8.4, 2016: 8.6, 2017: 8.9, 2018: 9.2,
-               2019: 9.0, 2020: 6.1, 2021: 7.4, 2022: 8.5, 2023: 7.6, 2024: 8.3, 2025: 8.9, 2026: 8.6,
-               2027: 8.4, 2028: 8.2, 2029: 8.0, 2030: 7.8}
+GRDP_GROWTH = {
+    2011: 8.1,
+    2012: 7.6,
+    2013: 7.9,
+    2014: 8.2,
+    2015: 8.4,
+    2016: 8.6,
+    2017: 8.9,
+    2018: 9.2,
+    2019: 9.0,
+    2020: 6.1,
+    2021: 7.4,
+    2022: 8.5,
+    2023: 7.6,
+    2024: 8.3,
+    2025: 8.9,
+    2026: 8.6,
+    2027: 8.4,
+    2028: 8.2,
+    2029: 8.0,
+    2030: 7.8,
+}
 INVESTMENT_RATIO = 0.36
 EMPLOYMENT_2010 = 640.0
 EMPLOYMENT_GROWTH = 0.8  # % a year
@@ -161,8 +207,12 @@ def fill_workbook(exp: Expectation, year: int, catalogue: Catalogue, mistake: st
         r = FIRST_DATA_ROW + i
         name = f"{rng.choice(COMPANY_KINDS)} {rng.choice(COMPANY_NAMES)}"
         tax = f"09{rng.randint(0, 99_999_999):08d}"
-        amounts = {"central": 0.0, "provincial": float(rng.choice([50, 80, 100, 120])),
-                   "enterprise": float(rng.choice([30, 50, 70])), "other": 0.0}
+        amounts = {
+            "central": 0.0,
+            "provincial": float(rng.choice([50, 80, 100, 120])),
+            "enterprise": float(rng.choice([30, 50, 70])),
+            "other": 0.0,
+        }
         values = [name, tax, rng.choice(LOCALITIES), rng.choice(SUPPORT_TYPES[:-1])] + list(amounts.values())
         for c, v in enumerate(values, start=2):
             ws.cell(row=r, column=c, value=v)
@@ -174,7 +224,9 @@ def fill_workbook(exp: Expectation, year: int, catalogue: Catalogue, mistake: st
     ws = wb[SHEET_TASKS]
     for i, task in enumerate(exp.tasks):
         r = FIRST_DATA_ROW + i
-        status = rng.choice(TASK_STATUSES[:2]) if task.code != "I.7" or year in (2025, 2030) else TASK_STATUSES[3]
+        status = (
+            rng.choice(TASK_STATUSES[:2]) if task.code != "I.7" or year in (2025, 2030) else TASK_STATUSES[3]
+        )
         ws.cell(row=r, column=6, value=status)
         ws.cell(row=r, column=7, value=f"Đã triển khai nhiệm vụ {task.code} theo kế hoạch năm {year}.")
     ws = wb[SHEET_BUDGET]
@@ -182,8 +234,12 @@ def fill_workbook(exp: Expectation, year: int, catalogue: Catalogue, mistake: st
     for i, (code, _label) in enumerate(BUDGET_SOURCES):
         ws.cell(row=FIRST_DATA_ROW + i, column=4, value=total[code])
     ws = wb[SHEET_NARRATIVE]
-    texts = {"achievements": rng.choice(ACHIEVEMENTS), "difficulties": rng.choice(DIFFICULTIES),
-             "proposals": rng.choice(PROPOSALS), "next_year": f"Tiếp tục triển khai các nhiệm vụ được giao năm {year + 1}."}
+    texts = {
+        "achievements": rng.choice(ACHIEVEMENTS),
+        "difficulties": rng.choice(DIFFICULTIES),
+        "proposals": rng.choice(PROPOSALS),
+        "next_year": f"Tiếp tục triển khai các nhiệm vụ được giao năm {year + 1}.",
+    }
     for i, (code, _label) in enumerate(NARRATIVE_FIELDS):
         wb[SHEET_NARRATIVE].cell(row=FIRST_DATA_ROW + i, column=4, value=texts[code])
     _apply_mistake(wb, exp, mistake)
@@ -215,8 +271,11 @@ def sample_plan(catalogue: Catalogue, year: int) -> list[tuple[Expectation, str 
     late = {e.agency.code for e in rng.sample(reporters, 2)}
     candidates = [e for e in reporters if e.agency.code != "SKHCN" and e.indicators]
     wrong = rng.sample(candidates, 3)
-    mistakes = {wrong[0].agency.code: "negative", wrong[1].agency.code: "text_in_number",
-                wrong[2].agency.code: "vn_number_format"}
+    mistakes = {
+        wrong[0].agency.code: "negative",
+        wrong[1].agency.code: "text_in_number",
+        wrong[2].agency.code: "vn_number_format",
+    }
     plan = []
     for i, exp in enumerate(expected):
         code = exp.agency.code
@@ -237,7 +296,7 @@ def write_sample_data(catalogue: Catalogue, year: int, out_dir: Path) -> list[Sa
     for exp, mistake, received, suffix in sample_plan(catalogue, year):
         wb = fill_workbook(exp, year, catalogue, mistake)
         path = out_dir / workbook_filename(exp, year).replace(".xlsx", f"{suffix}.xlsx")
-        atomic_write(path, wb.save)
+        atomic_write(path, lambda tmp, wb=wb: save_reproducible(wb, tmp))
         ts = received.timestamp()
         os.utime(path, (ts, ts))
         written.append(SampleFile(path, exp.agency.code, received, mistake))

@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 import pandas as pd
+
 from nscl.tfp import (
     DEFAULT_SENSITIVITY_DEPRECIATIONS,
     DEFAULT_SENSITIVITY_SHARES,

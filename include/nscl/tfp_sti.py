@@ -138,7 +138,7 @@ class StiShare:
             "method": "ols_second_stage",
             "reliable": self.reliable,
             "reliability_note_vi": self.reliability_note_vi,
-            "proxy_cv": dict(self.proxy_cv),
+            "proxy_cv": {k: (v if math.isfinite(v) else None) for k, v in self.proxy_cv.items()},
             "caveat_vi": self.caveat_vi,
         }
 

@@ -118,7 +118,12 @@ def _table(ws, title: str, note: str, headers: list[str], widths: list[int], st)
     ws["A2"].font = st["note"]
     for col, (head, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = ws.cell(row=FIRST_DATA_ROW - 1, column=col, value=head)
-        cell.font, cell.fill, cell.border, cell.alignment = st["header"], st["header_fill"], st["border"], st["wrap"]
+        cell.font, cell.fill, cell.border, cell.alignment = (
+            st["header"],
+            st["header_fill"],
+            st["border"],
+            st["wrap"],
+        )
         ws.column_dimensions[cell.column_letter].width = width
     ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=1)
 
@@ -127,11 +132,19 @@ def _register_named_styles(wb, st) -> None:
     """Named styles: assigning one per cell is far cheaper than setting each attribute."""
     from openpyxl.styles import NamedStyle, Protection
 
-    wb.add_named_style(NamedStyle(
-        name="nscl_input", font=st["body"], fill=st["input_fill"], border=st["border"],
-        alignment=st["wrap"], protection=Protection(locked=False),
-    ))
-    wb.add_named_style(NamedStyle(name="nscl_fixed", font=st["body"], border=st["border"], alignment=st["wrap"]))
+    wb.add_named_style(
+        NamedStyle(
+            name="nscl_input",
+            font=st["body"],
+            fill=st["input_fill"],
+            border=st["border"],
+            alignment=st["wrap"],
+            protection=Protection(locked=False),
+        )
+    )
+    wb.add_named_style(
+        NamedStyle(name="nscl_fixed", font=st["body"], border=st["border"], alignment=st["wrap"])
+    )
 
 
 def _input(cell, st, value=None):
@@ -162,7 +175,9 @@ def _number_validation(minimum: float = 0, maximum: float | None = None, whole: 
         dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=str(minimum), allow_blank=True)
         dv.error = f"Vui lòng nhập số không âm (>= {minimum})."
     else:
-        dv = DataValidation(type=kind, operator="between", formula1=str(minimum), formula2=str(maximum), allow_blank=True)
+        dv = DataValidation(
+            type=kind, operator="between", formula1=str(minimum), formula2=str(maximum), allow_blank=True
+        )
         dv.error = f"Vui lòng nhập số trong khoảng {minimum} - {maximum}."
     dv.showErrorMessage, dv.errorTitle = True, "Giá trị không hợp lệ"
     return dv
@@ -187,26 +202,50 @@ def _guide_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st, tfp:
     lines = [
         ("title", f"BIỂU MẪU BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH 101/KH-UBND NĂM {year}"),
         ("header", f"Đơn vị báo cáo: {exp.agency.name} (mã {exp.agency.code})"),
-        ("body", f"Hạn gửi: trước ngày {deadline.day:02d}/{deadline.month:02d}/{year}, gửi về Sở Khoa học và Công nghệ."),
-        ("body", f"Phiên bản biểu mẫu: {TEMPLATE_VERSION}. Không đổi tên, thêm, xóa hoặc sắp xếp lại các trang tính."),
+        (
+            "body",
+            f"Hạn gửi: trước ngày {deadline.day:02d}/{deadline.month:02d}/{year}, gửi về Sở Khoa học và Công nghệ.",
+        ),
+        (
+            "body",
+            f"Phiên bản biểu mẫu: {TEMPLATE_VERSION}. Không đổi tên, thêm, xóa hoặc sắp xếp lại các trang tính.",
+        ),
         ("body", "Ô nền vàng là ô nhập liệu; các ô khác đã được điền sẵn và được khóa."),
     ]
     if tfp:
         lines += [
-            ("body", f"Trang '{SHEET_TFP}': nhập số liệu theo năm từ {TFP_FIRST_YEAR} đến {year}, theo giá so sánh năm 2010."),
-            ("body", "GRDP và vốn đầu tư tính bằng tỷ đồng; lao động tính bằng nghìn người; tỷ lệ tính bằng %."),
+            (
+                "body",
+                f"Trang '{SHEET_TFP}': nhập số liệu theo năm từ {TFP_FIRST_YEAR} đến {year}, theo giá so sánh năm 2010.",
+            ),
+            (
+                "body",
+                "GRDP và vốn đầu tư tính bằng tỷ đồng; lao động tính bằng nghìn người; tỷ lệ tính bằng %.",
+            ),
         ]
     else:
         lines += [
-            ("body", f"Trang '{SHEET_INDICATORS}': nhập kết quả năm {year} của từng chỉ tiêu. Chỉ báo cáo hoạt động do "
-             "đơn vị trực tiếp chủ trì tổ chức, không báo cáo lại hoạt động do đơn vị khác chủ trì; "
-             "nếu không phát sinh, nhập 0."),
-            ("body", f"Trang '{SHEET_TASKS}': chọn tình trạng thực hiện từng nhiệm vụ và mô tả kết quả cụ thể."),
-            ("body", f"Trang '{SHEET_ENTERPRISES}': mỗi tổ chức, doanh nghiệp được hỗ trợ trong năm một dòng; mã số thuế "
-             "gồm 10 chữ số (hoặc 10 chữ số, dấu '-' và 3 chữ số đối với chi nhánh); kinh phí tính bằng triệu đồng."),
+            (
+                "body",
+                f"Trang '{SHEET_INDICATORS}': nhập kết quả năm {year} của từng chỉ tiêu. Chỉ báo cáo hoạt động do "
+                "đơn vị trực tiếp chủ trì tổ chức, không báo cáo lại hoạt động do đơn vị khác chủ trì; "
+                "nếu không phát sinh, nhập 0.",
+            ),
+            (
+                "body",
+                f"Trang '{SHEET_TASKS}': chọn tình trạng thực hiện từng nhiệm vụ và mô tả kết quả cụ thể.",
+            ),
+            (
+                "body",
+                f"Trang '{SHEET_ENTERPRISES}': mỗi tổ chức, doanh nghiệp được hỗ trợ trong năm một dòng; mã số thuế "
+                "gồm 10 chữ số (hoặc 10 chữ số, dấu '-' và 3 chữ số đối với chi nhánh); kinh phí tính bằng triệu đồng.",
+            ),
             ("body", f"Trang '{SHEET_BUDGET}': kinh phí đã sử dụng trong năm theo nguồn (triệu đồng)."),
             ("body", f"Trang '{SHEET_NARRATIVE}': kết quả nổi bật, khó khăn, đề xuất và nhiệm vụ năm tới."),
-            ("body", "Số thập phân dùng dấu phẩy như thông lệ Việt Nam (ví dụ 1.234,5) hoặc nhập trực tiếp dạng số."),
+            (
+                "body",
+                "Số thập phân dùng dấu phẩy như thông lệ Việt Nam (ví dụ 1.234,5) hoặc nhập trực tiếp dạng số.",
+            ),
         ]
     for row, (style, text) in enumerate(lines, start=1):
         cell = ws.cell(row=row, column=1, value=text)
@@ -218,10 +257,25 @@ def _indicator_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st) 
     ws = wb.create_sheet(SHEET_INDICATORS)
     phase = catalogue.phase_of(year)
     ten = catalogue.ten_year_phase()
-    headers = ["STT", "Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Nhiệm vụ",
-               f"Mục tiêu {phase.code}", f"Mục tiêu {ten.code}", f"Kết quả năm {year}", "Ghi chú"]
-    _table(ws, f"KẾT QUẢ CÁC CHỈ TIÊU NĂM {year}", f"{exp.agency.name}. Ô nền vàng là ô nhập liệu.",
-           headers, [5, 16, 60, 14, 9, 34, 30, 14, 30], st)
+    headers = [
+        "STT",
+        "Mã chỉ tiêu",
+        "Tên chỉ tiêu",
+        "Đơn vị tính",
+        "Nhiệm vụ",
+        f"Mục tiêu {phase.code}",
+        f"Mục tiêu {ten.code}",
+        f"Kết quả năm {year}",
+        "Ghi chú",
+    ]
+    _table(
+        ws,
+        f"KẾT QUẢ CÁC CHỈ TIÊU NĂM {year}",
+        f"{exp.agency.name}. Ô nền vàng là ô nhập liệu.",
+        headers,
+        [5, 16, 60, 14, 9, 34, 30, 14, 30],
+        st,
+    )
     counts = _number_validation(0, whole=True)
     deliverable = _list_validation(list(DELIVERABLE_VALUES), "Chỉ tiêu hoàn thành/không hoàn thành")
     ws.add_data_validation(counts)
@@ -230,8 +284,18 @@ def _indicator_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st) 
         r = FIRST_DATA_ROW + i
         p_target = ind.targets.get(phase.code)
         t_target = ind.targets.get(ten.code)
-        for col, value in enumerate([i + 1, ind.code, ind.name, ind.unit, ind.task,
-                                     p_target.text if p_target else "—", t_target.text if t_target else "—"], 1):
+        for col, value in enumerate(
+            [
+                i + 1,
+                ind.code,
+                ind.name,
+                ind.unit,
+                ind.task,
+                p_target.text if p_target else "—",
+                t_target.text if t_target else "—",
+            ],
+            1,
+        ):
             _fixed(ws.cell(row=r, column=col), st, value)
         result = ws.cell(row=r, column=8)
         _input(result, st)
@@ -242,9 +306,24 @@ def _indicator_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st) 
 
 def _task_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st) -> None:
     ws = wb.create_sheet(SHEET_TASKS)
-    headers = ["STT", "Mã nhiệm vụ", "Nội dung công việc", "Vai trò", "Sản phẩm theo Kế hoạch",
-               "Tình trạng", "Kết quả cụ thể", "Khó khăn, vướng mắc"]
-    _table(ws, f"TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ NĂM {year}", exp.agency.name, headers, [5, 11, 60, 11, 30, 18, 50, 40], st)
+    headers = [
+        "STT",
+        "Mã nhiệm vụ",
+        "Nội dung công việc",
+        "Vai trò",
+        "Sản phẩm theo Kế hoạch",
+        "Tình trạng",
+        "Kết quả cụ thể",
+        "Khó khăn, vướng mắc",
+    ]
+    _table(
+        ws,
+        f"TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ NĂM {year}",
+        exp.agency.name,
+        headers,
+        [5, 11, 60, 11, 30, 18, 50, 40],
+        st,
+    )
     statuses = _list_validation(TASK_STATUSES, "Tình trạng thực hiện")
     ws.add_data_validation(statuses)
     roles = dict((t.code, role) for t, role in catalogue.task_roles(exp.agency, year))
@@ -266,11 +345,19 @@ def _enterprise_sheet(wb, exp: Expectation, year: int, st) -> None:
 
     ws = wb.create_sheet(SHEET_ENTERPRISES)
     headers = ["STT"] + [label for _, label in ENTERPRISE_COLUMNS]
-    _table(ws, f"TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ NĂM {year}", exp.agency.name, headers,
-           [5, 40, 16, 22, 30, 14, 14, 14, 14], st)
+    _table(
+        ws,
+        f"TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ NĂM {year}",
+        exp.agency.name,
+        headers,
+        [5, 40, 16, 22, 30, 14, 14, 14, 14],
+        st,
+    )
     support = _list_validation(SUPPORT_TYPES, "Nội dung hỗ trợ")
     money = _number_validation(0)
-    tax = DataValidation(type="textLength", operator="between", formula1="10", formula2="14", allow_blank=True)
+    tax = DataValidation(
+        type="textLength", operator="between", formula1="10", formula2="14", allow_blank=True
+    )
     tax.showErrorMessage, tax.error = True, "Mã số thuế gồm 10 hoặc 13 chữ số."
     for dv in (support, money, tax):
         ws.add_data_validation(dv)
@@ -287,8 +374,14 @@ def _enterprise_sheet(wb, exp: Expectation, year: int, st) -> None:
 
 def _budget_sheet(wb, exp: Expectation, year: int, st) -> None:
     ws = wb.create_sheet(SHEET_BUDGET)
-    _table(ws, f"KINH PHÍ THỰC HIỆN NĂM {year}", f"{exp.agency.name}. Đơn vị tính: triệu đồng.",
-           ["STT", "Nguồn kinh phí", "Mã nguồn", f"Kinh phí đã sử dụng năm {year} (triệu đồng)"], [5, 40, 12, 24], st)
+    _table(
+        ws,
+        f"KINH PHÍ THỰC HIỆN NĂM {year}",
+        f"{exp.agency.name}. Đơn vị tính: triệu đồng.",
+        ["STT", "Nguồn kinh phí", "Mã nguồn", f"Kinh phí đã sử dụng năm {year} (triệu đồng)"],
+        [5, 40, 12, 24],
+        st,
+    )
     money = _number_validation(0)
     ws.add_data_validation(money)
     for i, (code, label) in enumerate(BUDGET_SOURCES):
@@ -302,8 +395,14 @@ def _budget_sheet(wb, exp: Expectation, year: int, st) -> None:
 
 def _narrative_sheet(wb, exp: Expectation, year: int, st) -> None:
     ws = wb.create_sheet(SHEET_NARRATIVE)
-    _table(ws, f"THUYẾT MINH KẾT QUẢ NĂM {year}", exp.agency.name, ["STT", "Nội dung", "Mã", "Thuyết minh"],
-           [5, 34, 12, 100], st)
+    _table(
+        ws,
+        f"THUYẾT MINH KẾT QUẢ NĂM {year}",
+        exp.agency.name,
+        ["STT", "Nội dung", "Mã", "Thuyết minh"],
+        [5, 34, 12, 100],
+        st,
+    )
     for i, (code, label) in enumerate(NARRATIVE_FIELDS):
         r = FIRST_DATA_ROW + i
         for col, value in enumerate([i + 1, label, code], 1):
@@ -315,9 +414,14 @@ def _narrative_sheet(wb, exp: Expectation, year: int, st) -> None:
 
 def _tfp_sheet(wb, exp: Expectation, year: int, st) -> None:
     ws = wb.create_sheet(SHEET_TFP)
-    _table(ws, "SỐ LIỆU PHỤC VỤ TÍNH ĐÓNG GÓP CỦA TFP VÀO TĂNG TRƯỞNG KINH TẾ",
-           f"{exp.agency.name}. Số liệu chính thức theo năm, giá so sánh năm 2010.",
-           [label for _, label in TFP_COLUMNS], [8, 24, 28, 22, 26, 22], st)
+    _table(
+        ws,
+        "SỐ LIỆU PHỤC VỤ TÍNH ĐÓNG GÓP CỦA TFP VÀO TĂNG TRƯỞNG KINH TẾ",
+        f"{exp.agency.name}. Số liệu chính thức theo năm, giá so sánh năm 2010.",
+        [label for _, label in TFP_COLUMNS],
+        [8, 24, 28, 22, 26, 22],
+        st,
+    )
     positive = _number_validation(0)
     share = _number_validation(0, 100)
     for dv in (positive, share):
@@ -349,17 +453,47 @@ def build_workbook(exp: Expectation, year: int, catalogue: Catalogue):
         _enterprise_sheet(wb, exp, year, st)
         _budget_sheet(wb, exp, year, st)
         _narrative_sheet(wb, exp, year, st)
-    _meta_sheet(wb, {
-        "agency_code": exp.agency.code,
-        "agency_name": exp.agency.name,
-        "year": year,
-        "template_version": TEMPLATE_VERSION,
-        "kind": "tfp" if exp.tfp_inputs else "agency",
-    })
+    _meta_sheet(
+        wb,
+        {
+            "agency_code": exp.agency.code,
+            "agency_name": exp.agency.name,
+            "year": year,
+            "template_version": TEMPLATE_VERSION,
+            "kind": "tfp" if exp.tfp_inputs else "agency",
+        },
+    )
     # Fixed document properties keep generated files reproducible.
     wb.properties.creator = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
     wb.properties.created = wb.properties.modified = dt.datetime(year, 1, 1)
     return wb
+
+
+def save_reproducible(wb, path: Path) -> None:
+    """Save ``wb`` so that the same content gives the same bytes: openpyxl stamps the save time
+    into docProps/core.xml and every zip entry, which would make each generation a "new" file."""
+    import io
+    import re
+    import zipfile
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    created = wb.properties.created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src,
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + created.encode() + rb"\g<2>",
+                    data,
+                )
+            info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, data)
 
 
 def workbook_filename(exp: Expectation, year: int) -> str:
@@ -374,7 +508,11 @@ def write_templates(catalogue: Catalogue, year: int, out_dir: Path) -> list[Path
     paths = []
     for exp in catalogue.expected_reporters(year):
         wb = build_workbook(exp, year, catalogue)
-        paths.append(atomic_write(out_dir / workbook_filename(exp, year), wb.save))
+        paths.append(
+            atomic_write(
+                out_dir / workbook_filename(exp, year), lambda tmp, wb=wb: save_reproducible(wb, tmp)
+            )
+        )
     return paths
 
 
@@ -384,9 +522,10 @@ def write_templates(catalogue: Catalogue, year: int, out_dir: Path) -> list[Path
 def _rows(ws, first_col: int, last_col: int):
     """(row number, values) for data rows that have any value in the given columns."""
     for r, values in enumerate(
-        ws.iter_rows(min_row=FIRST_DATA_ROW, min_col=1, max_col=last_col, values_only=True), start=FIRST_DATA_ROW
+        ws.iter_rows(min_row=FIRST_DATA_ROW, min_col=1, max_col=last_col, values_only=True),
+        start=FIRST_DATA_ROW,
     ):
-        if any(v not in (None, "") for v in values[first_col - 1:]):
+        if any(v not in (None, "") for v in values[first_col - 1 :]):
             yield r, values
 
 
@@ -431,7 +570,9 @@ def read_workbook(path: Path | str) -> Submission:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for non-workbooks
-        raise WorkbookError(f"Không đọc được tệp như một bảng tính Excel (.xlsx): {type(exc).__name__}.") from None
+        raise WorkbookError(
+            f"Không đọc được tệp như một bảng tính Excel (.xlsx): {type(exc).__name__}."
+        ) from None
     try:
         meta = read_meta(wb)
         sub = Submission(meta["agency_code"], meta["year"], meta["template_version"], meta["kind"])
@@ -446,8 +587,15 @@ def read_workbook(path: Path | str) -> Submission:
             sub.indicators.append({"row": r, "code": _text(v[1]), "value": v[7], "note": _text(v[8])})
         ws = _require(wb, SHEET_TASKS)
         for r, v in _rows(ws, 2, 8):
-            sub.tasks.append({"row": r, "code": _text(v[1]), "status": _text(v[5]),
-                              "result": _text(v[6]), "difficulties": _text(v[7])})
+            sub.tasks.append(
+                {
+                    "row": r,
+                    "code": _text(v[1]),
+                    "status": _text(v[5]),
+                    "result": _text(v[6]),
+                    "difficulties": _text(v[7]),
+                }
+            )
         ws = _require(wb, SHEET_ENTERPRISES)
         keys = [k for k, _ in ENTERPRISE_COLUMNS]
         for r, v in _rows(ws, 2, 1 + len(keys)):

@@ -1,0 +1,46 @@
+"""Test settings: an embedded Airflow (SQLite) in a temporary home, quiet GX, the repo's dags/."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import warnings
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_HOME = tempfile.mkdtemp(prefix="nscl-airflow-")
+os.environ.setdefault("NSCL_AIRFLOW_HOME", _HOME)
+os.environ.setdefault("AIRFLOW_HOME", _HOME)
+os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(ROOT / "dags"))
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+logging.getLogger("great_expectations").setLevel(logging.WARNING)
+warnings.filterwarnings("ignore", message="Using .httpx. with .starlette.testclient")
+
+SEED = ROOT.parent / "shared" / "seed" / "ke-hoach-101-KH-UBND-2021-hung-yen.md"
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    from nscl.catalogue import default_catalogue
+
+    return default_catalogue()
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    if not SEED.exists():
+        pytest.skip(f"the plan's text is not beside the repository ({SEED})")
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def zones(tmp_path, monkeypatch):
+    from nscl.settings import Zones
+
+    monkeypatch.setenv("NSCL_DATA_DIR", str(tmp_path / "data"))
+    return Zones.default()

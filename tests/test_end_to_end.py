@@ -1,0 +1,143 @@
+"""End to end: sample workbooks in, the annual DAG run by Airflow (dag.test on SQLite), the
+report read back with python-docx and checked against the workbooks themselves."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+
+import pytest
+from docx import Document
+from nscl import workbook as wbm
+from nscl.normalise import parse_number
+from nscl.sample import write_sample_data
+from openpyxl import load_workbook
+
+REJECTING = {"negative", "text_in_number"}  # the sample mistakes a correct validator must reject
+
+
+def expected_totals(files) -> dict[str, float]:
+    """Per indicator, the sum over agencies of the latest acceptable workbook's values, read
+    straight from the cells (independently of the pipeline's reader)."""
+    latest = {}
+    for f in sorted(files, key=lambda f: f.received):
+        if f.mistake not in REJECTING:
+            latest[f.agency_code] = f
+    totals: dict[str, float] = defaultdict(float)
+    for f in latest.values():
+        wb = load_workbook(f.path, read_only=True, data_only=True)
+        if wbm.SHEET_INDICATORS in wb.sheetnames:
+            for row in wb[wbm.SHEET_INDICATORS].iter_rows(min_row=wbm.FIRST_DATA_ROW, values_only=True):
+                code, value = row[1], row[7]
+                if code:
+                    number = wbm.DELIVERABLE_VALUES[value] if isinstance(value, str) else value
+                    totals[code] = (
+                        max(totals[code], number) if isinstance(value, str) else totals[code] + number
+                    )
+        wb.close()
+    return dict(totals), latest
+
+
+def report_table(path) -> dict[str, list[str]]:
+    doc = Document(path)
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Mã")
+    return {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
+
+
+def as_number(text: str) -> float:
+    if text == "—":
+        return 0.0
+    if text in wbm.DELIVERABLE_VALUES:
+        return float(wbm.DELIVERABLE_VALUES[text])
+    return parse_number(text)
+
+
+@pytest.fixture(scope="module")
+def annual_runs(tmp_path_factory, catalogue):
+    import os
+
+    from nscl.airflow_run import run_annual
+    from nscl.settings import Zones
+
+    root = tmp_path_factory.mktemp("e2e") / "data"
+    old = os.environ.get("NSCL_DATA_DIR")
+    os.environ["NSCL_DATA_DIR"] = str(root)
+    try:
+        zones = Zones.default()
+        files = {y: write_sample_data(catalogue, y, zones.inbox(y)) for y in (2024, 2025)}
+        reports = {y: run_annual(y) for y in (2024, 2025)}
+        yield zones, files, reports
+    finally:
+        if old is None:
+            os.environ.pop("NSCL_DATA_DIR", None)
+        else:
+            os.environ["NSCL_DATA_DIR"] = old
+
+
+def test_runs_succeed_and_leave_reports(annual_runs):
+    zones, _, reports = annual_runs
+    for year, path in reports.items():
+        assert path is not None, f"the {year} run failed"
+        assert path.startswith(str(zones.reports(year)))
+        assert path.endswith(".docx")
+
+
+def test_each_indicator_is_exactly_the_sum_of_accepted_workbooks(annual_runs, catalogue):
+    _, files, reports = annual_runs
+    year_totals = {y: expected_totals(files[y])[0] for y in files}
+    rows = report_table(reports[2025])
+    checked = 0
+    for ind in catalogue.indicators.values():
+        if ind.computed_by_pipeline:
+            assert rows[ind.code][3] == "Đã thực hiện"  # TFP was computed this year
+            continue
+        codes = ind.components or (ind.code,)
+        this_year = sum(year_totals[2025].get(c, 0.0) for c in codes)
+        phase = sum(year_totals[y].get(c, 0.0) for y in (2024, 2025) for c in codes)
+        if ind.is_deliverable:
+            phase = max(year_totals[y].get(ind.code, 0.0) for y in (2024, 2025))
+        row = rows[ind.code]
+        assert as_number(row[3]) == pytest.approx(this_year), ind.code
+        assert as_number(row[4]) == pytest.approx(phase), ind.code
+        assert as_number(row[7]) == pytest.approx(phase), ind.code  # 2021-2025 to date = 2024 + 2025 here
+        checked += 1
+    assert checked >= 19
+    assert sum(year_totals[2025].values()) > 10  # the sample really has figures to add up
+
+
+def test_manifest_lists_the_submissions_used(annual_runs):
+    _, files, reports = annual_runs
+    manifest = json.loads(open(reports[2025].replace(".docx", ".manifest.json"), encoding="utf-8").read())
+    _, latest = expected_totals(files[2025])
+    used_2025 = {i["sha256"] for i in manifest["inputs"] if i["year"] == 2025}
+    assert used_2025 == {hashlib.sha256(f.path.read_bytes()).hexdigest() for f in latest.values()}
+    assert manifest["document_sha256"] == hashlib.sha256(open(reports[2025], "rb").read()).hexdigest()
+
+
+def test_report_says_who_was_late_and_who_was_rejected(annual_runs, catalogue):
+    _, files, reports = annual_runs
+    doc = Document(reports[2025])
+    table = next(
+        t for t in doc.tables if t.rows[0].cells[0].text == "STT" and "Tình trạng" in t.rows[0].cells[2].text
+    )
+    states = {r.cells[1].text: r.cells[2].text for r in table.rows[1:]}
+    late = {
+        catalogue.agency(f.agency_code).name
+        for f in files[2025]
+        if f.received.date() > catalogue.deadline(2025)
+    }
+    rejected = {catalogue.agency(f.agency_code).name for f in files[2025] if f.mistake == "text_in_number"}
+    assert late and all(states[name] == "Muộn" for name in late - rejected)
+    assert rejected and all(states[name] == "Bị trả lại, chờ sửa" for name in rejected)
+    assert len(states) == len(catalogue.expected_reporters(2025))
+
+
+def test_rejected_files_are_quarantined_with_feedback(annual_runs):
+    zones, files, _ = annual_runs
+    bad = [f for f in files[2025] if f.mistake in REJECTING]
+    for f in bad:
+        sha = hashlib.sha256(f.path.read_bytes()).hexdigest()
+        feedback = json.loads((zones.quarantine(2025) / sha / "feedback.json").read_text(encoding="utf-8"))
+        assert feedback["errors"] and feedback["errors"][0]["sheet"] == wbm.SHEET_INDICATORS
+        assert (zones.archive / sha[:2] / sha).read_bytes() == f.path.read_bytes()
