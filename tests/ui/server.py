@@ -1,0 +1,193 @@
+"""A local Airflow API server for the staff page's tests: a temporary AIRFLOW_HOME, SQLite, the
+FAB auth manager, the repository's plugins, three users; started on 127.0.0.1 on a free port and
+stopped at the end. Every wait is bounded."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = Path(sys.executable)
+AIRFLOW = PYTHON.with_name("airflow")
+
+USERS = {
+    "staff": {"username": "canbo", "password": "Canbo-2025!", "role": "NSCL Staff"},
+    "viewer": {"username": "xem", "password": "Xem-2025!", "role": "NSCL Viewer"},
+    "other": {"username": "khac", "password": "Khac-2025!", "role": "Khác"},
+}
+UPLOAD_LIMIT = 2 * 1024 * 1024
+SETUP_TIMEOUT = 240
+START_TIMEOUT = 180
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    base: str
+    data_dir: Path
+    home: Path
+    process: subprocess.Popen | None = None
+    log_path: Path | None = None
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def log_tail(self, n: int = 60) -> str:
+        if not self.log_path or not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
+
+    def token(self, who: str) -> str:
+        if who not in self.tokens:
+            user = USERS[who]
+            body = json.dumps({"username": user["username"], "password": user["password"]}).encode()
+            req = urllib.request.Request(
+                f"{self.base}/auth/token", data=body, headers={"Content-Type": "application/json"}
+            )
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                self.tokens[who] = json.loads(resp.read())["access_token"]
+        return self.tokens[who]
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.process = None
+
+
+def environment(home: Path, data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+    env.update(
+        {
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+            "AIRFLOW__CORE__AUTH_MANAGER": "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager",
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__API__EXPOSE_CONFIG": "False",
+            "AIRFLOW__API_AUTH__JWT_SECRET": "nscl-test-secret-not-for-production",
+            "AIRFLOW__API__SECRET_KEY": "nscl-test-secret-key-not-for-production",
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
+            "GX_ANALYTICS_ENABLED": "false",
+            "NSCL_DATA_DIR": str(data_dir),
+            "NSCL_UPLOAD_MAX_BYTES": str(UPLOAD_LIMIT),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def start_setup(home: Path, data_dir: Path) -> subprocess.Popen:
+    """Migrate the database and create roles and users (in the background)."""
+    home.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(
+        [str(PYTHON), str(Path(__file__).with_name("setup_airflow.py")), json.dumps(list(USERS.values()))],
+        env=environment(home, data_dir),
+        stdout=open(home / "setup.log", "wb"),  # noqa: SIM115 - closed with the process
+        stderr=subprocess.STDOUT,
+        cwd=str(home),
+    )
+
+
+def wait_setup(proc: subprocess.Popen, home: Path) -> None:
+    try:
+        rc = proc.wait(timeout=SETUP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise RuntimeError(f"Airflow setup took more than {SETUP_TIMEOUT}s") from None
+    if rc != 0:
+        tail = (home / "setup.log").read_text(errors="replace")[-4000:]
+        raise RuntimeError(f"Airflow setup failed ({rc}):\n{tail}")
+
+
+def start_server(home: Path, data_dir: Path) -> Server:
+    port = free_port()
+    server = Server(base=f"http://127.0.0.1:{port}", data_dir=data_dir, home=home, log_path=home / "api.log")
+    server.process = subprocess.Popen(
+        [str(AIRFLOW), "api-server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+        env=environment(home, data_dir),
+        stdout=open(server.log_path, "wb"),  # noqa: SIM115 - closed with the process
+        stderr=subprocess.STDOUT,
+        cwd=str(home),
+        start_new_session=True,
+    )
+    return server
+
+
+def wait_ready(server: Server) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(
+                f"airflow api-server exited ({server.process.returncode}):\n{server.log_tail()}"
+            )
+        try:
+            urllib.request.urlopen(f"{server.base}/nscl/api/me", timeout=5)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 401:  # up, and refusing anonymous requests
+                return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(1)
+    server.stop()
+    raise RuntimeError(f"airflow api-server not ready after {START_TIMEOUT}s:\n{server.log_tail()}")
+
+
+_SHARED: Server | None = None
+
+
+def shared_server(catalogue) -> tuple[Server, dict[str, str]]:
+    """One server (and data folder) for every staff-page test of the session."""
+    global _SHARED
+    if _SHARED is None:
+        from . import data
+
+        tmp = Path(tempfile.mkdtemp(prefix="nscl-ui-"))
+        home, data_dir = tmp / "airflow", tmp / "data"
+        setup = start_setup(home, data_dir)
+        server = None
+        try:
+            codes = data.build(data_dir, catalogue)  # meanwhile, in this process
+            wait_setup(setup, home)
+            server = start_server(home, data_dir)
+            wait_ready(server)
+        except BaseException:
+            if setup.poll() is None:
+                setup.kill()
+                setup.wait(timeout=10)
+            if server is not None:
+                server.stop()
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        server.codes = codes  # type: ignore[attr-defined]
+        _SHARED = server
+    return _SHARED, _SHARED.codes  # type: ignore[attr-defined]
+
+
+def stop_shared() -> None:
+    global _SHARED
+    if _SHARED is not None:
+        _SHARED.stop()
+        shutil.rmtree(_SHARED.home.parent, ignore_errors=True)
+        _SHARED = None
