@@ -25,6 +25,20 @@ def select_submissions(receipts: list[dict[str, Any]]) -> dict[str, dict[str, An
     return chosen
 
 
+def submission_versions(receipts: list[dict[str, Any]]) -> dict[str, int]:
+    """Per receipt, its version number within its agency's submissions of the year (1 = the
+    first file received, accepted or not); the same bytes twice are one version."""
+    out: dict[str, int] = {}
+    counts: dict[str, int] = defaultdict(int)
+    for r in sorted(receipts, key=lambda r: (r["received_at"], r["sha256"])):
+        if r["sha256"] in out:
+            continue
+        code = r.get("agency_code") or "?"
+        counts[code] += 1
+        out[r["sha256"]] = counts[code]
+    return out
+
+
 def _write_csv(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> None:
     import pandas as pd
 
@@ -43,12 +57,19 @@ def consolidate(
         by_agency[r.get("agency_code") or "?"].append(r)
 
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+    versions = submission_versions(receipts)
     for r in sorted(receipts, key=lambda r: (r["received_at"], r["sha256"])):
-        state = "used" if r["sha256"] in used else ("superseded" if r["status"] == "accepted" else "rejected")
+        code = r.get("agency_code") or ""
+        if r["sha256"] in used:
+            state, by = "used", ""
+        elif r["status"] == "accepted":
+            state, by = "superseded", chosen[code]["sha256"] if code in chosen else ""
+        else:
+            state, by = "rejected", ""
         rows["submissions"].append(
             {
                 "year": year,
-                "agency_code": r.get("agency_code") or "",
+                "agency_code": code,
                 "original_name": r["original_name"],
                 "sha256": r["sha256"],
                 "received_at": r["received_at"],
@@ -57,6 +78,10 @@ def consolidate(
                 "state": state,
                 "errors": len(r["errors"]),
                 "warnings": len(r["warnings"]),
+                "version": versions.get(r["sha256"], 0),
+                "superseded_by": by,
+                "outcome": r.get("outcome") or r["status"],
+                "duplicates": len(r.get("also_received_as") or []),
             }
         )
     for code, r in sorted(chosen.items()):
@@ -100,6 +125,10 @@ def consolidate(
             "state",
             "errors",
             "warnings",
+            "version",
+            "superseded_by",
+            "outcome",
+            "duplicates",
         ],
         "indicator_values": ["year", "agency_code", "sha256", "indicator", "value"],
         "tasks": ["year", "agency_code", "sha256", "task", "status", "result", "difficulties"],
@@ -137,6 +166,14 @@ def consolidate(
     summary = {
         "year": year,
         "used": sorted(used),
+        "used_versions": {
+            code: {
+                "sha256": r["sha256"],
+                "version": versions.get(r["sha256"], 0),
+                "received_at": r["received_at"],
+            }
+            for code, r in sorted(chosen.items())
+        },
         "status": status,
         "received_files": len(receipts),
         "accepted_agencies": len(chosen),
@@ -159,6 +196,8 @@ def reporting_status(expected, by_agency, chosen) -> list[dict[str, Any]]:
             state, when = "rejected", max(f["received_at"] for f in files)
         else:
             state, when = "missing", None
+        versions = submission_versions(files)
+        used = chosen[code]["sha256"] if code in chosen else None
         out.append(
             {
                 "agency_code": code,
@@ -166,6 +205,8 @@ def reporting_status(expected, by_agency, chosen) -> list[dict[str, Any]]:
                 "state": state,
                 "received_at": when,
                 "files": len(files),
+                "sha256": used,
+                "version": versions.get(used) if used else None,
             }
         )
     return out

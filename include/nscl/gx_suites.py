@@ -78,15 +78,19 @@ def _suite(sheet: str, rules: tuple[Rule, ...]):
     return gx.ExpectationSuite(name=f"nscl_{sheet}", expectations=expectations)
 
 
-def run_suite(sheet: str, df, rules: tuple[Rule, ...]) -> list[dict[str, Any]]:
+def run_suite(sheet: str, df, rules: tuple[Rule, ...], collect: list | None = None) -> list[dict[str, Any]]:
     """Validate ``df`` (with a ``row`` column) against ``rules``.
 
     Returns one failure per offending cell: {"rule": Rule, "row": int|None, "value": ...}.
+    When ``collect`` is a list, a failed validation result is appended to it as
+    ``(sheet, result)`` for the operators' Data Docs.
     """
     if df.empty:
         return []
     batch = _batch_definition(sheet).get_batch(batch_parameters={"dataframe": df})
     result = batch.validate(_suite(sheet, rules), result_format=RESULT_FORMAT)
+    if collect is not None and not result.success:
+        collect.append((sheet, result))
     failures = []
     for r in result.to_json_dict()["results"]:
         if r["success"]:
@@ -107,3 +111,28 @@ def run_suite(sheet: str, df, rules: tuple[Rule, ...]) -> list[dict[str, Any]]:
 def _plain(value: Any) -> Any:
     item = getattr(value, "item", None)
     return item() if callable(item) else value
+
+
+def render_data_docs(results: list, folder, title: str) -> list[str]:
+    """Write GX Data Docs pages (HTML, GX's own renderer) for failed validation results into
+    ``folder``: one page per sheet and an ``index.html``; returns the file names written."""
+    from pathlib import Path
+
+    from great_expectations.render.renderer import ValidationResultsPageRenderer
+    from great_expectations.render.view import DefaultJinjaPageView
+
+    from .fsutil import atomic_write_text
+
+    folder = Path(folder)
+    written = []
+    for sheet, result in results:
+        html = DefaultJinjaPageView().render(ValidationResultsPageRenderer().render(result))
+        name = f"{sheet}.html"
+        atomic_write_text(folder / name, html)
+        written.append(name)
+    links = "".join(f'<li><a href="{n}">{n[:-5]}</a></li>' for n in written)
+    atomic_write_text(
+        folder / "index.html",
+        f"<!doctype html><meta charset='utf-8'><title>{title}</title><h1>{title}</h1><ul>{links}</ul>",
+    )
+    return written

@@ -61,3 +61,49 @@ def format_vn_number(value: float, decimals: int = 0) -> str:
     """Format a number the Vietnamese way: 1234.5 -> '1.234,5'."""
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+
+
+def normalise_text(value: Any) -> tuple[str, list[str]]:
+    """``clean_text`` plus legacy-encoding repair; returns the text and what was converted
+    (Vietnamese labels for the receipt: "TCVN3 → Unicode", "VNI → Unicode", "NFC")."""
+    from .legacy_encodings import detect_and_convert
+
+    if value is None:
+        return "", []
+    raw = str(value)
+    done: list[str] = []
+    if not unicodedata.is_normalized("NFC", raw):
+        done.append("chuẩn hóa Unicode tổ hợp (NFD) → dựng sẵn (NFC)")
+    text = clean_text(raw)
+    converted, encoding = detect_and_convert(text)
+    if encoding:
+        done.append(f"bảng mã {encoding} → Unicode")
+        text = clean_text(converted)
+    return text, done
+
+
+_VN_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+
+
+def parse_date(value: Any):
+    """A date cell: a real date, or text as dd/mm/yyyy (Vietnamese order, never mm/dd).
+    Returns a ``datetime.date`` or None when empty; raises NotANumber for anything else."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = clean_text(value)
+    if text == "":
+        return None
+    m = _VN_DATE.match(text)
+    if not m:
+        raise NotANumber(f"'{text}' không phải ngày dạng ngày/tháng/năm (ví dụ 25/11/2025)")
+    day, month, year = (int(g) for g in m.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise NotANumber(f"'{text}' không phải ngày hợp lệ (ngày/tháng/năm)") from None

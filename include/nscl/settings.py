@@ -52,3 +52,65 @@ class Zones:
 
     def data_docs(self, year: int) -> Path:
         return self.root / "data_docs" / str(year)
+
+    def replies(self, year: int) -> Path:
+        """What goes back to agencies: acceptance receipts and warning feedback per file."""
+        return self.root / "replies" / str(year)
+
+    def reminders(self, year: int) -> Path:
+        """Reminder state: one marker per agency per stage, so each goes out once."""
+        return self.root / "reminders" / str(year)
+
+    @property
+    def contacts(self) -> Path:
+        """Agency e-mail addresses kept by staff (YAML: code -> address or list)."""
+        return self.root / "contacts.yaml"
+
+
+# ---- intake limits and sources (env overrides; see docs in nscl.hostile and nscl.inbox) ------
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class IntakeLimits:
+    """What a received file may be before it is refused unread (all configurable)."""
+
+    max_file_bytes: int = 20 * 1024 * 1024  # NSCL_MAX_FILE_MB
+    max_uncompressed_bytes: int = 200 * 1024 * 1024  # NSCL_MAX_UNCOMPRESSED_MB: zip bombs
+    max_compression_ratio: int = 200  # NSCL_MAX_ZIP_RATIO: per entry larger than 1 MB
+    max_zip_entries: int = 1000  # NSCL_MAX_ZIP_ENTRIES
+    max_rows: int = 5000  # NSCL_MAX_ROWS: per data sheet
+
+    @classmethod
+    def from_env(cls) -> IntakeLimits:
+        mb = 1024 * 1024
+        d = cls()
+        return cls(
+            max_file_bytes=_env_int("NSCL_MAX_FILE_MB", d.max_file_bytes // mb) * mb,
+            max_uncompressed_bytes=_env_int("NSCL_MAX_UNCOMPRESSED_MB", d.max_uncompressed_bytes // mb) * mb,
+            max_compression_ratio=_env_int("NSCL_MAX_ZIP_RATIO", d.max_compression_ratio),
+            max_zip_entries=_env_int("NSCL_MAX_ZIP_ENTRIES", d.max_zip_entries),
+            max_rows=_env_int("NSCL_MAX_ROWS", d.max_rows),
+        )
+
+
+def inbox_url(year: int, root: Path | None = None) -> str:
+    """Where the year's inbox is: ``NSCL_INBOX_URL`` (any fsspec URL, e.g.
+    ``s3://nscl-inbox``; the year is appended) or the data folder's ``inbox/<year>``."""
+    base = os.environ.get("NSCL_INBOX_URL")
+    if base:
+        return f"{base.rstrip('/')}/{year}"
+    return str((root or data_dir()) / "inbox" / str(year))
+
+
+# Reminders: days before the deadline (30 November) when a reminder stage opens, then a stage
+# every REMINDER_AFTER_DEADLINE_DAYS after it; the SMTP connection used to send them.
+REMINDER_DAYS_BEFORE = (10, 3)
+REMINDER_AFTER_DEADLINE_DAYS = 7
+SMTP_CONN_ID = os.environ.get("NSCL_SMTP_CONN_ID", "nscl_smtp")

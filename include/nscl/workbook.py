@@ -88,8 +88,9 @@ class Submission:
     tasks: list[dict[str, Any]] = field(default_factory=list)
     enterprises: list[dict[str, Any]] = field(default_factory=list)
     budget: dict[str, Any] = field(default_factory=dict)
-    narrative: dict[str, str] = field(default_factory=dict)
+    narrative: dict[str, dict[str, Any]] = field(default_factory=dict)
     tfp: list[dict[str, Any]] = field(default_factory=list)
+    agency_name: str = ""
 
 
 # ---- generation -----------------------------------------------------------------------
@@ -519,14 +520,47 @@ def write_templates(catalogue: Catalogue, year: int, out_dir: Path) -> list[Path
 # ---- reading --------------------------------------------------------------------------
 
 
-def _rows(ws, first_col: int, last_col: int):
-    """(row number, values) for data rows that have any value in the given columns."""
+def _merged_map(refs: list[str] | None) -> dict[tuple[int, int], tuple[int, int]]:
+    """For every cell covered by a merged range except its top-left, the top-left cell."""
+    from openpyxl.utils.cell import range_boundaries
+
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    for ref in refs or ():
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
+        except (TypeError, ValueError):
+            continue
+        if (max_row - min_row + 1) * (max_col - min_col + 1) > 100_000:
+            continue  # absurd ranges are reported by the validator, never expanded
+        for r in range(min_row, max_row + 1):
+            for c in range(min_col, max_col + 1):
+                if (r, c) != (min_row, min_col):
+                    out[(r, c)] = (min_row, min_col)
+    return out
+
+
+def _rows(ws, first_col: int, last_col: int, merged: list[str] | None = None, max_rows: int | None = None):
+    """(row number, values) for data rows that have any value in the given columns.
+
+    Cells covered by a merged range take the value of the range's top-left cell (Excel shows
+    it across the range; openpyxl reads only the top-left). At most ``max_rows`` rows are read.
+    """
+    covered = _merged_map(merged)
+    seen: dict[tuple[int, int], Any] = {}
+    max_row = FIRST_DATA_ROW + max_rows - 1 if max_rows else None
     for r, values in enumerate(
-        ws.iter_rows(min_row=FIRST_DATA_ROW, min_col=1, max_col=last_col, values_only=True),
+        ws.iter_rows(min_row=FIRST_DATA_ROW, max_row=max_row, min_col=1, max_col=last_col, values_only=True),
         start=FIRST_DATA_ROW,
     ):
+        values = list(values) + [None] * (last_col - len(values))
+        if covered:
+            for c in range(1, last_col + 1):
+                seen[(r, c)] = values[c - 1]
+                top_left = covered.get((r, c))
+                if top_left is not None and values[c - 1] in (None, ""):
+                    values[c - 1] = seen.get(top_left)
         if any(v not in (None, "") for v in values[first_col - 1 :]):
-            yield r, values
+            yield r, tuple(values)
 
 
 def _text(value) -> str:
@@ -563,49 +597,56 @@ def _require(wb, name: str):
     return wb[name]
 
 
-def read_workbook(path: Path | str) -> Submission:
-    """Read a returned workbook into a Submission; raises WorkbookError with a Vietnamese message."""
+def read_workbook(
+    path: Path | str, merged: dict[str, list[str]] | None = None, max_rows: int | None = None
+) -> Submission:
+    """Read a returned workbook into a Submission; raises WorkbookError with a Vietnamese message.
+
+    Cached values of formulas are read (formulas are never evaluated); ``merged`` gives the
+    merged ranges per sheet (read-only mode cannot see them, ``nscl.hostile`` scans them);
+    ``max_rows`` caps the data rows read per sheet. The file is opened by handle, so a path
+    without a suffix (the content-addressed archive) works.
+    """
     from openpyxl import load_workbook
 
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for non-workbooks
-        raise WorkbookError(
-            f"Không đọc được tệp như một bảng tính Excel (.xlsx): {type(exc).__name__}."
-        ) from None
-    try:
-        meta = read_meta(wb)
-        sub = Submission(meta["agency_code"], meta["year"], meta["template_version"], meta["kind"])
-        if sub.kind == "tfp":
-            ws = _require(wb, SHEET_TFP)
-            keys = [k for k, _ in TFP_COLUMNS]
-            for r, values in _rows(ws, 2, len(keys)):
-                sub.tfp.append({"row": r, **dict(zip(keys, values, strict=True))})
-            return sub
-        ws = _require(wb, SHEET_INDICATORS)
-        for r, v in _rows(ws, 2, 9):
-            sub.indicators.append({"row": r, "code": _text(v[1]), "value": v[7], "note": _text(v[8])})
-        ws = _require(wb, SHEET_TASKS)
-        for r, v in _rows(ws, 2, 8):
-            sub.tasks.append(
-                {
-                    "row": r,
-                    "code": _text(v[1]),
-                    "status": _text(v[5]),
-                    "result": _text(v[6]),
-                    "difficulties": _text(v[7]),
-                }
-            )
-        ws = _require(wb, SHEET_ENTERPRISES)
-        keys = [k for k, _ in ENTERPRISE_COLUMNS]
-        for r, v in _rows(ws, 2, 1 + len(keys)):
-            sub.enterprises.append({"row": r, **dict(zip(keys, v[1:], strict=True))})
-        ws = _require(wb, SHEET_BUDGET)
-        for r, v in _rows(ws, 3, 4):
-            sub.budget[_text(v[2])] = {"row": r, "value": v[3]}
-        ws = _require(wb, SHEET_NARRATIVE)
-        for _r, v in _rows(ws, 3, 4):
-            sub.narrative[_text(v[2])] = _text(v[3])
+    merged = merged or {}
+    with open(path, "rb") as fh:
+        try:
+            wb = load_workbook(fh, read_only=True, data_only=True, keep_vba=False, keep_links=False)
+        except Exception as exc:  # openpyxl raises many kinds for non-workbooks
+            raise WorkbookError(
+                f"Không đọc được tệp như một bảng tính Excel (.xlsx): {type(exc).__name__}."
+            ) from None
+        try:
+            return _read_sheets(wb, merged, max_rows)
+        finally:
+            wb.close()
+
+
+def _read_sheets(wb, merged: dict[str, list[str]], max_rows: int | None) -> Submission:
+    meta = read_meta(wb)
+    sub = Submission(meta["agency_code"], meta["year"], meta["template_version"], meta["kind"])
+    sub.agency_name = str(meta.get("agency_name") or "").strip()
+
+    def rows(name, first_col, last_col):
+        return _rows(_require(wb, name), first_col, last_col, merged.get(name), max_rows)
+
+    if sub.kind == "tfp":
+        keys = [k for k, _ in TFP_COLUMNS]
+        for r, values in rows(SHEET_TFP, 2, len(keys)):
+            sub.tfp.append({"row": r, **dict(zip(keys, values, strict=True))})
         return sub
-    finally:
-        wb.close()
+    for r, v in rows(SHEET_INDICATORS, 2, 9):
+        sub.indicators.append({"row": r, "code": _text(v[1]), "value": v[7], "note": v[8]})
+    for r, v in rows(SHEET_TASKS, 2, 8):
+        sub.tasks.append(
+            {"row": r, "code": _text(v[1]), "status": v[5], "result": v[6], "difficulties": v[7]}
+        )
+    keys = [k for k, _ in ENTERPRISE_COLUMNS]
+    for r, v in rows(SHEET_ENTERPRISES, 2, 1 + len(keys)):
+        sub.enterprises.append({"row": r, **dict(zip(keys, v[1:], strict=True))})
+    for r, v in rows(SHEET_BUDGET, 3, 4):
+        sub.budget[_text(v[2])] = {"row": r, "value": v[3]}
+    for r, v in rows(SHEET_NARRATIVE, 3, 4):
+        sub.narrative[_text(v[2])] = {"row": r, "value": v[3]}
+    return sub

@@ -1,0 +1,88 @@
+"""Intake through the reporting season: every hour from October to December, archive and
+validate the files that arrived in the inbox since the last run, answer each agency (receipt
+or per-cell feedback) and refresh the year's curated tables. Thin wiring only: the work is in
+``nscl.intake`` and ``nscl.pipeline``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Asset, Param, dag, get_current_context, task
+
+TZ = "Asia/Ho_Chi_Minh"
+SUBMISSIONS = Asset("nscl_submissions")
+
+DOC_MD = """
+### Tiếp nhận báo cáo Kế hoạch 101/KH-UBND (NSCL intake)
+
+**What it does.** Lists the files in the year's inbox (a folder, or the object storage set by
+`NSCL_INBOX_URL`) that were not seen yet, archives each one byte for byte under its SHA-256,
+checks it for hostile content (size, zip bombs, XML entities, macros, encryption), validates
+it with the Great Expectations suites, writes its receipt, quarantines a rejected file with a
+Vietnamese feedback workbook (offending cells highlighted and commented, summary sheet
+"Tổng hợp lỗi"), writes an acceptance receipt otherwise, and refreshes the curated tables.
+
+**When.** Every hour, October to December (Asia/Ho_Chi_Minh), for the run's year; on demand
+with `{"year": 2025}`. A new file is picked up within the hour.
+
+**When it fails.** A bad file is never a failure: it gets a rejected receipt. A failed task is
+safe to clear and re-run: receipts are keyed by the file's hash and written atomically, the
+same bytes twice are recognised as a duplicate, and consolidation rewrites the year's tables
+whole. Check the task log for the file name and the receipt under `receipts/<year>/`.
+"""
+
+
+@dag(
+    dag_id="nscl_intake",
+    schedule="0 * * 10-12 *",
+    start_date=pendulum.datetime(2026, 10, 1, tz=TZ),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"owner": "skhcn", "retries": 2, "retry_delay": timedelta(minutes=2)},
+    params={
+        "year": Param(
+            None,
+            type=["null", "integer"],
+            minimum=2021,
+            maximum=2030,
+            description="Năm báo cáo (2021-2030); để trống = năm của lượt chạy",
+        )
+    },
+    tags=["nscl", "intake"],
+    doc_md=DOC_MD,
+)
+def nscl_intake():
+    @task
+    def resolve_year() -> int:
+        ctx = get_current_context()
+        year = ctx["params"].get("year")
+        if year:
+            return int(year)
+        return pendulum.instance(ctx["dag_run"].run_after).in_timezone(TZ).year
+
+    @task
+    def list_new(year: int) -> list[str]:
+        from nscl.intake import list_new
+        from nscl.settings import Zones
+
+        return list_new(Zones.default(), year)
+
+    @task(map_index_template="{{ task.op_kwargs['path'].split('/')[-1] }}")
+    def process_submission(path: str, year: int) -> dict:
+        from nscl import pipeline
+
+        return pipeline.process_submission(path, year)
+
+    @task(trigger_rule="none_failed", outlets=[SUBMISSIONS])
+    def consolidate(year: int, receipts: list[dict]) -> dict:
+        from nscl import pipeline
+
+        return pipeline.consolidate(year)
+
+    year = resolve_year()
+    receipts = process_submission.partial(year=year).expand(path=list_new(year))
+    consolidate(year, receipts)
+
+
+nscl_intake()
