@@ -25,8 +25,19 @@ def process_submission(
     from .intake import process_file
 
     receipt = process_file(path, year, zones or Zones.default(), catalogue or default_catalogue())
-    log.info("%s: %s (%s)", receipt["original_name"], receipt["status"], receipt.get("agency_code"))
-    return {k: receipt[k] for k in ("sha256", "original_name", "agency_code", "status", "late")}
+    duplicate = receipt.get("duplicate_of")
+    log.info(
+        "%s: %s (%s)%s",
+        receipt["original_name"],
+        receipt["status"],
+        receipt.get("agency_code"),
+        f", same bytes as {duplicate}" if duplicate else "",
+    )
+    small = {
+        k: receipt.get(k) for k in ("sha256", "original_name", "agency_code", "status", "late", "outcome")
+    }
+    small["duplicate"] = bool(duplicate)
+    return small
 
 
 def consolidate(year: int, zones: Zones | None = None, catalogue: Catalogue | None = None) -> dict[str, Any]:
@@ -87,53 +98,95 @@ def compute_tfp(year: int, zones: Zones | None = None) -> dict[str, Any]:
     return {"year": year, "available": result["available"]}
 
 
-def write_report(year: int, zones: Zones | None = None, catalogue: Catalogue | None = None) -> str:
-    """Write a new version of the annual report and its manifest; returns the .docx path."""
-    import json
+def write_report(
+    year: int,
+    zones: Zones | None = None,
+    catalogue: Catalogue | None = None,
+    issued: str | None = None,
+    template: str | None = None,
+) -> str:
+    """Write a new version of the annual report (from ``templates/bao-cao-nam.docx``) and its
+    manifest; returns the .docx path. ``issued`` (YYYY-MM-DD) dates the report; by default the
+    reporting deadline of the year (staff change it when signing)."""
+    import datetime as dt
+    from pathlib import Path
 
-    import pandas as pd
-
-    from .consolidate import load_table
     from .indicators import progress
-    from .report import build_annual_report, content_digest, save_report
+    from .report import content_digest, render, save_report, template_info, template_path
+    from .report_context import (
+        annual_context,
+        indicator_values,
+        inputs_of,
+        load_settings,
+        load_year,
+        tfp_measured,
+    )
 
     zones = zones or Zones.default()
     catalogue = catalogue or default_catalogue()
-    summary = json.loads((zones.curated(year) / "summary.json").read_text(encoding="utf-8"))
-    tfp = json.loads((zones.curated(year) / "tfp.json").read_text(encoding="utf-8"))
-    frames = [f for y in range(2021, year + 1) if (f := load_table(zones, y, "indicator_values")) is not None]
-    values = pd.concat(frames, ignore_index=True) if frames else None
-    extra = {("TFP_DOLUONG", year): 1.0} if tfp.get("available") else {}
-    prog = progress(catalogue, year, values, extra)
-    tables = {
-        t: load_table(zones, year, t) for t in ("tasks", "enterprises", "budget", "narratives", "submissions")
-    }
-    doc = build_annual_report(
-        catalogue, year, prog, summary["status"], tables, tfp if tfp.get("available") else None
-    )
-    inputs = []
-    for y in range(2021, year + 1):
-        subs = load_table(zones, y, "submissions")
-        if subs is not None:
-            for _, s in subs[subs["state"] == "used"].iterrows():
-                inputs.append(
-                    {
-                        "year": y,
-                        "agency_code": s["agency_code"],
-                        "original_name": s["original_name"],
-                        "sha256": s["sha256"],
-                        "received_at": s["received_at"],
-                    }
-                )
+    tpl = Path(template) if template else template_path("annual")
+    day = dt.date.fromisoformat(issued) if issued else catalogue.deadline(year)
+    data = [load_year(zones, y) for y in range(2021, year + 1)]
+    if data[-1].summary is None:
+        raise FileNotFoundError(f"Chưa có số liệu tổng hợp năm {year} ({zones.curated(year)}/summary.json)")
+    prog = progress(catalogue, year, indicator_values(data), tfp_measured(data[-1:]) | tfp_measured(data))
+    settings = load_settings("annual")
+    context = annual_context(catalogue, year, prog, data, settings, day)
+    doc = render("annual", context, tpl)
+    tfp = data[-1].tfp or {}
     manifest = {
         "kind": "annual",
         "year": year,
-        "inputs": inputs,
-        "parameters": {"tfp": tfp.get("parameters")},
-        "template": "built-in (python-docx)",
+        "inputs": inputs_of(data),
+        "parameters": {"tfp": tfp.get("parameters"), "issued": day.isoformat(), "settings": settings},
+        "template": template_info(tpl),
         "indicators": [p.to_dict() for p in prog],
     }
     manifest["content_digest"] = content_digest(manifest)
     path = save_report(doc, zones, year, manifest)
     log.info("Report written: %s", path)
+    return str(path)
+
+
+def write_review(
+    kind: str,
+    zones: Zones | None = None,
+    catalogue: Catalogue | None = None,
+    issued: str | None = None,
+    template: str | None = None,
+) -> str:
+    """Write a new version of the mid-term review ("mid-term", 2021-2025) or the final review
+    ("final", 2021-2030) from every year's curated tables; returns the .docx path. Stored under
+    ``reports/<last year>/`` as ``so-ket-2021-2025-vNNN.docx`` / ``tong-ket-2021-2030-vNNN.docx``."""
+    import datetime as dt
+    from pathlib import Path
+
+    from .report import content_digest, render, save_report, template_info, template_path
+    from .report_context import inputs_of, load_settings, load_year
+    from .reviews import default_issue_date, review_context, review_kind
+
+    rk = review_kind(kind)
+    zones = zones or Zones.default()
+    catalogue = catalogue or default_catalogue()
+    tpl = Path(template) if template else template_path(kind)
+    day = dt.date.fromisoformat(issued) if issued else default_issue_date(kind)
+    data = [load_year(zones, y) for y in rk.years]
+    if not any(d.summary for d in data):
+        raise FileNotFoundError(f"Chưa có số liệu tổng hợp của năm nào trong {rk.first}-{rk.last}")
+    settings = load_settings(kind)
+    context = review_context(catalogue, kind, data, settings, day)
+    doc = render(kind, context, tpl)
+    last_tfp = next((d.tfp for d in reversed(data) if d.tfp), None) or {}
+    manifest = {
+        "kind": kind,
+        "year": rk.last,
+        "years": [d.year for d in data if d.summary],
+        "inputs": inputs_of(data),
+        "parameters": {"tfp": last_tfp.get("parameters"), "issued": day.isoformat(), "settings": settings},
+        "template": template_info(tpl),
+        "indicators": context["indicators"],
+    }
+    manifest["content_digest"] = content_digest(manifest)
+    path = save_report(doc, zones, rk.last, manifest, stem=rk.stem)
+    log.info("Review written: %s", path)
     return str(path)

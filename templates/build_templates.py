@@ -1,0 +1,711 @@
+"""Writes the report templates (templates/*.docx) with python-docx.
+
+The .docx files are the source of truth once committed: staff edit them in Word (wording,
+layout, the order of sections), and the code fills the Jinja tags (docxtpl). This script only
+regenerates the shipped defaults; run it again only to reset a template:
+
+    python templates/build_templates.py [--out DIR]
+
+Layout follows Decree 30/2020/NĐ-CP (Appendix I): A4 portrait; margins top/bottom 20 mm, left
+30 mm, right 20 mm; Times New Roman; two-column header (parent body 12 pt upper case, issuing
+body 12 pt bold upper case with a short rule beneath; national name 12 pt bold upper case,
+motto 13 pt bold with a rule of its length beneath); "Số: .../BC-SKHCN" 13 pt; place and date
+14 pt italic; document type "BÁO CÁO" 14 pt bold and its summary 14 pt bold; body 14 pt
+justified, first-line indent 1.27 cm, single spacing, 6 pt between paragraphs; "Nơi nhận:"
+12 pt bold italic with recipients 11 pt; signature authority and name 14 pt bold; page number
+13 pt centred in the top margin from page 2. Tags: see docs/reports.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+FONT = "Times New Roman"
+BODY_PT = 14
+HERE = Path(__file__).resolve().parent
+PLAN = (
+    "Kế hoạch số 101/KH-UBND ngày 30/6/2021 của Ủy ban nhân dân tỉnh về thực hiện Chương trình quốc gia "
+    "hỗ trợ doanh nghiệp nâng cao năng suất và chất lượng sản phẩm, hàng hóa giai đoạn 2021-2030 trên "
+    "địa bàn tỉnh Hưng Yên"
+)
+
+
+# ---- low-level helpers -----------------------------------------------------------------------
+
+
+def _fonts(rpr_owner) -> None:
+    rpr = rpr_owner.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
+
+
+def new_document() -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin = section.bottom_margin = Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    section.header_distance = Cm(1)
+    section.footer_distance = Cm(1)
+    for name in ("Normal", "Table Grid", "Header", "Footer"):
+        style = doc.styles[name]
+        style.font.name = FONT
+        _fonts(style.element)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(BODY_PT)
+    pf = normal.paragraph_format
+    pf.space_before, pf.space_after, pf.line_spacing = Pt(0), Pt(6), 1.0
+    # Page number: centred in the top margin, not on the first page.
+    section.different_first_page_header_footer = True
+    p = section.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run()
+    run.font.size = Pt(13)
+    for tag, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if tag:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), tag)
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        run._r.append(el)
+    # Fixed properties: the same inputs give the same document.
+    props = doc.core_properties
+    props.author = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
+    props.title = "Mẫu báo cáo Kế hoạch 101/KH-UBND"
+    props.created = props.modified = dt.datetime(2021, 6, 30)
+    props.last_modified_by = "nscl"
+    props.revision = 1
+    return doc
+
+
+def para(
+    container,
+    text: str = "",
+    *,
+    size: float = BODY_PT,
+    bold: bool = False,
+    italic: bool = False,
+    align: str = "justify",
+    indent: bool = False,
+    after: float = 6,
+    before: float = 0,
+    keep_next: bool = False,
+):
+    p = container.add_paragraph()
+    p.alignment = {
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+    }[align]
+    pf = p.paragraph_format
+    pf.space_after, pf.space_before = Pt(after), Pt(before)
+    pf.line_spacing = 1.0
+    if indent:
+        pf.first_line_indent = Cm(1.27)
+    if keep_next:
+        pf.keep_with_next = True
+    if text:
+        run = p.add_run(text)
+        run.font.size = Pt(size)
+        run.bold, run.italic = bold, italic
+    return p
+
+
+def tag(container, text: str):
+    """A paragraph holding only a docxtpl paragraph tag ({%p ... %}); docxtpl removes it."""
+    return para(container, text, after=0, align="left")
+
+
+def rule(container, left_cm: float, right_cm: float) -> None:
+    """A horizontal rule: an empty 2 pt paragraph with a bottom border, as wide as its container
+    less the indents (the decree's lines under the issuing body, the motto and the summary)."""
+    p = container.add_paragraph()
+    p.paragraph_format.space_after = Pt(0)
+    p.add_run().font.size = Pt(2)
+    pf = p.paragraph_format
+    pf.left_indent, pf.right_indent = Cm(left_cm), Cm(right_cm)
+    ppr = p._p.get_or_add_pPr()
+    bdr = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "auto")):
+        bottom.set(qn(k), v)
+    bdr.append(bottom)
+    ppr.append(bdr)
+
+
+def page_break(doc) -> None:
+    p = doc.add_paragraph()
+    p.add_run().add_break(WD_BREAK.PAGE)
+
+
+def no_borders(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def set_widths(table, widths_cm: list[float]) -> None:
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths_cm, strict=True):
+        col.set(qn("w:w"), str(int(w * 567)))
+    for r in table.rows:
+        for cell, w in zip(r.cells, widths_cm, strict=True):
+            cell.width = Cm(w)
+
+
+def cell_text(cell, text: str, *, size: float, bold: bool = False, italic: bool = False, align: str = "left"):
+    cell.text = ""
+    p = cell.paragraphs[0]
+    p.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER}[align]
+    p.paragraph_format.space_after = Pt(0)
+    run = p.add_run(text)
+    run.font.size = Pt(size)
+    run.bold, run.italic = bold, italic
+    return p
+
+
+def data_table(doc, loop: str, columns: list[tuple[str, str, float]], *, size: float = 11):
+    """A bordered table: a header row, then one row repeated for each item of ``loop``.
+    ``columns``: (header text, Jinja expression of the cell, width in cm)."""
+    table = doc.add_table(rows=4, cols=len(columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    head, start, body, end = table.rows
+    for cell, (title, _, _) in zip(head.cells, columns, strict=True):
+        cell_text(cell, title, size=size, bold=True, align="center")
+    # Repeat the header row on every page.
+    trpr = head._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+    cell_text(start.cells[0], f"{{%tr for r in {loop} %}}", size=size)
+    for cell, (_, expr, _) in zip(body.cells, columns, strict=True):
+        numeric = not any(
+            k in expr
+            for k in (
+                "name",
+                "content",
+                "agency",
+                "lead",
+                "product",
+                "result",
+                "status",
+                "target",
+                "source",
+                "label",
+                "includes",
+                "file",
+                "locality",
+                "support_type",
+                "unit",
+                "timeliness",
+                "state",
+                "used",
+            )
+        )
+        cell_text(cell, f"{{{{ {expr} }}}}", size=size, align="center" if numeric else "left")
+    cell_text(end.cells[0], "{%tr endfor %}", size=size)
+    set_widths(table, [w for _, _, w in columns])
+    para(doc, "", after=0)
+    return table
+
+
+def caption(doc, text: str) -> None:
+    para(doc, text, size=13, bold=True, align="center", after=4, before=6, keep_next=True)
+
+
+def heading(doc, text: str) -> None:
+    para(doc, text, bold=True, align="justify", after=6, before=6, indent=True, keep_next=True)
+
+
+def bullets(doc, loop: str, prefix: str = "- ") -> None:
+    tag(doc, f"{{%p for line in {loop} %}}")
+    para(doc, f"{prefix}{{{{ line }}}}", indent=True)
+    tag(doc, "{%p endfor %}")
+
+
+def image(doc, name: str) -> None:
+    tag(doc, f"{{%p if {name} %}}")
+    para(doc, f"{{{{ {name} }}}}", align="center")
+    tag(doc, "{%p endif %}")
+
+
+# ---- the parts every report shares ---------------------------------------------------------------
+
+
+def header_block(doc) -> None:
+    table = doc.add_table(rows=2, cols=2)
+    no_borders(table)
+    # 17 cm, 0.5 cm into the left margin: the national name (12 pt bold) needs about 8.8 cm and
+    # the issuing body about 6.5 cm on one line each.
+    set_widths(table, [7.0, 10.0])
+    ind = OxmlElement("w:tblInd")
+    ind.set(qn("w:w"), str(-283))
+    ind.set(qn("w:type"), "dxa")
+    table._tbl.tblPr.append(ind)
+    left, right = table.rows[0].cells
+    left.text = right.text = ""
+    p = left.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.space_after = Pt(0)
+    p.add_run("{{ parent_body }}").font.size = Pt(12)
+    p = left.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.space_after = Pt(0)
+    r = p.add_run("{{ issuing_body }}")
+    r.bold, r.font.size = True, Pt(12)
+    rule(left, 2.2, 2.2)  # about 1/3 of the line above
+    p = right.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.space_after = Pt(0)
+    r = p.add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    r.bold, r.font.size = True, Pt(12)
+    p = right.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.space_after = Pt(0)
+    r = p.add_run("Độc lập - Tự do - Hạnh phúc")
+    r.bold, r.font.size = True, Pt(13)
+    rule(right, 2.0, 2.0)  # as long as the motto
+    left, right = table.rows[1].cells
+    cell_text(left, "Số:        /{{ symbol }}", size=13, align="center")
+    left.paragraphs[0].paragraph_format.space_before = Pt(6)
+    cell_text(right, "{{ date_line }}", size=14, italic=True, align="center")
+    right.paragraphs[0].paragraph_format.space_before = Pt(6)
+    para(doc, "", after=0)
+
+
+def title_block(doc, summary: str) -> None:
+    para(doc, "BÁO CÁO", bold=True, align="center", after=0, before=12)
+    para(doc, summary, bold=True, align="center", after=0)
+    rule(doc, 6.0, 6.0)
+    para(doc, "", after=6)
+
+
+def signature_block(doc, closing: str) -> None:
+    para(doc, closing, indent=True)
+    table = doc.add_table(rows=1, cols=2)
+    no_borders(table)
+    set_widths(table, [8.0, 8.0])
+    left, right = table.rows[0].cells
+    left.text = right.text = ""
+    p = left.paragraphs[0]
+    p.paragraph_format.space_after = Pt(0)
+    r = p.add_run("Nơi nhận:")
+    r.bold, r.italic, r.font.size = True, True, Pt(12)
+    for text in ("{%p for item in recipients %}", "- {{ item }}", "{%p endfor %}"):
+        q = left.add_paragraph()
+        q.paragraph_format.space_after = Pt(0)
+        q.add_run(text).font.size = Pt(11)
+    p = right.paragraphs[0]
+    p.paragraph_format.space_after = Pt(0)
+    p.add_run("{%p for a in signer_authority %}")
+    q = right.add_paragraph()
+    q.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    q.paragraph_format.space_after = Pt(0)
+    r = q.add_run("{{ a }}")
+    r.bold, r.font.size = True, Pt(14)
+    right.add_paragraph().add_run("{%p endfor %}")
+    for _ in range(4):
+        right.add_paragraph().paragraph_format.space_after = Pt(0)
+    q = right.add_paragraph()
+    q.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    r = q.add_run("{{ signer_name }}")
+    r.bold, r.font.size = True, Pt(14)
+
+
+def appendix_title(doc, number: int, title: str) -> None:
+    page_break(doc)
+    para(doc, f"Phụ lục {number}", bold=True, align="center", after=0)
+    para(doc, title, bold=True, align="center", after=0)
+    para(
+        doc,
+        "(Kèm theo Báo cáo số        /{{ symbol }} {{ date_words }} của {{ issuing_name }})",
+        italic=True,
+        align="center",
+        size=13,
+        after=8,
+    )
+
+
+def groups_section(doc) -> None:
+    tag(doc, "{%p for g in groups %}")
+    heading(doc, "{{ g.numeral }}. {{ g.name }}")
+    tag(doc, "{%p for line in g.lines %}")
+    para(doc, "- {{ line }}", indent=True)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if g.tasks_text %}")
+    para(doc, "{{ g.tasks_text }}", indent=True, italic=True)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+
+def tfp_block(doc, number: str) -> None:
+    tag(doc, "{%p if tfp_available %}")
+    caption(doc, f"Bảng {number}. Tốc độ tăng GRDP và đóng góp của vốn, lao động, TFP")
+    data_table(
+        doc,
+        "tfp_rows",
+        [
+            ("Năm, giai đoạn", "r.period", 3.4),
+            ("Tăng GRDP (%)", "r.growth", 2.4),
+            ("Vốn (điểm %)", "r.capital", 2.4),
+            ("Lao động (điểm %)", "r.labour", 2.6),
+            ("TFP (điểm %)", "r.tfp", 2.4),
+            ("Tỷ trọng TFP (%)", "r.share", 2.8),
+        ],
+        size=11,
+    )
+    image(doc, "chart_tfp")
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ tfp_note }}", indent=True, italic=True, size=13)
+    tag(doc, "{%p if sti_text %}")
+    para(doc, "{{ sti_text }}", indent=True)
+    tag(doc, "{%p endif %}")
+
+
+def assessment(doc, numbering: tuple[str, str, str]) -> None:
+    a, b, c = numbering
+    heading(doc, f"{a}. ĐÁNH GIÁ CHUNG")
+    heading(doc, "1. Kết quả đạt được")
+    bullets(doc, "achievements")
+    heading(doc, "2. Tồn tại, hạn chế và nguyên nhân")
+    bullets(doc, "difficulties")
+    heading(doc, f"{b}. NHIỆM VỤ TRỌNG TÂM {{{{ next_period|upper }}}}")
+    bullets(doc, "next_tasks")
+    heading(doc, f"{c}. ĐỀ XUẤT, KIẾN NGHỊ")
+    bullets(doc, "proposals")
+
+
+ENTERPRISE_COLUMNS = [
+    ("STT", "r.stt", 1.0),
+    ("Tên tổ chức, doanh nghiệp", "r.name", 4.4),
+    ("Mã số thuế", "r.tax_code", 2.3),
+    ("Địa bàn", "r.locality", 2.4),
+    ("Nội dung hỗ trợ", "r.support_type", 2.6),
+    ("Kinh phí (triệu đồng)", "r.funding", 1.7),
+    ("Cơ quan báo cáo", "r.agency", 1.6),
+]
+TASK_COLUMNS = [
+    ("STT", "r.code", 1.1),
+    ("Nội dung công việc", "r.content", 4.4),
+    ("Cơ quan chủ trì", "r.lead", 2.3),
+    ("Sản phẩm", "r.product", 2.4),
+    ("Kết quả", "r.result", 3.4),
+    ("Tình trạng", "r.status", 2.4),
+]
+
+
+# ---- the three documents -------------------------------------------------------------------------
+
+
+def annual() -> Document:
+    doc = new_document()
+    header_block(doc)
+    title_block(doc, f"Kết quả thực hiện {PLAN} năm {{{{ year }}}}")
+    para(
+        doc,
+        f"Thực hiện {PLAN}, {{{{ issuing_name }}}} báo cáo kết quả thực hiện năm {{{{ year }}}} như sau:",
+        indent=True,
+    )
+    heading(doc, "I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN")
+    para(doc, "{{ reporting_text }}", indent=True)
+    heading(doc, "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CỦA KẾ HOẠCH")
+    groups_section(doc)
+    heading(doc, "6. Tổng hợp các chỉ tiêu so với mục tiêu của Kế hoạch")
+    caption(
+        doc,
+        "Bảng 1. Kết quả các chỉ tiêu năm {{ year }}, lũy kế giai đoạn {{ phase }} và lũy kế 2021-{{ year }} "
+        "so với mục tiêu",
+    )
+    data_table(
+        doc,
+        "indicators",
+        [
+            ("Mã", "r.code", 2.0),
+            ("Chỉ tiêu", "r.name", 2.9),
+            ("Đơn vị tính", "r.unit", 1.3),
+            ("Năm {{ year }}", "r.year_value", 1.2),
+            ("Lũy kế {{ first_year }}-{{ year }}", "r.phase_value", 1.3),
+            ("Mục tiêu {{ phase }}", "r.phase_target", 1.9),
+            ("Đánh giá giai đoạn", "r.phase_status", 1.3),
+            ("Lũy kế 2021-{{ year }}", "r.ten_value", 1.3),
+            ("Mục tiêu 2021-2030", "r.ten_target", 1.9),
+            ("Đánh giá 2021-2030", "r.ten_status", 1.3),
+        ],
+        size=8,
+    )
+    para(doc, "{{ rule_note }}", italic=True, size=12, indent=True)
+    image(doc, "chart_indicators")
+    heading(doc, "7. Hỗ trợ tổ chức, doanh nghiệp và kinh phí thực hiện")
+    para(doc, "{{ enterprises_text }}", indent=True)
+    caption(doc, "Bảng 2. Số lượt tổ chức, doanh nghiệp được hỗ trợ theo nội dung hỗ trợ")
+    data_table(
+        doc, "enterprises_by_type", [("Nội dung hỗ trợ", "r.label", 10.0), ("Số lượt", "r.count", 3.0)]
+    )
+    caption(doc, "Bảng 3. Kinh phí thực hiện năm {{ year }} theo nguồn (triệu đồng)")
+    data_table(
+        doc, "budget", [("Nguồn kinh phí", "r.source", 10.0), ("Kinh phí (triệu đồng)", "r.value", 3.0)]
+    )
+    para(doc, "Tổng cộng: {{ budget_total }} triệu đồng.", indent=True)
+    heading(doc, "8. Đóng góp của năng suất các nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế của tỉnh")
+    tfp_block(doc, "4")
+    assessment(doc, ("III", "IV", "V"))
+    signature_block(
+        doc, "Trên đây là báo cáo kết quả thực hiện Kế hoạch năm {{ year }} của {{ issuing_name }}./."
+    )
+    appendix_title(doc, 1, "TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ NĂM {{ year }}")
+    data_table(doc, "tasks", TASK_COLUMNS, size=10)
+    appendix_title(doc, 2, "DANH SÁCH TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ NĂM {{ year }}")
+    data_table(doc, "enterprises", ENTERPRISE_COLUMNS, size=9)
+    appendix_title(doc, 3, "ĐÓNG GÓP CỦA VỐN, LAO ĐỘNG VÀ TFP VÀO TĂNG TRƯỞNG GRDP")
+    tfp_block(doc, "PL3")
+    appendix_title(doc, 4, "TÌNH HÌNH GỬI BÁO CÁO VÀ CÁC BÁO CÁO ĐƯỢC SỬ DỤNG")
+    para(
+        doc,
+        "Báo cáo này được tổng hợp từ các báo cáo dưới đây (bản hợp lệ mới nhất của mỗi cơ quan, đơn vị; "
+        "mã SHA-256 nhận diện đúng tệp đã lưu trữ).",
+        indent=True,
+        size=13,
+    )
+    data_table(
+        doc,
+        "reporters",
+        [
+            ("STT", "r.stt", 1.0),
+            ("Cơ quan, đơn vị", "r.agency", 4.5),
+            ("Tình trạng", "r.state", 2.4),
+            ("Thời điểm nhận", "r.received", 2.4),
+            ("Báo cáo được sử dụng", "r.used", 5.7),
+        ],
+        size=10,
+    )
+    return doc
+
+
+def review(kind: str) -> Document:
+    final = kind == "final"
+    span = "2021-2030" if final else "2021-2025"
+    doc = new_document()
+    header_block(doc)
+    what = "Tổng kết 10 năm" if final else "Sơ kết 05 năm"
+    title_block(doc, f"{what} ({span}) thực hiện {PLAN}")
+    para(
+        doc,
+        f"Thực hiện {PLAN}, {{{{ issuing_name }}}} báo cáo {what.lower()} thực hiện Kế hoạch "
+        f"giai đoạn {span} như sau:",
+        indent=True,
+    )
+    heading(doc, "I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN")
+    para(doc, "{{ reporting_text }}", indent=True)
+    caption(doc, "Bảng 1. Tình hình gửi báo cáo hằng năm của các cơ quan, đơn vị")
+    data_table(
+        doc,
+        "reporting_by_year",
+        [
+            ("Năm", "r.year", 2.0),
+            ("Phải báo cáo", "r.expected", 2.4),
+            ("Đúng hạn", "r.on_time", 2.4),
+            ("Muộn", "r.late", 2.4),
+            ("Bị trả lại, chờ sửa", "r.rejected", 2.6),
+            ("Chưa gửi", "r.missing", 2.4),
+        ],
+    )
+    heading(doc, "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CỦA KẾ HOẠCH")
+    groups_section(doc)
+    heading(doc, "6. Tổng hợp các chỉ tiêu so với mục tiêu của Kế hoạch")
+    if final:
+        caption(doc, "Bảng 2. Kết quả các chỉ tiêu theo giai đoạn so với mục tiêu")
+        data_table(
+            doc,
+            "indicators",
+            [
+                ("Mã", "r.code", 2.1),
+                ("Chỉ tiêu", "r.name", 3.1),
+                ("Đơn vị tính", "r.unit", 1.4),
+                ("Kết quả 2021-2025", "r.p1_value", 1.3),
+                ("Mục tiêu 2021-2025", "r.p1_target", 2.0),
+                ("Đánh giá 2021-2025", "r.p1_status", 1.3),
+                ("Kết quả 2026-2030", "r.p2_value", 1.3),
+                ("Mục tiêu 2026-2030", "r.p2_target", 2.0),
+                ("Đánh giá 2026-2030", "r.p2_status", 1.5),
+            ],
+            size=8,
+        )
+        caption(doc, "Bảng 3. Kết quả các chỉ tiêu 2021-2030 so với mục tiêu 10 năm")
+        data_table(
+            doc,
+            "indicators",
+            [
+                ("Mã", "r.code", 1.8),
+                ("Chỉ tiêu", "r.name", 6.0),
+                ("Đơn vị tính", "r.unit", 1.8),
+                ("Kết quả 2021-2030", "r.ten_value", 1.8),
+                ("Mục tiêu 2021-2030", "r.ten_target", 2.8),
+                ("Đánh giá", "r.ten_status", 1.8),
+            ],
+            size=9,
+        )
+    else:
+        caption(
+            doc,
+            "Bảng 2. Kết quả các chỉ tiêu giai đoạn 2021-2025 so với mục tiêu giai đoạn và mục tiêu 10 năm",
+        )
+        data_table(
+            doc,
+            "indicators",
+            [
+                ("Mã", "r.code", 2.1),
+                ("Chỉ tiêu", "r.name", 3.7),
+                ("Đơn vị tính", "r.unit", 1.5),
+                ("Kết quả 2021-2025", "r.p1_value", 1.5),
+                ("Mục tiêu 2021-2025", "r.p1_target", 2.3),
+                ("Đánh giá 2021-2025", "r.p1_status", 1.5),
+                ("Mục tiêu 2021-2030", "r.ten_target", 2.3),
+                ("Đánh giá 2021-2030", "r.ten_status", 1.5),
+            ],
+            size=8,
+        )
+    para(doc, "{{ rule_note }}", italic=True, size=12, indent=True)
+    image(doc, "chart_indicators")
+    heading(doc, "7. Kết quả theo cơ quan, đơn vị (quy về cơ quan hiện nay)")
+    para(
+        doc,
+        "Kết quả của các cơ quan đã hợp nhất, giải thể trong năm 2025 được tính một lần, dưới cơ quan kế thừa "
+        "hiện nay; cột “Gồm kết quả của” ghi tên cơ quan như khi báo cáo và các năm tương ứng.",
+        indent=True,
+        size=13,
+    )
+    data_table(
+        doc,
+        "rollup",
+        [
+            ("STT", "r.stt", 1.0),
+            ("Cơ quan, đơn vị", "r.agency", 4.0),
+            ("Gồm kết quả của", "r.includes", 4.2),
+            ("Số năm có báo cáo", "r.years", 1.6),
+            ("Lượt DN được hỗ trợ", "r.enterprises", 1.8),
+            ("Lớp tập huấn", "r.classes", 1.6),
+            ("Kinh phí (triệu đồng)", "r.budget", 1.8),
+        ],
+        size=10,
+    )
+    heading(doc, "8. Hỗ trợ tổ chức, doanh nghiệp và kinh phí thực hiện")
+    para(doc, "{{ enterprises_text }}", indent=True)
+    caption(
+        doc, "Bảng 4. Số lượt tổ chức, doanh nghiệp được hỗ trợ và kinh phí theo năm, theo nguồn (triệu đồng)"
+    )
+    data_table(
+        doc,
+        "budget_by_year",
+        [
+            ("Năm", "r.year", 1.9),
+            ("Lượt DN được hỗ trợ", "r.enterprises", 2.0),
+            ("Ngân sách trung ương", "r.central", 2.2),
+            ("Ngân sách tỉnh", "r.provincial", 2.2),
+            ("Đối ứng của tổ chức, DN", "r.enterprise", 2.3),
+            ("Nguồn hợp pháp khác", "r.other", 2.2),
+            ("Tổng cộng", "r.total", 2.2),
+        ],
+        size=10,
+    )
+    image(doc, "chart_budget")
+    caption(doc, "Bảng 5. Số lượt tổ chức, doanh nghiệp được hỗ trợ theo nội dung hỗ trợ")
+    data_table(
+        doc, "enterprises_by_type", [("Nội dung hỗ trợ", "r.label", 10.0), ("Số lượt", "r.count", 3.0)]
+    )
+    heading(doc, "9. Đóng góp của năng suất các nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế của tỉnh")
+    tfp_block(doc, "6")
+    assessment(doc, ("III", "IV", "V"))
+    signature_block(
+        doc,
+        f"Trên đây là báo cáo {what.lower()} thực hiện Kế hoạch giai đoạn {span} của {{{{ issuing_name }}}}./.",
+    )
+    n_years = 10 if final else 5
+    appendix_title(doc, 1, f"KẾT QUẢ CÁC CHỈ TIÊU THEO NĂM, GIAI ĐOẠN {span}")
+    year_w = 1.05 if final else 1.6
+    data_table(
+        doc,
+        "indicator_years",
+        [("Mã", "r.code", 2.2)]
+        + [(f"{{{{ years[{i}] }}}}", f"r.y[{i}]", year_w) for i in range(n_years)]
+        + [("Tổng", "r.total", 16.0 - 2.2 - year_w * n_years)],
+        size=8 if final else 10,
+    )
+    para(doc, "Tên chỉ tiêu và đơn vị tính theo mã: xem Bảng 2.", italic=True, size=12, indent=True)
+    appendix_title(doc, 2, f"TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ GIAI ĐOẠN {span}")
+    data_table(doc, "tasks", TASK_COLUMNS, size=10)
+    appendix_title(doc, 3, f"DANH SÁCH TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ GIAI ĐOẠN {span}")
+    cols = [ENTERPRISE_COLUMNS[0], ("Năm", "r.year", 1.1)] + [
+        (t, e, w - (0.3 if i in (1, 4) else 0.25 if i == 6 else 0))
+        for i, (t, e, w) in enumerate(ENTERPRISE_COLUMNS)
+        if i
+    ]
+    data_table(doc, "enterprises", cols, size=9)
+    appendix_title(doc, 4, "CÁC BÁO CÁO CỦA CƠ QUAN, ĐƠN VỊ ĐƯỢC SỬ DỤNG")
+    para(
+        doc,
+        "Báo cáo này được tổng hợp từ các báo cáo dưới đây (bản hợp lệ mới nhất của mỗi cơ quan, đơn vị trong "
+        "từng năm; tên cơ quan ghi như khi báo cáo; mã SHA-256 nhận diện đúng tệp đã lưu trữ).",
+        indent=True,
+        size=13,
+    )
+    data_table(
+        doc,
+        "submissions",
+        [
+            ("STT", "r.stt", 1.0),
+            ("Năm", "r.year", 1.2),
+            ("Cơ quan, đơn vị", "r.agency", 3.8),
+            ("Tệp báo cáo", "r.file", 4.2),
+            ("SHA-256 (16 ký tự đầu)", "r.sha", 2.6),
+            ("Thời điểm nhận", "r.received", 1.9),
+            ("Thời hạn", "r.timeliness", 1.3),
+        ],
+        size=8,
+    )
+    return doc
+
+
+TEMPLATES = {
+    "bao-cao-nam.docx": annual,
+    "so-ket-2021-2025.docx": lambda: review("mid-term"),
+    "tong-ket-2021-2030.docx": lambda: review("final"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(HERE))
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, build in TEMPLATES.items():
+        build().save(out / name)
+        print(out / name)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
