@@ -3,10 +3,9 @@ tables -> TFP -> annual report (.docx). Thin wiring only: the work is in ``nscl.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task
+from nscl import alerts
 
 TZ = "Asia/Ho_Chi_Minh"
 ANNUAL_REPORT = Asset("nscl_annual_report")
@@ -23,9 +22,16 @@ the annual report under `reports/<year>/` with its manifest.
 **When.** Every year on 28 November at 06:00 (Asia/Ho_Chi_Minh), in time for the 30 November
 deadline, and on demand (trigger with `{"year": 2025}`; without a year, the run's own year).
 
-**When it fails.** A rejected workbook is not a failure: it is quarantined with its feedback.
-A failed task is safe to clear and re-run: every task is idempotent and writes atomically;
-re-running the report task writes a new report version and keeps the earlier ones.
+One run at a time (all years): a second trigger waits until the first has finished.
+
+**When it fails.** A rejected workbook is not a failure: it is quarantined with its feedback
+and the run goes on. Every task retries 3 times with exponential back-off (1, 2, 4 minutes);
+after the last try the operators get an e-mail (SMTP connection `smtp_default`). If the run has
+not succeeded by 29 November 18:00 (36 hours after its start), a deadline alert e-mails them.
+A failed task is safe to clear and re-run (Clear on the task, or on the whole run): every task
+is idempotent and writes atomically; re-running the report task writes a new report version
+and keeps the earlier ones. Past years: `nscl backfill --from 2021 --to 2025`. See
+`docs/operations.md`.
 """
 
 
@@ -43,12 +49,8 @@ def _year() -> int:
     start_date=pendulum.datetime(2021, 1, 1, tz=TZ),
     catchup=False,
     max_active_runs=1,
-    default_args={
-        "owner": "skhcn",
-        "retries": 2,
-        "retry_delay": timedelta(seconds=30),
-        "retry_exponential_backoff": True,
-    },
+    default_args=alerts.default_args(),
+    deadline=alerts.annual_deadline(),
     params={
         "year": Param(
             None,

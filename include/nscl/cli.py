@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import tfp_cli
+from . import intake_cli, ops_cli, report_cli, tfp_cli
 from .catalogue import CatalogueError, default_catalogue
 from .settings import Zones
 
@@ -144,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, default=2025)
     p.set_defaults(func=cmd_demo)
     tfp_cli.add_parser(sub)
+    report_cli.add_parser(sub)
+    intake_cli.add_parser(sub)
+    ops_cli.add_parser(sub)
     return parser
 
 

@@ -1,0 +1,397 @@
+"""The production shape, natively: PostgreSQL metadata, CeleryExecutor with Redis, and the
+scheduler, DAG processor, API server, triggerer and a Celery worker as separate processes
+(deploy/native.py, with the same shared settings as docker-compose.yaml). The annual run is
+triggered through the REST API (FAB login, JWT), and its report fetched. Then the fault test:
+the worker is killed in the middle of a task, a new one started, and the run must finish with
+nothing lost or duplicated.
+
+Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and Redis on 127.0.0.1:6379, as in
+CI; skipped with the reason when either is unreachable. Uses its own database
+(nscl_airflow_test, recreated) and Redis db 11 (flushed).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import email
+import email.header
+import hashlib
+import json
+import socket
+import socketserver
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "deploy"))
+import native  # noqa: E402
+
+DB = "nscl_airflow_test"
+REDIS_DB = 11
+YEAR = 2025
+DAG_ID = "nscl_annual_report"
+ADMIN = ("vanhanh", "Mk-" + hashlib.sha256(str(time.time()).encode()).hexdigest()[:16])
+# A few of the sample workbooks (four files): the statistics office (TFP), an accepted one, a
+# rejected one and the resubmission that supersedes it.
+AGENCIES = {"TKHY", "SKHCN", "SNV"}
+# Test-only tuning on top of deploy/airflow.env: manual runs only, fast detection of a dead
+# worker, short retry delays, small parallelism for a 2-core machine.
+TUNING = {
+    "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
+    "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "20",
+    "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
+    "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "10",
+    "AIRFLOW__CORE__PARALLELISM": "4",
+    "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+    "NSCL_RETRY_DELAY_SECONDS": "2",
+    "NSCL_ALERT_EMAILS": "vanhanh@example.invalid",
+}
+RUN_TIMEOUT = 420
+
+
+def _reachable(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+pytestmark = pytest.mark.skipif(
+    not (_reachable(5432) and _reachable(6379)),
+    reason="the production-shaped test needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 "
+    "(started by .ci/run in CI)",
+)
+
+
+class _SmtpSink(socketserver.StreamRequestHandler):
+    """Just enough SMTP to receive the alerts (no TLS, no auth), kept in ``server.messages``."""
+
+    def handle(self):
+        def reply(text: str) -> None:
+            self.wfile.write(text.encode() + b"\r\n")
+
+        reply("220 nscl-test-sink")
+        lines: list[bytes] | None = None
+        while line := self.rfile.readline():
+            if lines is not None:
+                if line.rstrip(b"\r\n") == b".":
+                    self.server.messages.append(email.message_from_bytes(b"".join(lines)))
+                    lines = None
+                    reply("250 OK")
+                else:
+                    lines.append(line[1:] if line.startswith(b"..") else line)
+                continue
+            verb = line.strip().split(b" ")[0].upper()
+            if verb == b"EHLO":
+                reply("250-nscl-test-sink")
+                reply("250 8BITMIME")
+            elif verb == b"DATA":
+                lines = []
+                reply("354 end with .")
+            elif verb == b"QUIT":
+                reply("221 bye")
+                return
+            else:  # HELO, MAIL, RCPT, RSET, NOOP
+                reply("250 OK")
+
+
+def _subject(message) -> str:
+    return str(email.header.make_header(email.header.decode_header(message["Subject"])))
+
+
+def _recreate_database() -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        cur.execute(f"CREATE DATABASE {DB}")
+    conn.close()
+
+
+def _server_versions() -> tuple[str, str]:
+    import psycopg2
+    import redis
+
+    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    with conn.cursor() as cur:
+        cur.execute("SHOW server_version")
+        pg = cur.fetchone()[0]
+    conn.close()
+    rv = redis.Redis(host="127.0.0.1", port=6379).info("server")["redis_version"]
+    return pg, rv
+
+
+class Api:
+    """The REST API as an operator's script uses it: a JWT from the FAB login, then /api/v2."""
+
+    def __init__(self, base_url: str, username: str, password: str):
+        self.base = base_url
+        self.token = self.call(
+            "POST", "/auth/token", {"username": username, "password": password}, auth=False
+        )["access_token"]
+
+    def call(self, method: str, path: str, body=None, auth: bool = True):
+        headers = {"Content-Type": "application/json"}
+        if auth:
+            headers["Authorization"] = f"Bearer {self.token}"
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as resp:
+                raw = resp.read()
+        except urllib.error.HTTPError as exc:
+            raise AssertionError(f"{method} {path}: {exc.code} {exc.read()[:500]!r}") from None
+        return json.loads(raw) if raw else None
+
+    def trigger(self, year: int) -> str:
+        run = self.call(
+            "POST", f"/api/v2/dags/{DAG_ID}/dagRuns", {"logical_date": None, "conf": {"year": year}}
+        )
+        return run["dag_run_id"]
+
+    def run_state(self, run_id: str) -> str:
+        return self.call("GET", f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}")["state"]
+
+    def task_instances(self, run_id: str) -> list[dict]:
+        return self.call("GET", f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances?limit=100")[
+            "task_instances"
+        ]
+
+    def xcom(self, run_id: str, task_id: str):
+        entry = self.call(
+            "GET", f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/{task_id}/xcomEntries/return_value"
+        )
+        return entry["value"]
+
+
+def _wait_for(predicate, timeout: float, what: str, stack, interval: float = 2.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}\n{stack.tail_logs()}")
+
+
+def _wait_run(api: Api, run_id: str, stack) -> str:
+    def done():
+        state = api.run_state(run_id)
+        return state if state in ("success", "failed") else None
+
+    state = _wait_for(done, RUN_TIMEOUT, f"run {run_id}", stack, interval=3)
+    if state != "success":
+        failed = [(t["task_id"], t["map_index"], t["state"]) for t in api.task_instances(run_id)]
+        raise AssertionError(f"run {run_id} ended {state}: {failed}\n{stack.tail_logs()}")
+    return state
+
+
+@pytest.fixture(scope="module")
+def smtp_sink():
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SmtpSink)
+    server.daemon_threads = True
+    server.messages = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, smtp_sink):
+    import importlib.util
+
+    import redis
+    from nscl.catalogue import default_catalogue
+    from nscl.sample import write_sample_data
+    from nscl.settings import Zones
+
+    # Airflow 3 opens an async connection to the metadata database (asyncpg), and the Celery
+    # provider needs a Celery it supports: say so plainly rather than fail deep in a subprocess.
+    assert importlib.util.find_spec("asyncpg"), "asyncpg is missing: Airflow 3 needs it for PostgreSQL"
+    try:
+        from airflow.providers.celery.executors import celery_executor_utils  # noqa: F401
+    except ImportError as exc:
+        pytest.fail(f"the Celery provider does not import with this Celery ({exc}); pin celery<5.7")
+    home = tmp_path_factory.mktemp("airflow-native")
+    data = home / "data"
+    _recreate_database()
+    redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
+    zones = Zones(data)
+    for f in write_sample_data(default_catalogue(), YEAR, zones.inbox(YEAR)):
+        if f.agency_code not in AGENCIES:
+            f.path.unlink()
+    s = native.NativeStack(
+        home=home,
+        data_dir=data,
+        sql_alchemy_conn=f"postgresql+psycopg2://postgres@127.0.0.1:5432/{DB}",
+        broker_url=f"redis://127.0.0.1:6379/{REDIS_DB}",
+        extra_env={
+            **TUNING,
+            # The SMTP connection of the alerts, to the test's sink.
+            "AIRFLOW_CONN_SMTP_DEFAULT": f"smtp://127.0.0.1:{smtp_sink.server_address[1]}"
+            "?disable_tls=true&disable_ssl=true&from_email=nscl%40example.invalid",
+        },
+    )
+    started = time.monotonic()
+    try:
+        s.init(*ADMIN)
+        s.start_all(worker_concurrency=2)
+        api = Api(s.base_url, *ADMIN)
+        # The DAG processor has parsed and serialized the DAG; unpause it (paused at creation).
+        _wait_for(
+            lambda: any(d["dag_id"] == DAG_ID for d in api.call("GET", "/api/v2/dags")["dags"]),
+            180,
+            "the DAG processor to register the annual DAG",
+            s,
+        )
+        errors = api.call("GET", "/api/v2/importErrors")
+        assert errors["total_entries"] == 0, errors
+        api.call("PATCH", f"/api/v2/dags/{DAG_ID}", {"is_paused": False})
+        print(f"\nstack up in {time.monotonic() - started:.0f}s")
+        yield s, api, zones
+    finally:
+        s.stop_all()
+
+
+def _snapshot(zones, year: int) -> dict[str, bytes]:
+    """Every file a reader can find (hidden temporary files excluded) in the curated tables,
+    the receipts and the raw archive."""
+    return {
+        str(p.relative_to(zones.root)): p.read_bytes()
+        for folder in (zones.curated(year), zones.receipts(year), zones.archive)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def _document_xml(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read("word/document.xml")
+
+
+@pytest.fixture(scope="module")
+def first_run(stack):
+    s, api, zones = stack
+    started = time.monotonic()
+    run_id = api.trigger(YEAR)
+    _wait_run(api, run_id, s)
+    print(f"\nfirst run: {time.monotonic() - started:.0f}s")
+    return run_id, _snapshot(zones, YEAR)
+
+
+def test_versions_match_the_compose_images(stack):
+    """The native setup runs what the compose file names: same Airflow, PostgreSQL and Redis."""
+    import airflow
+
+    images = native.read_env_file(native.IMAGES_ENV)
+    airflow_tag = images["AIRFLOW_IMAGE"].split(":")[1]
+    assert airflow_tag.split("-python")[0] == airflow.__version__
+    assert airflow_tag.split("-python")[1] == f"{sys.version_info.major}.{sys.version_info.minor}"
+    pg, rv = _server_versions()
+    assert pg.split(".")[0] == images["POSTGRES_IMAGE"].split(":")[1].split(".")[0]
+    assert rv.startswith(images["REDIS_IMAGE"].split(":")[1].split("-")[0] + ".")
+
+
+def test_annual_run_through_the_rest_api(stack, first_run):
+    s, api, zones = stack
+    run_id, snapshot = first_run
+    assert all(s.alive().values()), s.alive()
+    states = {(t["task_id"], t["map_index"]): t["state"] for t in api.task_instances(run_id)}
+    inbox = sorted(p.name for p in zones.inbox(YEAR).iterdir())
+    assert sum(1 for (task, _) in states if task == "process_submission") == len(inbox)
+    assert set(states.values()) == {"success"}, states
+    # The report, fetched by the path the write_report task returned.
+    report = Path(api.xcom(run_id, "write_report"))
+    assert report.parent == zones.reports(YEAR) and report.name == f"bao-cao-nam-{YEAR}-v001.docx"
+    manifest = json.loads(report.with_suffix(".manifest.json").read_text(encoding="utf-8"))
+    assert manifest["document_sha256"] == hashlib.sha256(report.read_bytes()).hexdigest()
+    assert {i["original_name"] for i in manifest["inputs"]} <= set(inbox)
+    assert any(k.startswith("curated/") for k in snapshot)
+
+
+def test_worker_killed_mid_task_loses_and_duplicates_nothing(stack, first_run):
+    s, api, zones = stack
+    _, before = first_run
+    run_id = api.trigger(YEAR)
+
+    def a_running_submission():
+        running = [
+            t
+            for t in api.task_instances(run_id)
+            if t["task_id"] == "process_submission" and t["state"] == "running"
+        ]
+        return running[0] if running else None
+
+    victim = _wait_for(a_running_submission, 240, "a process_submission task to be running", s, interval=1)
+    time.sleep(1.5)  # well inside the task: it imports Great Expectations and validates
+    s.kill("airflow-worker")  # SIGKILL the worker, its pool and the task processes
+    killed_at = time.monotonic()
+    s.start_worker("airflow-worker#2", concurrency=2)
+    _wait_run(api, run_id, s)
+    print(f"\nrecovered {time.monotonic() - killed_at:.0f}s after the kill")
+
+    tis = {(t["task_id"], t["map_index"]): t for t in api.task_instances(run_id)}
+    retried = tis[(victim["task_id"], victim["map_index"])]
+    assert retried["state"] == "success"
+    assert retried["try_number"] >= 2, "the killed task was not re-run by the new worker"
+
+    # Nothing lost, nothing duplicated: the curated tables, receipts and archive are byte for
+    # byte those of the clean first run.
+    after = _snapshot(zones, YEAR)
+    assert sorted(after) == sorted(before)
+    assert after == before
+    inbox = sorted(zones.inbox(YEAR).iterdir())
+    shas = {hashlib.sha256(p.read_bytes()).hexdigest() for p in inbox}
+    assert {p.stem for p in zones.receipts(YEAR).glob("*.json")} == shas
+    assert {p.name for p in zones.archive.rglob("*") if p.is_file() and not p.name.startswith(".")} == shas
+    with open(zones.curated(YEAR) / "submissions.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len({r["sha256"] for r in rows}) == len(shas)
+
+    # Exactly one new report version, with the same content; no partial file where staff look.
+    reports = sorted(p.name for p in zones.reports(YEAR).iterdir() if not p.name.startswith("."))
+    assert reports == [
+        f"bao-cao-nam-{YEAR}-v001.docx",
+        f"bao-cao-nam-{YEAR}-v001.manifest.json",
+        f"bao-cao-nam-{YEAR}-v002.docx",
+        f"bao-cao-nam-{YEAR}-v002.manifest.json",
+    ]
+    v1, v2 = (zones.reports(YEAR) / f"bao-cao-nam-{YEAR}-v00{i}.docx" for i in (1, 2))
+    m1, m2 = (json.loads(p.with_suffix(".manifest.json").read_text(encoding="utf-8")) for p in (v1, v2))
+    assert m1["content_digest"] == m2["content_digest"] and m1["inputs"] == m2["inputs"]
+    assert _document_xml(v1) == _document_xml(v2)
+    assert Path(api.xcom(run_id, "write_report")) == v2
+    for p in zones.root.rglob("*.json"):
+        if not p.name.startswith("."):
+            json.loads(p.read_text(encoding="utf-8"))  # every visible JSON file is whole
+
+
+def test_deadline_alert_mails_through_smtp(stack, smtp_sink):
+    """A run whose deadline (logical date + 36 h) has already passed: the scheduler sees the
+    missed deadline and the triggerer sends the alert through the SMTP connection."""
+    s, api, zones = stack
+    logical = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=37)).isoformat()
+    run = api.call(
+        "POST", f"/api/v2/dags/{DAG_ID}/dagRuns", {"logical_date": logical, "conf": {"year": 2021}}
+    )
+    alerts = _wait_for(
+        lambda: [m for m in smtp_sink.messages if "chưa hoàn thành" in _subject(m)],
+        120,
+        "the deadline alert e-mail",
+        s,
+    )
+    assert alerts[0]["To"] == "vanhanh@example.invalid"
+    assert alerts[0]["From"] == "nscl@example.invalid"
+    assert run["dag_run_id"]
