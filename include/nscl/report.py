@@ -88,17 +88,22 @@ def save_report(
     folder = zones.reports(year)
     folder.mkdir(parents=True, exist_ok=True)
     stem = stem or f"{kind}-{year}"
-    while True:
-        version = next_version(folder, stem)
-        path = folder / f"{stem}-v{version:03d}.docx"
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)  # claim the name
-            os.close(fd)
-            break
-        except FileExistsError:
-            continue
-    atomic_write(path, doc.save)
-    data = path.read_bytes()
+    # Write the whole document under a hidden name first, then claim the version by hard-linking
+    # it into place (fails if taken): no reader ever finds an empty or half-written report.
+    tmp = folder / f".{stem}.{os.getpid()}.tmp.docx"
+    atomic_write(tmp, doc.save)
+    data = tmp.read_bytes()
+    try:
+        while True:
+            version = next_version(folder, stem)
+            path = folder / f"{stem}-v{version:03d}.docx"
+            try:
+                os.link(tmp, path)
+                break
+            except FileExistsError:
+                continue
+    finally:
+        tmp.unlink(missing_ok=True)
     manifest = {
         **manifest,
         "version": version,
