@@ -38,15 +38,22 @@ def synthetic_catalogue(n_agencies: int):
 
     base = default_catalogue()
     cat = dataclasses.replace(base, agencies=dict(base.agencies), expected_overrides={})
-    real = {y: [e.agency.code for e in base.expected_reporters(y) if not e.tfp_inputs] for y in range(2021, 2031)}
+    real = {
+        y: [e.agency.code for e in base.expected_reporters(y) if not e.tfp_inputs] for y in range(2021, 2031)
+    }
     extra = max(0, n_agencies - min(len(r) for r in real.values()))
     for i in range(extra):
         code = f"UBND_XA_{i:04d}"
-        cat.agencies[code] = Agency(code=code, name=f"UBND xã thử nghiệm {i:04d}", kind="commune_pc",
-                                    valid_from=dt.date(2021, 1, 1), groups=("ubnd_huyen",))
+        cat.agencies[code] = Agency(
+            code=code,
+            name=f"UBND xã thử nghiệm {i:04d}",
+            kind="commune_pc",
+            valid_from=dt.date(2021, 1, 1),
+            groups=("ubnd_huyen",),
+        )
     for year, codes in real.items():
         surplus = len(codes) + extra - n_agencies
-        drop = codes[len(codes) - surplus:] if surplus > 0 else []
+        drop = codes[len(codes) - surplus :] if surplus > 0 else []
         cat.expected_overrides[year] = {"remove": [{"code": c} for c in drop], "add": []}
     return cat
 
@@ -115,8 +122,13 @@ def run_config(n_agencies: int, n_years: int) -> dict:
         timed(floor, "floor_read_all_and_write_docx", floor_work, paths, n_rows, tmp / f"floor-{year}.docx")
     pipeline_total = sum(v for k, v in stages.items() if k != "generate_sample")
     return {
-        "agencies": n_agencies, "years": n_years, "files": files, "stages_s": stages, "floor_s": floor,
-        "fixed_s": fixed, "pipeline_total_s": pipeline_total,
+        "agencies": n_agencies,
+        "years": n_years,
+        "files": files,
+        "stages_s": stages,
+        "floor_s": floor,
+        "fixed_s": fixed,
+        "pipeline_total_s": pipeline_total,
         "multiple_of_floor": pipeline_total / floor["floor_read_all_and_write_docx"],
         "per_file_ms": 1000 * pipeline_total / files,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -127,8 +139,10 @@ def parse_times() -> dict:
     """Cold parse of each DAG file: a fresh interpreter imports airflow.sdk, then runs the file."""
     out = {}
     for f in sorted((ROOT / "dags").glob("*.py")):
-        code = ("import time, runpy; t0 = time.perf_counter(); import airflow.sdk; t1 = time.perf_counter(); "
-                f"runpy.run_path({str(f)!r}); t2 = time.perf_counter(); print(t1 - t0, t2 - t1)")
+        code = (
+            "import time, runpy; t0 = time.perf_counter(); import airflow.sdk; t1 = time.perf_counter(); "
+            f"runpy.run_path({str(f)!r}); t2 = time.perf_counter(); print(t1 - t0, t2 - t1)"
+        )
         res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
         sdk, file_s = (float(x) for x in res.stdout.split()[-2:])
         out[f.name] = {"import_airflow_sdk_s": sdk, "file_s": file_s}
@@ -157,19 +171,30 @@ with create_session() as s:
 print(json.dumps({{"setup_s": t1 - t0, "first_run_s": t2 - t1, "second_run_s": t3 - t2, "task_instances": n,
                   "state": str(run2.state), "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=1800,
-                         env={**os.environ, "NSCL_AIRFLOW_HOME": str(tmp / "airflow")})
+    res = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        env={**os.environ, "NSCL_AIRFLOW_HOME": str(tmp / "airflow")},
+    )
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
 def machine() -> dict:
-    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
-            "processor": platform.processor() or platform.machine(),
-            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+    return {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--config", action="append", help="NxY: N agencies, Y years (repeatable)")
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "bench.json"))
     parser.add_argument("--skip-dag", action="store_true")
@@ -181,7 +206,9 @@ def main() -> int:
         return 0
     results = {"machine": machine(), "configs": [], "parse": parse_times()}
     for cfg in args.config or DEFAULT_CONFIGS:
-        res = subprocess.run([sys.executable, __file__, "--one", cfg], capture_output=True, text=True, timeout=7200)
+        res = subprocess.run(
+            [sys.executable, __file__, "--one", cfg], capture_output=True, text=True, timeout=7200
+        )
         if res.returncode:
             print(res.stderr[-3000:], file=sys.stderr)
             return 1
@@ -190,10 +217,14 @@ def main() -> int:
     if not args.skip_dag:
         results["dag"] = dag_run()
         d = results["dag"]
-        print(f"DAG (embedded, sample 2025): setup {d['setup_s']:.1f} s, first run {d['first_run_s']:.1f} s, "
-              f"second run {d['second_run_s']:.1f} s for {d['task_instances']} task instances, peak {d['peak_rss_mb']:.0f} MB")
+        print(
+            f"DAG (embedded, sample 2025): setup {d['setup_s']:.1f} s, first run {d['first_run_s']:.1f} s, "
+            f"second run {d['second_run_s']:.1f} s for {d['task_instances']} task instances, peak {d['peak_rss_mb']:.0f} MB"
+        )
     for name, p in results["parse"].items():
-        print(f"parse {name}: file {1000 * p['file_s']:.0f} ms (after import airflow.sdk {p['import_airflow_sdk_s']:.1f} s)")
+        print(
+            f"parse {name}: file {1000 * p['file_s']:.0f} ms (after import airflow.sdk {p['import_airflow_sdk_s']:.1f} s)"
+        )
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(f"JSON: {args.json}")
@@ -202,9 +233,12 @@ def main() -> int:
 
 def print_config(c: dict) -> None:
     s = c["stages_s"]
-    print(f"N={c['agencies']:>5} Y={c['years']:>2} files={c['files']:>6} | " + " ".join(
-        f"{k}={v:.2f}s" for k, v in s.items()) + f" | floor={c['floor_s']['floor_read_all_and_write_docx']:.2f}s"
-        f" x{c['multiple_of_floor']:.1f} | {c['per_file_ms']:.0f} ms/file | peak {c['peak_rss_mb']:.0f} MB")
+    print(
+        f"N={c['agencies']:>5} Y={c['years']:>2} files={c['files']:>6} | "
+        + " ".join(f"{k}={v:.2f}s" for k, v in s.items())
+        + f" | floor={c['floor_s']['floor_read_all_and_write_docx']:.2f}s"
+        f" x{c['multiple_of_floor']:.1f} | {c['per_file_ms']:.0f} ms/file | peak {c['peak_rss_mb']:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

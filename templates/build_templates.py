@@ -29,6 +29,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from nscl.tfp import DEFAULT_SENSITIVITY_DEPRECIATIONS
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -378,6 +379,23 @@ def tfp_block(doc, number: str) -> None:
         size=11,
     )
     image(doc, "chart_tfp")
+    tag(doc, "{%p if sensitivity_rows %}")
+    caption(
+        doc,
+        f"Bảng {number}a. Độ nhạy: tỷ trọng đóng góp của TFP vào tăng trưởng (%) theo hệ số vốn và tỷ lệ khấu hao",
+    )
+    data_table(
+        doc,
+        "sensitivity_rows",
+        [("Hệ số co giãn của vốn", "r.capital_share", 4.0)]
+        + [
+            (f"Khấu hao {int(round(d * 100))}%/năm", f"r.d{i}", 2.9)
+            for i, d in enumerate(DEFAULT_SENSITIVITY_DEPRECIATIONS, start=1)
+        ],
+        size=11,
+    )
+    para(doc, "{{ sensitivity_note }}", indent=True, italic=True, size=13)
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
     para(doc, "{{ tfp_note }}", indent=True, italic=True, size=13)
     tag(doc, "{%p if sti_text %}")

@@ -115,6 +115,20 @@ def test_tfp_table_equals_the_engine_result(annual):
             assert number(r.cells[4].text) == pytest.approx(y["contribution_tfp_pp"], abs=0.006)
 
 
+def test_sensitivity_table_equals_the_engine_grid(annual):
+    zones, _, path = annual
+    tfp = json.loads((zones.curated(YEAR) / "tfp.json").read_text(encoding="utf-8"))
+    table = table_by_header(Document(path), "Hệ số co giãn của vốn")
+    assert len(table.rows) - 1 == len({g["capital_share"] for g in tfp["sensitivity"]}) >= 3
+    headers = [c.text for c in table.rows[0].cells[1:]]
+    for g in tfp["sensitivity"]:
+        r = next(r for r in table.rows[1:] if number(r.cells[0].text) == pytest.approx(g["capital_share"]))
+        col = headers.index(f"Khấu hao {round(g['depreciation'] * 100)}%/năm")
+        assert number(r.cells[col + 1].text) == pytest.approx(g["share_tfp_pct"], abs=0.06)
+    shares = [g["share_tfp_pct"] for g in tfp["sensitivity"]]
+    assert max(shares) - min(shares) > 1  # the grid really varies the conclusion
+
+
 def test_decree_30_layout(annual):
     _, _, path = annual
     doc = Document(path)

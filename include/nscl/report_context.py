@@ -87,6 +87,9 @@ ROW_FIELDS: dict[str, tuple[str, ...]] = {
     "budget": ("source", "value"),
     "budget_year": ("year", "enterprises", "central", "provincial", "enterprise", "other", "total"),
     "tfp": ("period", "growth", "capital", "labour", "tfp", "share"),
+    # TFP share of growth (%) by capital share (rows) and depreciation rate (the four columns
+    # of tfp.DEFAULT_SENSITIVITY_DEPRECIATIONS).
+    "sensitivity": ("capital_share", "d1", "d2", "d3", "d4"),
     "reporter": ("stt", "agency", "state", "received", "used"),
     "submission": ("stt", "year", "agency", "file", "sha", "received", "timeliness"),
     "reporting_year": ("year", "expected", "on_time", "late", "rejected", "missing"),
@@ -120,6 +123,8 @@ _COMMON = {
     "tfp_rows": "tfp",
     "tfp_note": None,
     "sti_text": None,
+    "sensitivity_rows": "sensitivity",
+    "sensitivity_note": None,
     "chart_tfp": None,
     "chart_indicators": None,
     "achievements": [],
@@ -459,6 +464,8 @@ def tfp_pieces(tfp: dict[str, Any] | None, last_year: int) -> dict[str, Any]:
             "tfp_rows": [],
             "tfp_note": "Chưa có số liệu của cơ quan thống kê để tính đóng góp của TFP vào tăng trưởng.",
             "sti_text": "",
+            "sensitivity_rows": [],
+            "sensitivity_note": "",
             "chart_tfp": "",
         }
     years = [r for r in tfp["years"] if 2021 <= r["year"] <= last_year]
@@ -512,8 +519,38 @@ def tfp_pieces(tfp: dict[str, Any] | None, last_year: int) -> dict[str, Any]:
         "tfp_rows": rows,
         "tfp_note": note,
         "sti_text": sti_text,
+        **sensitivity_pieces(tfp.get("sensitivity") or []),
         "chart_tfp": tfp_chart(years),
     }
+
+
+def sensitivity_pieces(grid: list[dict[str, Any]]) -> dict[str, Any]:
+    """The sensitivity grid as a table (TFP share of growth, %, by capital share and
+    depreciation rate) and a sentence on how much the conclusion depends on them."""
+    from .tfp import DEFAULT_SENSITIVITY_DEPRECIATIONS
+
+    if not grid:
+        return {"sensitivity_rows": [], "sensitivity_note": ""}
+    cells = {(round(g["capital_share"], 4), round(g["depreciation"], 4)): g["share_tfp_pct"] for g in grid}
+    rows = []
+    for share in sorted({k[0] for k in cells}):
+        values = [cells.get((share, round(d, 4))) for d in DEFAULT_SENSITIVITY_DEPRECIATIONS]
+        rows.append(
+            row(
+                "sensitivity",
+                capital_share=fmt(share, 2),
+                **{f"d{i}": fmt(v, 1) for i, v in enumerate(values, start=1)},
+            )
+        )
+    shares = [v for v in cells.values() if v is not None]
+    period = f"{grid[0]['from']}-{grid[0]['to']}"
+    note = (
+        f"Độ nhạy của kết quả (giai đoạn {period}): với hệ số co giãn của vốn từ "
+        f"{fmt(min(k[0] for k in cells), 2)} đến {fmt(max(k[0] for k in cells), 2)} và tỷ lệ khấu hao từ "
+        f"{fmt(min(k[1] for k in cells) * 100, 0)}% đến {fmt(max(k[1] for k in cells) * 100, 0)}%/năm, tỷ trọng "
+        f"đóng góp của TFP vào tăng trưởng nằm trong khoảng {fmt(min(shares), 1)}% - {fmt(max(shares), 1)}%."
+    )
+    return {"sensitivity_rows": rows, "sensitivity_note": note}
 
 
 def submission_rows(catalogue: Catalogue, data: list[YearData]) -> list[dict[str, Any]]:
