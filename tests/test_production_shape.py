@@ -7,7 +7,7 @@ nothing lost or duplicated.
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and Redis on 127.0.0.1:6379, as in
 CI; skipped with the reason when either is unreachable. Uses its own database
-(nscl_airflow_test, recreated) and Redis db 11 (flushed).
+(nscl_airflow_test_<pid>, dropped afterwards) and a Redis db of its own (flushed).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import email
 import email.header
 import hashlib
 import json
+import os
 import socket
 import socketserver
 import sys
@@ -34,8 +35,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "deploy"))
 import native  # noqa: E402
 
-DB = "nscl_airflow_test"
-REDIS_DB = 11
+# Per session, so two test sessions on one machine never drop each other's database or share a
+# Celery queue.
+DB = f"nscl_airflow_test_{os.getpid()}"
+REDIS_DB = 10 + os.getpid() % 6
 YEAR = 2025
 DAG_ID = "nscl_annual_report"
 ADMIN = ("vanhanh", "Mk-" + hashlib.sha256(str(time.time()).encode()).hexdigest()[:16])
@@ -53,6 +56,8 @@ TUNING = {
     "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
     "NSCL_RETRY_DELAY_SECONDS": "2",
     "NSCL_ALERT_EMAILS": "vanhanh@example.invalid",
+    # No PDF beside the reports (LibreOffice takes seconds; tests/test_report_pdf.py covers it).
+    "NSCL_REPORT_PDF": "0",
 }
 RUN_TIMEOUT = 420
 
@@ -116,6 +121,16 @@ def _recreate_database() -> None:
     with conn.cursor() as cur:
         cur.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
         cur.execute(f"CREATE DATABASE {DB}")
+    conn.close()
+
+
+def _drop_database() -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
     conn.close()
 
 
@@ -263,6 +278,7 @@ def stack(tmp_path_factory, smtp_sink):
         yield s, api, zones
     finally:
         s.stop_all()
+        _drop_database()
 
 
 def _snapshot(zones, year: int) -> dict[str, bytes]:
