@@ -20,8 +20,10 @@ rejected, and e-mails each a Vietnamese reminder through the Airflow SMTP connec
 7 days after it: chasing goes on after the deadline, and late files are still accepted.
 
 **When.** Daily at 08:00 (Asia/Ho_Chi_Minh) in November and December; each agency gets one
-reminder per stage however often the DAG runs. Addresses are in `<data>/contacts.yaml`;
-agencies without an address are listed in the task log for staff to phone.
+reminder per stage however often the DAG runs. Addresses are the `email` field of the agency
+registry (`nscl/data/agencies.yaml`), overridden per agency by `<data>/contacts.yaml`;
+agencies without an address are listed in the task log for staff to phone. A rejected
+agency's reminder carries the feedback workbook of its latest file.
 
 **When it fails.** Safe to clear and re-run: a reminder is marked as sent (under
 `reminders/<year>/<stage>/`) only after the SMTP server accepted it, so a re-run sends only

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,8 @@ AGENCY_KINDS = {
 TARGET_KINDS = {"range", "min", "approx", "exact", "deliverable"}
 GROUPS = {"so_nganh", "ubnd_huyen", "truong", "lien_quan"}
 REPORTING_DEADLINE = (11, 30)  # day the yearly reports are due: 30 November
+# Loose on purpose: one address, a dot in the domain, no spaces (the SMTP server has the last word).
+EMAIL_RE = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}$")
 
 
 class CatalogueError(ValueError):
@@ -47,6 +50,7 @@ class Agency:
     groups: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     reports: bool = True
+    email: str | None = None  # where reminders go (``<data>/contacts.yaml`` overrides it)
 
     def active_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -315,6 +319,9 @@ def _load_agencies(path: Path) -> dict[str, Agency]:
             raise CatalogueError(file, entry, "valid_to trước valid_from")
         if row.get("successor") and not valid_to:
             raise CatalogueError(file, entry, "có cơ quan kế thừa nhưng không có valid_to")
+        email = row.get("email")
+        if email not in (None, "") and not (isinstance(email, str) and EMAIL_RE.match(email.strip())):
+            raise CatalogueError(file, entry, f"địa chỉ thư điện tử '{email}' không hợp lệ")
         entries.append(
             Agency(
                 code=str(row["code"]),
@@ -326,6 +333,7 @@ def _load_agencies(path: Path) -> dict[str, Agency]:
                 groups=tuple(row.get("groups") or ()),
                 roles=tuple(row.get("roles") or ()),
                 reports=bool(row.get("reports", True)),
+                email=email.strip() if email else None,
             )
         )
     agencies: dict[str, Agency] = {}

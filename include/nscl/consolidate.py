@@ -39,6 +39,117 @@ def submission_versions(receipts: list[dict[str, Any]]) -> dict[str, int]:
     return out
 
 
+def file_state(r: dict[str, Any], chosen: dict[str, dict[str, Any]]) -> tuple[str, str]:
+    """A receipt's place in the year: ("used", ""), ("superseded", sha of the file that
+    replaced it) or ("rejected", "")."""
+    code = r.get("agency_code") or ""
+    if code in chosen and chosen[code]["sha256"] == r["sha256"]:
+        return "used", ""
+    if r["status"] == "accepted":
+        return "superseded", chosen[code]["sha256"] if code in chosen else ""
+    return "rejected", ""
+
+
+# What ``nscl status`` reports per received file.
+OUTCOMES = ("accepted", "superseded", "duplicate", "rejected", "unreadable")
+
+
+def file_outcome(r: dict[str, Any], chosen: dict[str, dict[str, Any]]) -> str:
+    """accepted (the file that counts), superseded, rejected, or unreadable (rejected without
+    its workbook being read: refused as hostile, not an .xlsx, not the template...)."""
+    state, _ = file_state(r, chosen)
+    if state == "used":
+        return "accepted"
+    if state == "rejected" and not r.get("kind"):
+        return "unreadable"
+    return state
+
+
+def _issue_text(issue: dict[str, Any]) -> str:
+    from .feedback import SEVERITY_VI
+
+    where = []
+    if issue.get("sheet") and issue["sheet"] != "(tệp)":
+        where.append(f"trang '{issue['sheet']}'")
+    if issue.get("cell"):
+        where.append(f"ô {issue['cell']}")
+    place = f" ({', '.join(where)})" if where else ""
+    return f"{SEVERITY_VI.get(issue.get('severity'), issue.get('severity'))}{place}: {issue.get('expected')}"
+
+
+def year_status(year: int, zones: Zones, catalogue: Catalogue) -> dict[str, Any]:
+    """Who has reported and what became of every received file, from the receipts on file
+    (not the last consolidation): per expected agency its state (``reporting_status``), and
+    per received file (every inbox file, a duplicate included) its outcome and messages."""
+    from .intake import load_receipts, load_sightings
+
+    receipts = load_receipts(zones, year)
+    chosen = select_submissions(receipts)
+    by_agency: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in receipts:
+        by_agency[r.get("agency_code") or "?"].append(r)
+    status = reporting_status(catalogue.expected_reporters(year), by_agency, chosen)
+    versions = submission_versions(receipts)
+    sightings = {(s["sha256"], s["inbox_path"]): s for s in load_sightings(zones, year)}
+    files: list[dict[str, Any]] = []
+    for r in sorted(receipts, key=lambda r: (r["received_at"], r["sha256"])):
+        _, by = file_state(r, chosen)
+        messages = [r.get("message") or ""]
+        for issue in (r.get("errors") or []) + (r.get("warnings") or []):
+            if issue.get("expected") not in messages:
+                messages.append(_issue_text(issue))
+        if by:
+            messages.append(f"Đã được thay bằng tệp gửi sau (mã tệp {by[:12]}).")
+        base = {
+            "sha256": r["sha256"],
+            "agency_code": r.get("agency_code"),
+            "version": versions.get(r["sha256"]),
+        }
+        files.append(
+            {
+                **base,
+                "original_name": r["original_name"],
+                "inbox_path": r.get("inbox_path"),
+                "received_at": r["received_at"],
+                "late": r.get("late"),
+                "outcome": file_outcome(r, chosen),
+                "outcome_code": r.get("outcome"),
+                "superseded_by": by or None,
+                "duplicate_of": None,
+                "messages": [m for m in messages if m],
+            }
+        )
+        for alias in r.get("also_received_as") or []:
+            seen = sightings.get((r["sha256"], alias), {})
+            files.append(
+                {
+                    **base,
+                    "original_name": seen.get("original_name") or alias.rsplit("/", 1)[-1],
+                    "inbox_path": alias,
+                    "received_at": seen.get("modified_at") or seen.get("first_seen_at"),
+                    "late": None,
+                    "outcome": "duplicate",
+                    "outcome_code": "duplicate",
+                    "superseded_by": None,
+                    "duplicate_of": r.get("inbox_path"),
+                    "messages": [
+                        f"Trùng nội dung với tệp '{r.get('inbox_path')}' đã nhận (cùng mã SHA-256); "
+                        "không xử lý lại."
+                    ],
+                }
+            )
+    counts = {k: 0 for k in ("on_time", "late", "rejected", "missing")}
+    for s in status:
+        counts[s["state"]] = counts.get(s["state"], 0) + 1
+    return {
+        "year": year,
+        "expected": len(status),
+        "counts": counts,
+        "agencies": status,
+        "files": files,
+    }
+
+
 def _write_csv(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> None:
     import pandas as pd
 
@@ -60,12 +171,7 @@ def consolidate(
     versions = submission_versions(receipts)
     for r in sorted(receipts, key=lambda r: (r["received_at"], r["sha256"])):
         code = r.get("agency_code") or ""
-        if r["sha256"] in used:
-            state, by = "used", ""
-        elif r["status"] == "accepted":
-            state, by = "superseded", chosen[code]["sha256"] if code in chosen else ""
-        else:
-            state, by = "rejected", ""
+        state, by = file_state(r, chosen)
         rows["submissions"].append(
             {
                 "year": year,

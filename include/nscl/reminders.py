@@ -6,10 +6,13 @@ reminder goes out once per agency per stage: a marker file per (stage, agency) u
 retried task never sends twice and a failed send is retried.
 
 Who has reported is computed from the receipts (submission events whose timestamps we own),
-never from someone ticking "complete". Addresses come from ``<data>/contacts.yaml`` kept by
-staff (``SCT: vanthu@sct.hungyen.gov.vn``, or a list); an agency without an address is listed
-for staff to phone. Messages go out through an Airflow SMTP connection (``nscl_smtp``); tests
-pass their own ``send`` function.
+never from someone ticking "complete". Addresses come from the agency registry (the ``email``
+field in ``nscl/data/agencies.yaml``); a deployment's ``<data>/contacts.yaml`` kept by staff
+(``SCT: vanthu@sct.hungyen.gov.vn``, or a list) overrides it per agency. An agency without an
+address is listed for staff to phone. A rejected agency's reminder carries the feedback
+workbook of its latest file (``quarantine/<year>/<sha>/phan-hoi_*.xlsx``). Messages go out
+through the Airflow SMTP connection ``nscl_smtp`` (``smtp_sender``); unit tests may pass
+their own ``send`` function.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .catalogue import Catalogue
@@ -45,6 +49,7 @@ class Reminder:
     to: list[str]
     subject: str
     body: str
+    attachments: list[str] = field(default_factory=list)  # absolute paths
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,6 +90,32 @@ def load_contacts(zones: Zones) -> dict[str, list[str]]:
     return out
 
 
+def addresses(code: str, catalogue: Catalogue, contacts: dict[str, list[str]]) -> list[str]:
+    """Where an agency's reminder goes: the deployment's contacts.yaml entry if it has one,
+    otherwise the registry's address; empty when neither (staff phone the agency)."""
+    if contacts.get(code):
+        return contacts[code]
+    agency = catalogue.agencies.get(code)
+    return [agency.email] if agency and agency.email else []
+
+
+def feedback_attachment(zones: Zones, receipt: dict[str, Any] | None) -> Path | None:
+    """The feedback workbook of a rejected file (quarantine/<year>/<sha>/phan-hoi_*.xlsx), or,
+    when none could be made, its notice ``bien-nhan.txt``; None if neither is on disk."""
+    if not receipt or receipt.get("status") != "rejected":
+        return None
+    if receipt.get("feedback_file"):
+        path = zones.root / receipt["feedback_file"]
+        if path.is_file():
+            return path
+    folder = zones.quarantine(int(receipt["year"])) / receipt["sha256"]
+    found = sorted(folder.glob("phan-hoi_*.xlsx"))
+    if found:
+        return found[0]
+    notice = folder / "bien-nhan.txt"
+    return notice if notice.is_file() else None
+
+
 def who_to_remind(year: int, zones: Zones, catalogue: Catalogue) -> list[dict[str, Any]]:
     """Expected agencies whose state is missing or rejected, from the receipts on file."""
     from collections import defaultdict
@@ -105,7 +136,9 @@ def who_to_remind(year: int, zones: Zones, catalogue: Catalogue) -> list[dict[st
     return out
 
 
-def _message(year: int, stage: Stage, entry: dict[str, Any], deadline: dt.date) -> tuple[str, str]:
+def _message(
+    year: int, stage: Stage, entry: dict[str, Any], deadline: dt.date, attached: bool = False
+) -> tuple[str, str]:
     name = entry["agency_name"]
     due = f"{deadline:%d/%m/%Y}"
     late = stage.code.startswith("qua-han")
@@ -115,7 +148,9 @@ def _message(year: int, stage: Stage, entry: dict[str, Any], deadline: dt.date) 
         subject = f"[NSCL {year}] Đề nghị gửi lại báo cáo đã sửa ({stage.label})"
         what = (
             f"Tệp '{f['original_name']}' đơn vị gửi lúc {when:%H:%M} ngày {when:%d/%m/%Y} chưa đạt yêu cầu: "
-            f"{f.get('message') or 'có lỗi cần sửa'} Đề nghị đơn vị sửa theo tệp phản hồi Sở đã gửi và gửi lại."
+            f"{f.get('message') or 'có lỗi cần sửa'} Đề nghị đơn vị sửa theo tệp phản hồi "
+            + ("gửi kèm thư này" if attached else "Sở đã gửi")
+            + " (các ô lỗi được tô đỏ, trang 'Tổng hợp lỗi' liệt kê từng lỗi) và gửi lại."
         )
     else:
         subject = f"[NSCL {year}] Nhắc gửi báo cáo Kế hoạch 101/KH-UBND ({stage.label})"
@@ -161,7 +196,10 @@ def plan_reminders(
         code = entry["agency_code"]
         if _marker(zones, year, stage.code, code).exists():
             continue
-        subject, body = _message(year, stage, entry, deadline)
+        attachment = (
+            feedback_attachment(zones, entry.get("last_file")) if entry["state"] == "rejected" else None
+        )
+        subject, body = _message(year, stage, entry, deadline, attached=attachment is not None)
         out.append(
             Reminder(
                 year,
@@ -169,16 +207,18 @@ def plan_reminders(
                 code,
                 entry["agency_name"],
                 entry["state"],
-                contacts.get(code, []),
+                addresses(code, catalogue, contacts),
                 subject,
                 body,
+                [str(attachment)] if attachment else [],
             )
         )
     return stage, out
 
 
 def smtp_sender(conn_id: str = SMTP_CONN_ID) -> Callable[[Reminder], None]:
-    """Send through the Airflow SMTP connection ``conn_id`` (plain text in an HTML body)."""
+    """Send through the Airflow SMTP connection ``conn_id`` (plain text in an HTML body, the
+    feedback file attached). The sender is the connection's ``from_email`` extra."""
     import html
 
     def send(reminder: Reminder) -> None:
@@ -191,6 +231,7 @@ def smtp_sender(conn_id: str = SMTP_CONN_ID) -> Callable[[Reminder], None]:
                 html_content="<pre style='font-family:Times New Roman'>"
                 + html.escape(reminder.body)
                 + "</pre>",
+                files=reminder.attachments or None,
             )
 
     return send
