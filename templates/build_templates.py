@@ -418,12 +418,13 @@ def assessment(doc, numbering: tuple[str, str, str]) -> None:
 
 ENTERPRISE_COLUMNS = [
     ("STT", "r.stt", 1.0),
-    ("Tên tổ chức, doanh nghiệp", "r.name", 4.4),
-    ("Mã số thuế", "r.tax_code", 2.3),
-    ("Địa bàn", "r.locality", 2.4),
-    ("Nội dung hỗ trợ", "r.support_type", 2.6),
+    ("Tên tổ chức, doanh nghiệp", "r.name", 3.8),
+    ("Mã số thuế", "r.tax_code", 2.1),
+    ("Địa bàn", "r.locality", 2.0),
+    ("Nội dung hỗ trợ", "r.support_type", 2.4),
     ("Kinh phí (triệu đồng)", "r.funding", 1.7),
-    ("Cơ quan báo cáo", "r.agency", 1.6),
+    # Wide enough for an agency's name on two or three lines (was one word a line at 1.6 cm).
+    ("Cơ quan báo cáo", "r.agency", 3.0),
 ]
 TASK_COLUMNS = [
     ("STT", "r.code", 1.1),
@@ -497,9 +498,8 @@ def annual() -> Document:
     data_table(doc, "tasks", TASK_COLUMNS, size=10)
     appendix_title(doc, 2, "DANH SÁCH TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ NĂM {{ year }}")
     data_table(doc, "enterprises", ENTERPRISE_COLUMNS, size=9)
-    appendix_title(doc, 3, "ĐÓNG GÓP CỦA VỐN, LAO ĐỘNG VÀ TFP VÀO TĂNG TRƯỞNG GRDP")
-    tfp_block(doc, "PL3")
-    appendix_title(doc, 4, "TÌNH HÌNH GỬI BÁO CÁO VÀ CÁC BÁO CÁO ĐƯỢC SỬ DỤNG")
+    # The TFP tables (Bảng 4, 4a) and chart are in the body (section 8) only, not repeated here.
+    appendix_title(doc, 3, "TÌNH HÌNH GỬI BÁO CÁO VÀ CÁC BÁO CÁO ĐƯỢC SỬ DỤNG")
     para(
         doc,
         "Báo cáo này được tổng hợp từ các báo cáo dưới đây (bản hợp lệ mới nhất của mỗi cơ quan, đơn vị; "
@@ -524,14 +524,15 @@ def annual() -> Document:
 
 def review(kind: str) -> Document:
     final = kind == "final"
-    span = "2021-2030" if final else "2021-2025"
+    # The review can cover any range of years (``nscl review --from A --to B``): the range and
+    # its wording ("Sơ kết 05 năm", "Tổng kết 10 năm") come from the context.
+    span = "{{ phase }}"
     doc = new_document()
     header_block(doc)
-    what = "Tổng kết 10 năm" if final else "Sơ kết 05 năm"
-    title_block(doc, f"{what} ({span}) thực hiện {PLAN}")
+    title_block(doc, f"{{{{ review_title }}}} ({span}) thực hiện {PLAN}")
     para(
         doc,
-        f"Thực hiện {PLAN}, {{{{ issuing_name }}}} báo cáo {what.lower()} thực hiện Kế hoạch "
+        f"Thực hiện {PLAN}, {{{{ issuing_name }}}} báo cáo {{{{ review_title|lower }}}} thực hiện Kế hoạch "
         f"giai đoạn {span} như sau:",
         indent=True,
     )
@@ -571,7 +572,7 @@ def review(kind: str) -> Document:
             ],
             size=8,
         )
-        caption(doc, "Bảng 3. Kết quả các chỉ tiêu 2021-2030 so với mục tiêu 10 năm")
+        caption(doc, "Bảng 3. Kết quả các chỉ tiêu {{ phase }} so với mục tiêu 10 năm")
         data_table(
             doc,
             "indicators",
@@ -579,7 +580,7 @@ def review(kind: str) -> Document:
                 ("Mã", "r.code", 1.8),
                 ("Chỉ tiêu", "r.name", 6.0),
                 ("Đơn vị tính", "r.unit", 1.8),
-                ("Kết quả 2021-2030", "r.ten_value", 1.8),
+                ("Kết quả {{ phase }}", "r.ten_value", 1.8),
                 ("Mục tiêu 2021-2030", "r.ten_target", 2.8),
                 ("Đánh giá", "r.ten_status", 1.8),
             ],
@@ -597,7 +598,7 @@ def review(kind: str) -> Document:
                 ("Mã", "r.code", 2.1),
                 ("Chỉ tiêu", "r.name", 3.7),
                 ("Đơn vị tính", "r.unit", 1.5),
-                ("Kết quả 2021-2025", "r.p1_value", 1.5),
+                ("Kết quả {{ phase }}", "r.p1_value", 1.5),
                 ("Mục tiêu 2021-2025", "r.p1_target", 2.3),
                 ("Đánh giá 2021-2025", "r.p1_status", 1.5),
                 ("Mục tiêu 2021-2030", "r.ten_target", 2.3),
@@ -658,17 +659,20 @@ def review(kind: str) -> Document:
     assessment(doc, ("III", "IV", "V"))
     signature_block(
         doc,
-        f"Trên đây là báo cáo {what.lower()} thực hiện Kế hoạch giai đoạn {span} của {{{{ issuing_name }}}}./.",
+        f"Trên đây là báo cáo {{{{ review_title|lower }}}} thực hiện Kế hoạch giai đoạn {span} "
+        "của {{ issuing_name }}./.",
     )
     n_years = 10 if final else 5
     appendix_title(doc, 1, f"KẾT QUẢ CÁC CHỈ TIÊU THEO NĂM, GIAI ĐOẠN {span}")
     year_w = 1.05 if final else 1.6
+    code_w = 3.7 if final else 4.4
     data_table(
         doc,
         "indicator_years",
-        [("Mã", "r.code", 2.2)]
+        # The code column fits the longest code on one line (e.g. LOP_DAOTAO_TRUONG).
+        [("Mã", "r.code", code_w)]
         + [(f"{{{{ years[{i}] }}}}", f"r.y[{i}]", year_w) for i in range(n_years)]
-        + [("Tổng", "r.total", 16.0 - 2.2 - year_w * n_years)],
+        + [("Tổng", "r.total", 16.0 - code_w - year_w * n_years)],
         size=8 if final else 10,
     )
     para(doc, "Tên chỉ tiêu và đơn vị tính theo mã: xem Bảng 2.", italic=True, size=12, indent=True)

@@ -18,6 +18,8 @@ os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(ROOT / "dags"))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# No PDF beside each report unless a test asks for one (LibreOffice takes seconds a document).
+os.environ.setdefault("NSCL_REPORT_PDF", "0")
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
 warnings.filterwarnings("ignore", message="Using .httpx. with .starlette.testclient")
 

@@ -141,3 +141,18 @@ def test_rejected_files_are_quarantined_with_feedback(annual_runs):
         feedback = json.loads((zones.quarantine(2025) / sha / "feedback.json").read_text(encoding="utf-8"))
         assert feedback["errors"] and feedback["errors"][0]["sheet"] == wbm.SHEET_INDICATORS
         assert (zones.archive / sha[:2] / sha).read_bytes() == f.path.read_bytes()
+
+
+def test_nscl_review_runs_the_review_dag_and_prints_the_document(annual_runs, capsys):
+    """``nscl review --from A --to B`` on the embedded Airflow: the mid-term review DAG over the
+    curated data of those years (here 2024-2025, the years the annual runs curated)."""
+    from nscl.cli import main
+
+    zones, _, _ = annual_runs
+    assert main(["review", "--from", "2024", "--to", "2025"]) == 0
+    out = capsys.readouterr().out
+    path = zones.reports(2025) / "so-ket-2024-2025-v001.docx"
+    assert f"Báo cáo sơ kết 2024-2025: {path}" in out
+    manifest = json.loads(path.with_suffix(".manifest.json").read_text(encoding="utf-8"))
+    assert manifest["kind"] == "mid-term" and manifest["years"] == [2024, 2025]
+    assert "Sơ kết 02 năm (2024-2025)" in "\n".join(p.text for p in Document(path).paragraphs)

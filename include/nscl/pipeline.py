@@ -149,15 +149,19 @@ def write_report(
 
 
 def write_review(
-    kind: str,
+    kind: str | None = None,
     zones: Zones | None = None,
     catalogue: Catalogue | None = None,
     issued: str | None = None,
     template: str | None = None,
+    first: int | None = None,
+    last: int | None = None,
 ) -> str:
     """Write a new version of the mid-term review ("mid-term", 2021-2025) or the final review
     ("final", 2021-2030) from every year's curated tables; returns the .docx path. Stored under
-    ``reports/<last year>/`` as ``so-ket-2021-2025-vNNN.docx`` / ``tong-ket-2021-2030-vNNN.docx``."""
+    ``reports/<last year>/`` as ``so-ket-2021-2025-vNNN.docx`` / ``tong-ket-2021-2030-vNNN.docx``.
+    ``first``/``last`` review any range of years instead (``so-ket-<first>-<last>`` up to 2025,
+    else ``tong-ket-<first>-<last>``; ``kind`` then follows from ``last`` unless given)."""
     import datetime as dt
     from pathlib import Path
 
@@ -165,21 +169,23 @@ def write_review(
     from .report_context import inputs_of, load_settings, load_year
     from .reviews import default_issue_date, review_context, review_kind
 
-    rk = review_kind(kind)
+    rk = review_kind(kind, first, last)
+    kind = rk.kind
     zones = zones or Zones.default()
     catalogue = catalogue or default_catalogue()
     tpl = Path(template) if template else template_path(kind)
-    day = dt.date.fromisoformat(issued) if issued else default_issue_date(kind)
+    day = dt.date.fromisoformat(issued) if issued else default_issue_date(rk)
     data = [load_year(zones, y) for y in rk.years]
     if not any(d.summary for d in data):
         raise FileNotFoundError(f"Chưa có số liệu tổng hợp của năm nào trong {rk.first}-{rk.last}")
     settings = load_settings(kind)
-    context = review_context(catalogue, kind, data, settings, day)
+    context = review_context(catalogue, rk, data, settings, day)
     doc = render(kind, context, tpl)
     last_tfp = next((d.tfp for d in reversed(data) if d.tfp), None) or {}
     manifest = {
         "kind": kind,
         "year": rk.last,
+        "first_year": rk.first,
         "years": [d.year for d in data if d.summary],
         "inputs": inputs_of(data),
         "parameters": {"tfp": last_tfp.get("parameters"), "issued": day.isoformat(), "settings": settings},

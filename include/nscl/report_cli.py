@@ -1,7 +1,11 @@
-"""``nscl`` subcommands for the reports (no Airflow needed; they read the curated tables):
+"""``nscl`` subcommands for the reports (they read the curated tables):
 
-nscl report --year Y [--date YYYY-MM-DD]               a new version of the annual report
-nscl review --kind mid-term|final [--date YYYY-MM-DD]  a new version of the 2021-2025 / 2021-2030 review
+nscl report --year Y [--date YYYY-MM-DD]               a new version of the annual report (no Airflow)
+nscl review --from A --to B [--date YYYY-MM-DD]        a new version of the review of A-B, through the
+                                                        review DAG on the embedded Airflow (sơ kết when
+                                                        B <= 2025, else tổng kết)
+nscl review --kind mid-term|final                      the same for 2021-2025 / 2021-2030
+nscl review ... --no-airflow [--template T]            write the review directly, without Airflow
 nscl check-templates [--dir DIR]                       check the .docx report templates (tags, names)
 """
 
@@ -26,13 +30,36 @@ def cmd_report(args) -> int:
 
 def cmd_review(args) -> int:
     from . import pipeline
+    from .reviews import review_kind
 
-    try:
-        path = pipeline.write_review(args.kind, issued=args.date, template=args.template)
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"Không ghi được báo cáo {args.kind}: {exc}", file=sys.stderr)
+    if args.kind is None and args.first is None and args.last is None:
+        print("Cần --from/--to (khoảng năm) hoặc --kind mid-term|final.", file=sys.stderr)
         return 2
-    print(f"Báo cáo {'sơ kết' if args.kind == 'mid-term' else 'tổng kết'}: {path}")
+    try:
+        rk = review_kind(args.kind, args.first, args.last)
+    except ValueError as exc:
+        print(f"Không ghi được báo cáo: {exc}", file=sys.stderr)
+        return 2
+    name = f"Báo cáo {rk.label} {rk.first}-{rk.last}"
+    if args.no_airflow or args.template:
+        try:
+            path = pipeline.write_review(
+                rk.kind, issued=args.date, template=args.template, first=rk.first, last=rk.last
+            )
+        except (FileNotFoundError, ValueError) as exc:
+            print(f"Không ghi được {name[0].lower()}{name[1:]}: {exc}", file=sys.stderr)
+            return 2
+    else:
+        from .airflow_run import run_review
+
+        path = run_review(rk.first, rk.last, rk.kind, args.date)
+        if path is None:
+            print(f"{name}: lượt chạy không thành công; xem nhật ký ở trên.", file=sys.stderr)
+            return 1
+    print(f"{name}: {path}")
+    pdf = Path(path).with_suffix(".pdf")
+    if pdf.is_file():
+        print(f"Bản PDF: {pdf}")
     return 0
 
 
@@ -57,11 +84,19 @@ def add_parser(sub) -> None:
     p.add_argument("--template", help="tệp mẫu .docx khác mẫu mặc định")
     p.set_defaults(func=cmd_report)
     p = sub.add_parser(
-        "review", help="ghi báo cáo sơ kết 2021-2025 (mid-term) hoặc tổng kết 2021-2030 (final)"
+        "review",
+        help="ghi báo cáo sơ kết (đến năm 2025) hoặc tổng kết (2021-2030) qua DAG báo cáo trên Airflow nhúng",
     )
-    p.add_argument("--kind", choices=["mid-term", "final"], required=True)
+    p.add_argument("--from", dest="first", type=int, help="từ năm (mặc định 2021)")
+    p.add_argument("--to", dest="last", type=int, help="đến năm: ≤ 2025 là sơ kết, sau 2025 là tổng kết")
+    p.add_argument(
+        "--kind",
+        choices=["mid-term", "final"],
+        help="mid-term = sơ kết 2021-2025, final = tổng kết 2021-2030",
+    )
     p.add_argument("--date", help="ngày ký báo cáo YYYY-MM-DD (mặc định: 15/12 của năm cuối)")
-    p.add_argument("--template", help="tệp mẫu .docx khác mẫu mặc định")
+    p.add_argument("--no-airflow", action="store_true", help="ghi trực tiếp, không chạy DAG")
+    p.add_argument("--template", help="tệp mẫu .docx khác mẫu mặc định (ghi trực tiếp, không chạy DAG)")
     p.set_defaults(func=cmd_review)
     p = sub.add_parser("check-templates", help="kiểm tra các mẫu báo cáo .docx (thẻ, tên dữ liệu)")
     p.add_argument("--dir", help="thư mục mẫu (mặc định: templates/)")

@@ -148,6 +148,7 @@ TOP_KEYS: dict[str, dict[str, Any]] = {
     "mid-term": {
         **_COMMON,
         "phase": None,
+        "review_title": None,
         "years": [],
         "indicators": "review_indicator",
         "indicator_years": "indicator_years",
@@ -618,7 +619,7 @@ def annual_context(
         f"(hạn gửi báo cáo ngày {catalogue.deadline(year).strftime('%d/%m/%Y')}); "
         f"{counts['on_time'] + counts['late']} đơn vị đã gửi báo cáo hợp lệ ({counts['on_time']} đúng hạn, "
         f"{counts['late']} muộn), {counts['rejected']} đơn vị có báo cáo bị trả lại chờ sửa, "
-        f"{counts['missing']} đơn vị chưa gửi báo cáo. Danh sách chi tiết tại Phụ lục 4."
+        f"{counts['missing']} đơn vị chưa gửi báo cáo. Danh sách chi tiết tại Phụ lục 3."
     )
     lines: dict[str, list[str]] = defaultdict(list)
     for p in progress:

@@ -52,23 +52,54 @@ class ReviewKind:
     def years(self) -> list[int]:
         return list(range(self.first, self.last + 1))
 
+    @property
+    def title(self) -> str:
+        """The wording by the number of years, e.g. "Sơ kết 05 năm", "Tổng kết 10 năm"."""
+        return f"{self.label.capitalize()} {len(self.years):02d} năm"
 
+
+PLAN_FIRST, MID_TERM_LAST, PLAN_LAST = 2021, 2025, 2030
+# Year columns of the templates' appendix table (by year): blank columns past the range.
+TEMPLATE_YEAR_COLUMNS = {"mid-term": 5, "final": 10}
 REVIEWS = {
-    "mid-term": ReviewKind("mid-term", 2021, 2025, "so-ket-2021-2025", "sơ kết"),
-    "final": ReviewKind("final", 2021, 2030, "tong-ket-2021-2030", "tổng kết"),
+    "mid-term": ReviewKind("mid-term", PLAN_FIRST, MID_TERM_LAST, "so-ket-2021-2025", "sơ kết"),
+    "final": ReviewKind("final", PLAN_FIRST, PLAN_LAST, "tong-ket-2021-2030", "tổng kết"),
 }
 
 
-def review_kind(kind: str) -> ReviewKind:
-    try:
+def kind_of_range(last: int) -> str:
+    """A range ending in 2025 or earlier is a mid-term review (sơ kết), later a final one (tổng kết)."""
+    return "mid-term" if last <= MID_TERM_LAST else "final"
+
+
+def review_kind(kind: str | None = None, first: int | None = None, last: int | None = None) -> ReviewKind:
+    """The review of ``kind`` over its plan years, or over ``first``-``last`` (any range within
+    2021-2030; the kind follows from ``last`` unless given). File stem ``so-ket-<first>-<last>`` /
+    ``tong-ket-<first>-<last>``."""
+    if kind is not None and kind not in REVIEWS:
+        raise ValueError(f"loại báo cáo '{kind}' không có; dùng một trong: {', '.join(REVIEWS)}")
+    if first is None and last is None:
+        if kind is None:
+            raise ValueError("cần loại báo cáo (mid-term/final) hoặc khoảng năm (từ năm, đến năm)")
         return REVIEWS[kind]
-    except KeyError:
-        raise ValueError(f"loại báo cáo '{kind}' không có; dùng một trong: {', '.join(REVIEWS)}") from None
+    base = REVIEWS[kind or kind_of_range(last if last is not None else PLAN_LAST)]
+    first = base.first if first is None else int(first)
+    last = base.last if last is None else int(last)
+    if not PLAN_FIRST <= first <= last <= PLAN_LAST:
+        raise ValueError(
+            f"khoảng năm {first}-{last} không hợp lệ: cần {PLAN_FIRST} ≤ từ năm ≤ đến năm ≤ {PLAN_LAST}"
+        )
+    kind = kind or kind_of_range(last)
+    if kind == "mid-term" and last > MID_TERM_LAST:
+        raise ValueError(f"báo cáo sơ kết chỉ tính đến năm {MID_TERM_LAST}; dùng báo cáo tổng kết (final)")
+    prefix = REVIEWS[kind].stem.split("-20", 1)[0]
+    return ReviewKind(kind, first, last, f"{prefix}-{first}-{last}", REVIEWS[kind].label)
 
 
-def default_issue_date(kind: str) -> dt.date:
+def default_issue_date(kind: str | ReviewKind) -> dt.date:
     """Reviews are dated mid-December of their last year (staff change it when signing)."""
-    return dt.date(review_kind(kind).last, 12, 15)
+    rk = kind if isinstance(kind, ReviewKind) else review_kind(kind)
+    return dt.date(rk.last, 12, 15)
 
 
 def rollup_rows(catalogue: Catalogue, data: list[YearData]) -> list[dict[str, Any]]:
@@ -151,22 +182,32 @@ def budget_year_values(data: list[YearData]) -> list[dict[str, Any]]:
 
 def review_context(
     catalogue: Catalogue,
-    kind: str,
+    kind: str | ReviewKind,
     data: list[YearData],
     settings: dict[str, Any],
     issued: dt.date,
 ) -> dict[str, Any]:
     """The review's context; ``data`` holds the years of the review (missing years are allowed
-    and said so)."""
+    and said so). ``kind`` is "mid-term"/"final" (their plan years) or a ``ReviewKind`` of any
+    range (``review_kind(first=..., last=...)``)."""
     from .charts import budget_chart, indicator_chart
 
-    rk = review_kind(kind)
+    rk = kind if isinstance(kind, ReviewKind) else review_kind(kind)
+    kind = rk.kind
+    n_columns = max(TEMPLATE_YEAR_COLUMNS[kind], len(rk.years))
+    pad = [""] * (n_columns - len(rk.years))
     have = {d.year for d in data if d.summary is not None}
     data = sorted((d for d in data if d.year in have), key=lambda d: d.year)
     values = indicator_values(data)
     extra = tfp_measured(data)
     first_phase = catalogue.phase_of(2021)
-    p1 = progress(catalogue, first_phase.last, values, extra) if rk.last >= first_phase.last else None
+    # The first phase's figures to its end, or to the last year of a shorter range (then its
+    # status is against the share of the phase elapsed).
+    p1 = (
+        progress(catalogue, min(rk.last, first_phase.last), values, extra)
+        if rk.first <= first_phase.last
+        else None
+    )
     last = progress(catalogue, rk.last, values, extra)
     totals = yearly_totals(values, catalogue)
     totals.update(extra)
@@ -198,8 +239,14 @@ def review_context(
         parts = []
         for q in ([a] if a else []) + ([p] if two else []):
             if q.phase_target:
+                # A range that covers only part of the phase says which years the figure covers.
+                lo, hi = max(rk.first, q.phase.first), min(rk.last, q.phase.last)
+                span = q.phase.code if (lo, hi) == (q.phase.first, q.phase.last) else f"{lo}-{hi}"
                 parts.append(
-                    f"giai đoạn {q.phase.code} {with_unit(ind, q.phase_value)}, mục tiêu “{q.phase_target.text}” "
+                    f"giai đoạn {span} {with_unit(ind, q.phase_value)}, mục tiêu {q.phase.code} "
+                    f"“{q.phase_target.text}” ({q.phase_status})"
+                    if span != q.phase.code
+                    else f"giai đoạn {span} {with_unit(ind, q.phase_value)}, mục tiêu “{q.phase_target.text}” "
                     f"({q.phase_status})"
                 )
         if p.ten_year_target:
@@ -218,7 +265,14 @@ def review_context(
         window = [totals[(ind.code, y)] for y in rk.years if (ind.code, y) in totals]
         total = (max(window) if ind.is_deliverable else sum(window)) if window else None
         indicator_years.append(
-            row("indicator_years", code=ind.code, name=ind.name, unit=ind.unit, y=ys, total=show(ind, total))
+            row(
+                "indicator_years",
+                code=ind.code,
+                name=ind.name,
+                unit=ind.unit,
+                y=ys + pad,
+                total=show(ind, total),
+            )
         )
 
     tasks = task_rows(catalogue, data, rk.first, rk.last)
@@ -318,7 +372,8 @@ def review_context(
         "first_year": str(rk.first),
         "last_year": str(rk.last),
         "phase": f"{rk.first}-{rk.last}",
-        "years": [str(y) for y in rk.years],
+        "review_title": rk.title,
+        "years": [str(y) for y in rk.years] + pad,
         "reporting_text": reporting_text,
         "groups": group_rows(catalogue, lines, tasks_by_group),
         "indicators": indicators,

@@ -1,0 +1,53 @@
+"""Done when: the 2025 review on the sample data for 2021-2025 gives a document whose totals are
+the sums (for a deliverable: the latest state, i.e. the largest) of the five annual reports'
+figures, read back from the six Word documents."""
+
+from __future__ import annotations
+
+import pytest
+from docx import Document
+from nscl import pipeline
+from nscl.settings import Zones
+from test_report import number, table_by_header
+from test_report_data import build
+
+YEARS = range(2021, 2026)
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory, catalogue):
+    zones = Zones(tmp_path_factory.mktemp("review-sums") / "data")
+    build(zones, catalogue, YEARS)
+    annual = {y: pipeline.write_report(y, zones, catalogue) for y in YEARS}
+    review = pipeline.write_review(zones=zones, catalogue=catalogue, first=2021, last=2025)
+    return annual, review
+
+
+def annual_year_column(path: str, year: int) -> dict[str, str]:
+    table = table_by_header(Document(path), "Mã", "Đánh giá 2021-2030")
+    head = [c.text for c in table.rows[0].cells]
+    assert head[3] == f"Năm {year}"
+    return {r.cells[0].text: r.cells[3].text for r in table.rows[1:]}
+
+
+def test_review_totals_are_the_sums_of_the_five_annual_reports(documents, catalogue):
+    annual, review = documents
+    assert review.endswith("reports/2025/so-ket-2021-2025-v001.docx")
+    per_year = {y: annual_year_column(p, y) for y, p in annual.items()}
+    doc = Document(review)
+    by_year = table_by_header(doc, "Mã", "Tổng")
+    assert [c.text for c in by_year.rows[0].cells][1:6] == [str(y) for y in YEARS]
+    appendix = {r.cells[0].text: [c.text for c in r.cells] for r in by_year.rows[1:]}
+    main = {
+        r.cells[0].text: r.cells[3].text for r in table_by_header(doc, "Mã", "Đánh giá 2021-2025").rows[1:]
+    }
+    assert set(appendix) == set(main) == set(catalogue.indicators)
+    for code, ind in catalogue.indicators.items():
+        figures = [number(per_year[y][code]) for y in YEARS]
+        want = max(figures) if ind.is_deliverable or ind.computed_by_pipeline else sum(figures)
+        # The review's own per-year columns repeat the annual reports' figures ...
+        for i, y in enumerate(YEARS, start=1):
+            assert number(appendix[code][i]) == pytest.approx(number(per_year[y][code]), abs=1e-9), (code, y)
+        # ... and its 2021-2025 totals (appendix "Tổng", Bảng 2 "Kết quả 2021-2025") add them up.
+        assert number(appendix[code][6]) == pytest.approx(want, abs=1e-9), code
+        assert number(main[code]) == pytest.approx(want, abs=1e-9), code
