@@ -4,10 +4,10 @@ tables -> TFP -> annual report (.docx). Thin wiring only: the work is in ``nscl.
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk import Asset, dag, task
 from nscl import alerts
+from nscl.dag_common import TZ, run_year, year_param
 
-TZ = "Asia/Ho_Chi_Minh"
 ANNUAL_REPORT = Asset("nscl_annual_report")
 
 DOC_MD = """
@@ -35,14 +35,6 @@ and keeps the earlier ones. Past years: `nscl backfill --from 2021 --to 2025`. S
 """
 
 
-def _year() -> int:
-    ctx = get_current_context()
-    year = ctx["params"].get("year")
-    if year:
-        return int(year)
-    return pendulum.instance(ctx["dag_run"].run_after).in_timezone(TZ).year
-
-
 @dag(
     dag_id="nscl_annual_report",
     schedule="0 6 28 11 *",
@@ -51,22 +43,14 @@ def _year() -> int:
     max_active_runs=1,
     default_args=alerts.default_args(),
     deadline=alerts.annual_deadline(),
-    params={
-        "year": Param(
-            None,
-            type=["null", "integer"],
-            minimum=2021,
-            maximum=2030,
-            description="Năm báo cáo (2021-2030); để trống = năm của lượt chạy",
-        )
-    },
+    params={"year": year_param()},
     tags=["nscl", "annual"],
     doc_md=DOC_MD,
 )
 def nscl_annual_report():
     @task
     def resolve_year() -> int:
-        return _year()
+        return run_year()
 
     @task
     def list_inbox(year: int) -> list[str]:

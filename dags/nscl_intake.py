@@ -5,12 +5,11 @@ or per-cell feedback) and refresh the year's curated tables. Thin wiring only: t
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pendulum
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk import Asset, dag, task
+from nscl import alerts
+from nscl.dag_common import TZ, run_year, year_param
 
-TZ = "Asia/Ho_Chi_Minh"
 SUBMISSIONS = Asset("nscl_submissions")
 
 DOC_MD = """
@@ -39,27 +38,15 @@ whole. Check the task log for the file name and the receipt under `receipts/<yea
     start_date=pendulum.datetime(2026, 10, 1, tz=TZ),
     catchup=False,
     max_active_runs=1,
-    default_args={"owner": "skhcn", "retries": 2, "retry_delay": timedelta(minutes=2)},
-    params={
-        "year": Param(
-            None,
-            type=["null", "integer"],
-            minimum=2021,
-            maximum=2030,
-            description="Năm báo cáo (2021-2030); để trống = năm của lượt chạy",
-        )
-    },
+    default_args=alerts.default_args(),
+    params={"year": year_param()},
     tags=["nscl", "intake"],
     doc_md=DOC_MD,
 )
 def nscl_intake():
     @task
     def resolve_year() -> int:
-        ctx = get_current_context()
-        year = ctx["params"].get("year")
-        if year:
-            return int(year)
-        return pendulum.instance(ctx["dag_run"].run_after).in_timezone(TZ).year
+        return run_year()
 
     @task
     def list_new(year: int) -> list[str]:

@@ -3,12 +3,10 @@ whose file was rejected. Thin wiring only: the work is in ``nscl.reminders``."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
-
-TZ = "Asia/Ho_Chi_Minh"
+from nscl import alerts
+from nscl.dag_common import TZ, run_year, year_param
 
 DOC_MD = """
 ### Nhắc báo cáo Kế hoạch 101/KH-UBND (NSCL reminders)
@@ -37,15 +35,9 @@ what failed. Check the `nscl_smtp` connection if every send fails.
     start_date=pendulum.datetime(2026, 11, 1, tz=TZ),
     catchup=False,
     max_active_runs=1,
-    default_args={"owner": "skhcn", "retries": 2, "retry_delay": timedelta(minutes=10)},
+    default_args=alerts.default_args(),
     params={
-        "year": Param(
-            None,
-            type=["null", "integer"],
-            minimum=2021,
-            maximum=2030,
-            description="Năm báo cáo (2021-2030); để trống = năm của lượt chạy",
-        ),
+        "year": year_param(),
         "dry_run": Param(False, type="boolean", description="Chỉ liệt kê, không gửi thư"),
     },
     tags=["nscl", "reminders"],
@@ -60,7 +52,7 @@ def nscl_reminders():
 
         ctx = get_current_context()
         when = pendulum.instance(ctx["dag_run"].run_after).in_timezone(TZ)
-        year = int(ctx["params"].get("year") or when.year)
+        year = run_year()
         summary = send_reminders(
             year,
             Zones.default(),
