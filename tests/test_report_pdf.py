@@ -5,20 +5,17 @@ alone, the reason in the manifest and the run log, and never a failed report."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import logging
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from nscl import pipeline, report
 from nscl.settings import Zones
 from test_report_data import build
-
-PLUGIN = Path(__file__).resolve().parents[1] / "plugins" / "nscl_staff_page.py"
+from ui import load_staff_page
 
 
 @pytest.fixture(scope="module")
@@ -33,13 +30,7 @@ def manifest_of(path: str) -> dict:
 
 
 def staff_page():
-    if "nscl_staff_page" in sys.modules:
-        return sys.modules["nscl_staff_page"]
-    spec = importlib.util.spec_from_file_location("nscl_staff_page", PLUGIN)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["nscl_staff_page"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_staff_page()
 
 
 @pytest.mark.skipif(

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
-
-PLUGIN = Path(__file__).resolve().parents[1] / "plugins" / "nscl_staff_page.py"
+from ui import load_staff_page
 
 
 @pytest.fixture(scope="module")
 def page():
-    if "nscl_staff_page" in sys.modules:
-        return sys.modules["nscl_staff_page"]
-    spec = importlib.util.spec_from_file_location("nscl_staff_page", PLUGIN)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["nscl_staff_page"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_staff_page()
 
 
 @pytest.mark.parametrize(

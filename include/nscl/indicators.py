@@ -108,7 +108,9 @@ def yearly_totals(values, catalogue: Catalogue) -> dict[tuple[str, int], float]:
     return totals
 
 
-def _window(totals, ind: Indicator, first: int, last: int) -> float | None:
+def window_total(totals, ind: Indicator, first: int, last: int) -> float | None:
+    """Total of ``ind`` over the years first..last: the sum, or for a deliverable whether it was
+    done in any of them; None when no year has a figure."""
     vals = [totals[(ind.code, y)] for y in range(first, last + 1) if (ind.code, y) in totals]
     if not vals:
         return None
@@ -131,8 +133,8 @@ def progress(
         reporters = this_year.groupby("indicator")["agency_code"].nunique().to_dict()
     out = []
     for ind in catalogue.indicators.values():
-        phase_value = _window(totals, ind, phase.first, year)
-        ten_value = _window(totals, ind, ten.first, year)
+        phase_value = window_total(totals, ind, phase.first, year)
+        ten_value = window_total(totals, ind, ten.first, year)
         pt, tt = ind.targets.get(phase.code), ind.targets.get(ten.code)
         out.append(
             Progress(

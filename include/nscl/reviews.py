@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .catalogue import Catalogue
-from .indicators import progress, yearly_totals
+from .indicators import progress, window_total, yearly_totals
 from .report_context import (
     BUDGET_SOURCES,
     RULE_NOTE,
@@ -262,8 +262,7 @@ def review_context(
     indicator_years = []
     for ind in catalogue.indicators.values():
         ys = [show(ind, totals.get((ind.code, y))) for y in rk.years]
-        window = [totals[(ind.code, y)] for y in rk.years if (ind.code, y) in totals]
-        total = (max(window) if ind.is_deliverable else sum(window)) if window else None
+        total = window_total(totals, ind, rk.first, rk.last)
         indicator_years.append(
             row(
                 "indicator_years",
