@@ -34,7 +34,7 @@ def synthetic_catalogue(n_agencies: int):
     every year."""
     import datetime as dt
 
-    from nscl.catalogue import Agency, default_catalogue
+    from nscl.plan.catalogue import Agency, default_catalogue
 
     base = default_catalogue()
     cat = dataclasses.replace(base, agencies=dict(base.agencies), expected_overrides={})
@@ -87,10 +87,10 @@ def floor_work(paths: list[Path], n_rows: int, out: Path) -> None:
 
 def run_config(n_agencies: int, n_years: int) -> dict:
     """One configuration, in this process: generate, then time each stage."""
-    from nscl import pipeline
-    from nscl.sample import write_sample_data
+    from nscl.forms.sample import write_sample_data
+    from nscl.forms.workbook import read_workbook
+    from nscl.orchestration import pipeline
     from nscl.settings import Zones
-    from nscl.workbook import read_workbook
 
     cat = synthetic_catalogue(n_agencies)
     years = list(range(2021, 2021 + n_years))
@@ -155,11 +155,11 @@ def dag_run(year: int = 2025) -> dict:
     code = f"""
 import json, os, time, resource
 os.environ["NSCL_DATA_DIR"] = {str(tmp / "data")!r}
-from nscl.catalogue import default_catalogue
-from nscl.sample import write_sample_data
+from nscl.plan.catalogue import default_catalogue
+from nscl.forms.sample import write_sample_data
 from nscl.settings import Zones
 write_sample_data(default_catalogue(), {year}, Zones.default().inbox({year}))
-from nscl.airflow_run import load_dag, report_of
+from nscl.orchestration.airflow_run import load_dag, report_of
 t0 = time.perf_counter(); dag = load_dag(); t1 = time.perf_counter()
 run1 = dag.test(run_conf={{"year": {year}}}); t2 = time.perf_counter()
 run2 = dag.test(run_conf={{"year": {year}}}); t3 = time.perf_counter()

@@ -1,12 +1,12 @@
 """Annual consolidation of Plan 101/KH-UBND reports: inbox -> validated submissions -> curated
-tables -> TFP -> annual report (.docx). Thin wiring only: the work is in ``nscl.pipeline``."""
+tables -> TFP -> annual report (.docx). Thin wiring only: the work is in ``nscl.orchestration.pipeline``."""
 
 from __future__ import annotations
 
 import pendulum
 from airflow.sdk import Asset, dag, task
-from nscl import alerts
-from nscl.dag_common import TZ, run_year, year_param
+from nscl.orchestration.dag_common import TZ, run_year, year_param
+from nscl.outreach import alerts
 
 ANNUAL_REPORT = Asset("nscl_annual_report")
 
@@ -54,31 +54,31 @@ def nscl_annual_report():
 
     @task
     def list_inbox(year: int) -> list[str]:
-        from nscl import pipeline
+        from nscl.orchestration import pipeline
 
         return pipeline.list_inbox(year)
 
     @task(multiple_outputs=False, map_index_template="{{ task.op_kwargs['path'].split('/')[-1] }}")
     def process_submission(path: str, year: int) -> dict:
-        from nscl import pipeline
+        from nscl.orchestration import pipeline
 
         return pipeline.process_submission(path, year)
 
     @task(multiple_outputs=False, trigger_rule="none_failed")
     def consolidate(year: int, receipts: list[dict]) -> dict:
-        from nscl import pipeline
+        from nscl.orchestration import pipeline
 
         return pipeline.consolidate(year)
 
     @task(multiple_outputs=False)
     def compute_tfp(year: int, summary: dict) -> dict:
-        from nscl import pipeline
+        from nscl.orchestration import pipeline
 
         return pipeline.compute_tfp(year)
 
     @task(outlets=[ANNUAL_REPORT])
     def write_report(year: int, tfp: dict) -> str:
-        from nscl import pipeline
+        from nscl.orchestration import pipeline
 
         return pipeline.write_report(year)
 

@@ -1,14 +1,14 @@
 """Intake through the reporting season: every hour from October to December, archive and
 validate the files that arrived in the inbox since the last run, answer each agency (receipt
 or per-cell feedback) and refresh the year's curated tables. Thin wiring only: the work is in
-``nscl.intake`` and ``nscl.pipeline``."""
+``nscl.intake.process`` and ``nscl.orchestration.pipeline``."""
 
 from __future__ import annotations
 
 import pendulum
 from airflow.sdk import Asset, dag, task
-from nscl import alerts
-from nscl.dag_common import TZ, run_year, year_param
+from nscl.orchestration.dag_common import TZ, run_year, year_param
+from nscl.outreach import alerts
 
 SUBMISSIONS = Asset("nscl_submissions")
 
@@ -50,20 +50,20 @@ def nscl_intake():
 
     @task
     def list_new(year: int) -> list[str]:
-        from nscl.intake import list_new
+        from nscl.intake.process import list_new
         from nscl.settings import Zones
 
         return list_new(Zones.default(), year)
 
     @task(map_index_template="{{ task.op_kwargs['path'].split('/')[-1] }}")
     def process_submission(path: str, year: int) -> dict:
-        from nscl import pipeline
+        from nscl.orchestration import pipeline
 
         return pipeline.process_submission(path, year)
 
     @task(trigger_rule="none_failed", outlets=[SUBMISSIONS])
     def consolidate(year: int, receipts: list[dict]) -> dict:
-        from nscl import pipeline
+        from nscl.orchestration import pipeline
 
         return pipeline.consolidate(year)
 

@@ -1,12 +1,12 @@
 """Reminders before and after the 30 November deadline to agencies that have not reported or
-whose file was rejected. Thin wiring only: the work is in ``nscl.reminders``."""
+whose file was rejected. Thin wiring only: the work is in ``nscl.outreach.reminders``."""
 
 from __future__ import annotations
 
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
-from nscl import alerts
-from nscl.dag_common import TZ, run_year, year_param
+from nscl.orchestration.dag_common import TZ, run_year, year_param
+from nscl.outreach import alerts
 
 DOC_MD = """
 ### Nhắc báo cáo Kế hoạch 101/KH-UBND (NSCL reminders)
@@ -46,8 +46,8 @@ what failed. Check the `nscl_smtp` connection if every send fails.
 def nscl_reminders():
     @task
     def send_reminders() -> dict:
-        from nscl.catalogue import default_catalogue
-        from nscl.reminders import send_reminders
+        from nscl.outreach.reminders import send_reminders
+        from nscl.plan.catalogue import default_catalogue
         from nscl.settings import Zones
 
         ctx = get_current_context()

@@ -2,7 +2,7 @@
 DAGs on their own schedules (the mid-term one acts in 2025, the final one in 2030); either can be
 triggered for any range of years. Each checks its template, then writes a new version of the
 review from every year's curated tables. Thin wiring only: the work is in
-``nscl.pipeline.write_review``."""
+``nscl.orchestration.pipeline.write_review``."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def review_dag(dag_id: str, kind: str, title: str, template: str, stem: str, yea
             run_year = pendulum.instance(ctx["dag_run"].run_after).in_timezone(TZ).year
             if not manual and run_year != year:
                 return None
-            from nscl.reviews import review_kind
+            from nscl.reporting.reviews import review_kind
 
             rk = review_kind(kind, params.get("from_year"), params.get("to_year"))
             return {"kind": rk.kind, "first": rk.first, "last": rk.last}
@@ -111,8 +111,8 @@ def review_dag(dag_id: str, kind: str, title: str, template: str, stem: str, yea
         def check_template(spec: dict | None) -> dict | None:
             if spec is None:
                 return None
-            from nscl.report import template_path
-            from nscl.template_check import check_template as check
+            from nscl.reporting.render import template_path
+            from nscl.reporting.template_check import check_template as check
 
             check(template_path(spec["kind"]), spec["kind"])
             return spec
@@ -122,7 +122,7 @@ def review_dag(dag_id: str, kind: str, title: str, template: str, stem: str, yea
             if spec is None:
                 print(f"Lượt chạy theo lịch chỉ làm báo cáo trong năm {year}; năm này không làm gì.")
                 return None
-            from nscl import pipeline
+            from nscl.orchestration import pipeline
 
             return pipeline.write_review(
                 spec["kind"],

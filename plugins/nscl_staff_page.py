@@ -153,7 +153,7 @@ def zones():
 
 
 def catalogue():
-    from nscl.catalogue import default_catalogue
+    from nscl.plan.catalogue import default_catalogue
 
     return default_catalogue()
 
@@ -306,7 +306,7 @@ def submission_status(z, cat, year: int) -> dict[str, Any]:
     The states come from ``curated/<year>/summary.json`` (written by consolidation); without it
     they are worked out from the receipts the same way consolidation does.
     """
-    from nscl.consolidate import reporting_status, select_submissions
+    from nscl.consolidate.tables import reporting_status, select_submissions
 
     receipts = load_receipts(z, year)
     by_agency: dict[str, list[dict[str, Any]]] = {}
@@ -443,7 +443,7 @@ def store_upload(
     """Write the file into the year's inbox (atomically), the sidecar first."""
     import hashlib
 
-    from nscl.fsutil import atomic_write_bytes, atomic_write_json
+    from nscl.store.fsutil import atomic_write_bytes, atomic_write_json
 
     inbox = z.inbox(year)
     inbox.mkdir(parents=True, exist_ok=True)
@@ -468,7 +468,7 @@ def store_upload(
 def process_upload(path: Path, year: int) -> dict[str, Any]:
     """Processed on arrival: the same intake as the DAG (idempotent, keyed by the file's hash),
     then the year's consolidation so the status table shows the new file."""
-    from nscl import pipeline
+    from nscl.orchestration import pipeline
 
     receipt = pipeline.process_submission(str(path), year)
     pipeline.consolidate(year)
@@ -855,7 +855,7 @@ def create_app() -> FastAPI:
         pick_year(year, year)
         if not CODE_RE.match(code):
             raise HTTPException(404, "Không tìm thấy cơ quan")
-        from nscl.workbook import build_workbook, save_reproducible, workbook_filename
+        from nscl.forms.workbook import build_workbook, save_reproducible, workbook_filename
 
         cat = catalogue()
         try:

@@ -29,7 +29,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from nscl.tfp import DEFAULT_SENSITIVITY_DEPRECIATIONS
+from nscl.analysis.tfp import DEFAULT_SENSITIVITY_DEPRECIATIONS
 
 FONT = "Times New Roman"
 BODY_PT = 14

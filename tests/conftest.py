@@ -28,7 +28,7 @@ SEED = ROOT.parent / "shared" / "seed" / "ke-hoach-101-KH-UBND-2021-hung-yen.md"
 
 @pytest.fixture(scope="session")
 def catalogue():
-    from nscl.catalogue import default_catalogue
+    from nscl.plan.catalogue import default_catalogue
 
     return default_catalogue()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 import pendulum
 import pytest
-from nscl import alerts
+from nscl.outreach import alerts
 
 DAGS = Path(__file__).resolve().parents[1] / "dags"
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import shutil
 
-from nscl import ops_cli, pipeline
-from nscl.sample import write_sample_data
+from nscl.cli import ops_cmds as ops_cli
+from nscl.forms.sample import write_sample_data
+from nscl.orchestration import pipeline
 
 # A few of the sample workbooks (statistics office, accepted, rejected, a resubmission) keep it quick.
 KEEP = {"TKHY", "SKHCN", "SNV", "UBND_X_TIENLU"}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from nscl.catalogue import DATA_DIR, CatalogueError, load_catalogue
+from nscl.plan.catalogue import DATA_DIR, CatalogueError, load_catalogue
 
 APPENDIX_TASKS = [
     "I.1",

@@ -9,9 +9,9 @@ from collections import defaultdict
 
 import pytest
 from docx import Document
-from nscl import workbook as wbm
-from nscl.normalise import parse_number
-from nscl.sample import write_sample_data
+from nscl.forms import workbook as wbm
+from nscl.forms.sample import write_sample_data
+from nscl.intake.normalise import parse_number
 from openpyxl import load_workbook
 
 REJECTING = {"negative", "text_in_number"}  # the sample mistakes a correct validator must reject
@@ -57,7 +57,7 @@ def as_number(text: str) -> float:
 def annual_runs(tmp_path_factory, catalogue):
     import os
 
-    from nscl.airflow_run import run_annual
+    from nscl.orchestration.airflow_run import run_annual
     from nscl.settings import Zones
 
     root = tmp_path_factory.mktemp("e2e") / "data"
@@ -146,7 +146,7 @@ def test_rejected_files_are_quarantined_with_feedback(annual_runs):
 def test_nscl_review_runs_the_review_dag_and_prints_the_document(annual_runs, capsys):
     """``nscl review --from A --to B`` on the embedded Airflow: the mid-term review DAG over the
     curated data of those years (here 2024-2025, the years the annual runs curated)."""
-    from nscl.cli import main
+    from nscl.cli.main import main
 
     zones, _, _ = annual_runs
     assert main(["review", "--from", "2024", "--to", "2025"]) == 0

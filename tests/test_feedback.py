@@ -3,10 +3,10 @@ commented, a summary sheet "Tổng hợp lỗi", and a short receipt; all in Vie
 
 from __future__ import annotations
 
-from nscl import workbook as wbm
-from nscl.feedback import ERROR_FILL, SUMMARY_SHEET
-from nscl.intake import process_file
-from nscl.sample import fill_workbook
+from nscl.forms import workbook as wbm
+from nscl.forms.sample import fill_workbook
+from nscl.intake.feedback import ERROR_FILL, SUMMARY_SHEET
+from nscl.intake.process import process_file
 from openpyxl import load_workbook
 
 YEAR = 2025

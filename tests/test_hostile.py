@@ -7,11 +7,11 @@ import io
 import zipfile
 
 import pytest
-from nscl import pipeline
-from nscl import workbook as wbm
-from nscl.hostile import inspect_file, safe_name
-from nscl.intake import archive_path, process_file
-from nscl.sample import fill_workbook
+from nscl.forms import workbook as wbm
+from nscl.forms.sample import fill_workbook
+from nscl.intake.hostile import inspect_file, safe_name
+from nscl.intake.process import archive_path, process_file
+from nscl.orchestration import pipeline
 from nscl.settings import IntakeLimits
 
 YEAR = 2025

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import zipfile
 
-from nscl import pipeline
-from nscl.sample import write_sample_data
+from nscl.forms.sample import write_sample_data
+from nscl.orchestration import pipeline
 
 
 def _run(year):

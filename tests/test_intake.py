@@ -9,12 +9,12 @@ import json
 import os
 
 import pandas as pd
-from nscl import pipeline
-from nscl import workbook as wbm
-from nscl.intake import list_new, load_receipts, process_file
-from nscl.legacy_encodings import unicode_to_tcvn3, unicode_to_vni
-from nscl.sample import fill_workbook
-from nscl.validation import validate_file
+from nscl.forms import workbook as wbm
+from nscl.forms.sample import fill_workbook
+from nscl.intake.legacy_encodings import unicode_to_tcvn3, unicode_to_vni
+from nscl.intake.process import list_new, load_receipts, process_file
+from nscl.intake.validation import validate_file
+from nscl.orchestration import pipeline
 
 YEAR = 2025
 

@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from nscl.legacy_encodings import (
+from nscl.intake.legacy_encodings import (
     detect_and_convert,
     tcvn3_to_unicode,
     unicode_to_tcvn3,
@@ -17,7 +17,7 @@ from nscl.legacy_encodings import (
     vietnamese_score,
     vni_to_unicode,
 )
-from nscl.normalise import NotANumber, normalise_text, parse_date
+from nscl.intake.normalise import NotANumber, normalise_text, parse_date
 
 SYLLABLES = (
     "sở khoa học và công nghệ tỉnh hưng yên năng suất chất lượng doanh nghiệp được hỗ trợ "

@@ -228,8 +228,8 @@ def stack(tmp_path_factory, smtp_sink):
     import importlib.util
 
     import redis
-    from nscl.catalogue import default_catalogue
-    from nscl.sample import write_sample_data
+    from nscl.forms.sample import write_sample_data
+    from nscl.plan.catalogue import default_catalogue
     from nscl.settings import Zones
 
     # Airflow 3 opens an async connection to the metadata database (asyncpg), and the Celery

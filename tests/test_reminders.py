@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from nscl.intake import process_file
-from nscl.reminders import send_reminders, stages
-from nscl.sample import fill_workbook
+from nscl.forms.sample import fill_workbook
+from nscl.intake.process import process_file
+from nscl.outreach.reminders import send_reminders, stages
 
 YEAR = 2025
 

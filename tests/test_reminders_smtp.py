@@ -14,10 +14,10 @@ import socket
 
 import pytest
 import yaml
-from nscl.catalogue import DATA_DIR, CatalogueError, load_catalogue
-from nscl.intake import process_file
-from nscl.reminders import send_reminders
-from nscl.sample import fill_workbook
+from nscl.forms.sample import fill_workbook
+from nscl.intake.process import process_file
+from nscl.outreach.reminders import send_reminders
+from nscl.plan.catalogue import DATA_DIR, CatalogueError, load_catalogue
 from nscl.settings import SMTP_CONN_ID
 
 YEAR = 2025

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.shared import Cm
-from nscl import pipeline
-from nscl.normalise import parse_number
-from nscl.report import template_path
-from nscl.report_context import date_line, load_settings
+from nscl.intake.normalise import parse_number
+from nscl.orchestration import pipeline
+from nscl.reporting.context import date_line, load_settings
+from nscl.reporting.render import template_path
+from nscl.reporting.template_check import TemplateError, check_template, check_templates
 from nscl.settings import Zones
-from nscl.template_check import TemplateError, check_template, check_templates
 from test_report_data import build
 
 YEAR = 2025
@@ -252,7 +252,7 @@ def test_a_broken_template_fails_before_writing(annual, tmp_path):
 
 
 def test_check_templates_cli(tmp_path, capsys):
-    from nscl.cli import main
+    from nscl.cli.main import main
 
     folder = tmp_path / "tpl"
     shutil.copytree(template_path("annual").parent, folder, ignore=shutil.ignore_patterns("*.py", "*.md"))

@@ -3,7 +3,7 @@
 Through the workbooks and the GX validation a year of sample data takes ~20 s; the report tests
 need ten years, so this writes what intake leaves behind (receipts and staged submissions, one
 per expected agency and year, a few late, one rejected, one missing, and the statistics office's
-series from ``nscl.sample``) and then runs the real stages ``pipeline.consolidate`` and
+series from ``nscl.forms.sample``) and then runs the real stages ``pipeline.consolidate`` and
 ``pipeline.compute_tfp``. It also keeps, independently of the pipeline, the figures each report
 must show (``Expected``)."""
 
@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from nscl import sample
+from nscl.forms import sample
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SOURCES = ("central", "provincial", "enterprise", "other")
@@ -80,7 +80,7 @@ def _write(path, obj) -> None:
 def build(zones, catalogue, years) -> Expected:
     """Inputs for ``years``; TFP is computed for the years the reports read it from (2025, 2030
     and the last year), the slow part otherwise."""
-    from nscl import pipeline
+    from nscl.orchestration import pipeline
 
     years = list(years)
     tfp_years = {y for y in years if y in (2025, 2030)} | {years[-1]}

@@ -12,7 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from nscl import pipeline, report
+from nscl.orchestration import pipeline
+from nscl.reporting import render as report
 from nscl.settings import Zones
 from test_report_data import build
 from ui import load_staff_page
@@ -64,7 +65,7 @@ def test_turned_off_gives_the_docx_alone(staged, catalogue, monkeypatch):
 def test_without_libreoffice_the_docx_alone_and_a_note_in_the_log(staged, catalogue, monkeypatch, caplog):
     monkeypatch.setenv("NSCL_REPORT_PDF", "1")
     monkeypatch.setattr(report, "soffice", lambda: None)
-    with caplog.at_level(logging.WARNING, logger="nscl.report"):
+    with caplog.at_level(logging.WARNING, logger="nscl.reporting.render"):
         path = Path(pipeline.write_review(zones=staged, catalogue=catalogue, first=2025, last=2025))
     assert path.name == "so-ket-2025-2025-v001.docx" and not path.with_suffix(".pdf").exists()
     m = manifest_of(str(path))
@@ -77,7 +78,7 @@ def test_a_failed_conversion_never_fails_the_report(staged, catalogue, monkeypat
     """``false`` exits 1; ``true`` exits 0 but writes no PDF."""
     monkeypatch.setenv("NSCL_REPORT_PDF", "1")
     monkeypatch.setattr(report, "soffice", lambda: shutil.which(command))
-    with caplog.at_level(logging.WARNING, logger="nscl.report"):
+    with caplog.at_level(logging.WARNING, logger="nscl.reporting.render"):
         path = Path(pipeline.write_report(2025, staged, catalogue))
     assert path.is_file() and not path.with_suffix(".pdf").exists()
     assert manifest_of(str(path))["pdf"] is None

@@ -9,10 +9,10 @@ import json
 import os
 
 import pytest
-from nscl import pipeline
-from nscl import workbook as wbm
-from nscl.cli import main
-from nscl.sample import fill_workbook, write_sample_data
+from nscl.cli.main import main
+from nscl.forms import workbook as wbm
+from nscl.forms.sample import fill_workbook, write_sample_data
+from nscl.orchestration import pipeline
 
 YEAR = 2025
 

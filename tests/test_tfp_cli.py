@@ -1,4 +1,4 @@
-"""The ``nscl tfp`` command (nscl.tfp_cli), via argparse and via ``python -m``."""
+"""The ``nscl tfp`` command (nscl.cli.tfp_cmds), via argparse and via ``python -m``."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from nscl import tfp_cli
-from nscl.tfp import compute_tfp
+from nscl.analysis.tfp import compute_tfp
+from nscl.cli import tfp_cmds as tfp_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "tfp_example.csv"
@@ -91,7 +91,7 @@ def test_missing_file_exits_2(capsys, tmp_path):
 
 def test_python_dash_m():
     proc = subprocess.run(
-        [sys.executable, "-m", "nscl.tfp_cli", "--inputs", str(EXAMPLE), "--json"],
+        [sys.executable, "-m", "nscl.cli.tfp_cmds", "--inputs", str(EXAMPLE), "--json"],
         capture_output=True,
         text=True,
         check=False,

@@ -1,4 +1,4 @@
-"""Unit tests of the TFP engine (nscl.tfp) and the STI share (nscl.tfp_sti)."""
+"""Unit tests of the TFP engine (nscl.analysis.tfp) and the STI share (nscl.analysis.tfp_sti)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from nscl.tfp import (
+from nscl.analysis.tfp import (
     TfpInputError,
     TfpParameters,
     capital_stock,
@@ -18,7 +18,7 @@ from nscl.tfp import (
     sensitivity,
     sensitivity_frame,
 )
-from nscl.tfp_sti import sti_share, sti_share_from_result, t_critical_95
+from nscl.analysis.tfp_sti import sti_share, sti_share_from_result, t_critical_95
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "tfp"

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from nscl.tfp import TfpParameters, compute_tfp
+from nscl.analysis.tfp import TfpParameters, compute_tfp
 
 SETTINGS = settings(max_examples=60, deadline=None)
 

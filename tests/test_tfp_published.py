@@ -47,7 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from nscl.tfp import TfpParameters, compute_tfp
+from nscl.analysis.tfp import TfpParameters, compute_tfp
 
 PRINT_TOLERANCE = 0.005  # published figures carry two decimals
 PWT_FILE = Path(__file__).resolve().parent / "data" / "tfp" / "pwt110_tha.csv"

@@ -1,4 +1,4 @@
-"""Reliability of the STI share of TFP growth (nscl.tfp_sti; docs/tfp.md, section 5.1)."""
+"""Reliability of the STI share of TFP growth (nscl.analysis.tfp_sti; docs/tfp.md, section 5.1)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from nscl.tfp import TfpParameters, compute_tfp
-from nscl.tfp_sti import (
+from nscl.analysis.tfp import TfpParameters, compute_tfp
+from nscl.analysis.tfp_sti import (
     MAX_CI_WIDTH_PP,
     MIN_PROXY_CV,
     _unreliability_reasons,

@@ -48,8 +48,8 @@ def _auth(server, who: str) -> dict[str, str]:
 
 
 def _xlsx(catalogue, code: str) -> bytes:
-    from nscl.sample import fill_workbook
-    from nscl.workbook import save_reproducible
+    from nscl.forms.sample import fill_workbook
+    from nscl.forms.workbook import save_reproducible
 
     buf = io.BytesIO()
     save_reproducible(fill_workbook(catalogue.expectation(YEAR, code), YEAR, catalogue), buf)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from nscl import workbook as wbm
-from nscl.sample import fill_workbook
-from nscl.validation import validate_file
+from nscl.forms import workbook as wbm
+from nscl.forms.sample import fill_workbook
+from nscl.intake.validation import validate_file
 
 
 def _save(wb, tmp_path, name="x.xlsx"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from nscl import workbook as wbm
-from nscl.sample import fill_workbook, write_sample_data
+from nscl.forms import workbook as wbm
+from nscl.forms.sample import fill_workbook, write_sample_data
 from openpyxl import load_workbook
 
 

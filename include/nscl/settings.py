@@ -67,7 +67,7 @@ class Zones:
         return self.root / "contacts.yaml"
 
 
-# ---- intake limits and sources (env overrides; see docs in nscl.hostile and nscl.inbox) ------
+# ---- intake limits and sources (env overrides; see docs in nscl.intake.hostile and nscl.intake.inbox) ------
 
 
 def _env_int(name: str, default: int) -> int:

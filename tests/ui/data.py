@@ -15,8 +15,8 @@ YEAR = 2025
 def write_workbook(
     catalogue, year: int, code: str, path: Path, mistake: str | None = None, when=None
 ) -> Path:
-    from nscl.sample import fill_workbook
-    from nscl.workbook import save_reproducible
+    from nscl.forms.sample import fill_workbook
+    from nscl.forms.workbook import save_reproducible
 
     wb = fill_workbook(catalogue.expectation(year, code), year, catalogue, mistake)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -38,7 +38,7 @@ def agencies_for_test(catalogue, year: int = YEAR) -> dict[str, str]:
 
 def build(root: Path, catalogue, year: int = YEAR) -> dict[str, str]:
     """Fill ``root`` (a data folder) and return the agency codes used."""
-    from nscl import pipeline
+    from nscl.orchestration import pipeline
     from nscl.settings import Zones
 
     zones = Zones(Path(root))

@@ -1,0 +1,154 @@
+"""Progress of every indicator: the year's value, phase to date and 2021-2030 to date (sums of
+the accepted submissions), each compared with its target as the plan states it.
+
+Status rule (documented for the reports):
+- the amount that meets a target: range -> its lower bound; "ít nhất" (min) and exact -> the
+  value; "khoảng" (approx) -> 90 % of the value; a deliverable -> done at least once;
+- "Vượt mục tiêu" above a range's upper bound; "Đạt" once the amount is met;
+- before the phase ends, "Đúng tiến độ" when the total to date is at least the amount times
+  the elapsed share of the phase (years elapsed / years in the phase), else "Chậm tiến độ";
+- in the phase's last year, "Không đạt" when the amount is not met;
+- a deliverable not yet done before the phase's last year is "Chưa thực hiện".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from nscl.plan.catalogue import Catalogue, Indicator, Phase, Target
+
+APPROX_TOLERANCE = 0.9
+
+STATUS_EXCEEDED = "Vượt mục tiêu"
+STATUS_ACHIEVED = "Đạt"
+STATUS_ON_TRACK = "Đúng tiến độ"
+STATUS_BEHIND = "Chậm tiến độ"
+STATUS_MISSED = "Không đạt"
+STATUS_NOT_YET = "Chưa thực hiện"
+
+
+@dataclass(frozen=True)
+class Progress:
+    indicator: Indicator
+    year: int
+    year_value: float | None
+    phase: Phase
+    phase_value: float | None
+    phase_target: Target | None
+    phase_status: str | None
+    ten_year_value: float | None
+    ten_year_target: Target | None
+    ten_year_status: str | None
+    reporters: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.indicator.code,
+            "name": self.indicator.name,
+            "unit": self.indicator.unit,
+            "year": self.year,
+            "year_value": self.year_value,
+            "phase": self.phase.code,
+            "phase_value": self.phase_value,
+            "phase_target": self.phase_target.text if self.phase_target else None,
+            "phase_status": self.phase_status,
+            "ten_year_value": self.ten_year_value,
+            "ten_year_target": self.ten_year_target.text if self.ten_year_target else None,
+            "ten_year_status": self.ten_year_status,
+            "reporters": self.reporters,
+        }
+
+
+def target_amount(target: Target) -> float:
+    if target.kind == "range":
+        return float(target.low)
+    if target.kind == "approx":
+        return APPROX_TOLERANCE * float(target.value)
+    if target.kind == "deliverable":
+        return 1.0
+    return float(target.value)
+
+
+def status(target: Target | None, total: float | None, year: int, phase: Phase) -> str | None:
+    if target is None:
+        return None
+    total = total or 0.0
+    amount = target_amount(target)
+    if target.kind == "range" and total > target.high:
+        return STATUS_EXCEEDED
+    if total >= amount:
+        return STATUS_ACHIEVED
+    if year >= phase.last:
+        return STATUS_MISSED
+    if target.kind == "deliverable":
+        return STATUS_NOT_YET
+    elapsed = (year - phase.first + 1) / (phase.last - phase.first + 1)
+    return STATUS_ON_TRACK if total >= amount * elapsed else STATUS_BEHIND
+
+
+def yearly_totals(values, catalogue: Catalogue) -> dict[tuple[str, int], float]:
+    """(indicator, year) -> province total: sums for counts, 1/0 for deliverables (any agency
+    reporting it done); indicators with components are the sum of their components."""
+    totals: dict[tuple[str, int], float] = {}
+    if values is not None and not values.empty:
+        frame = values.dropna(subset=["value"])
+        for (code, year), group in frame.groupby(["indicator", "year"]):
+            ind = catalogue.indicators.get(code)
+            if ind is None:
+                continue
+            totals[(code, int(year))] = float(
+                group["value"].max() if ind.is_deliverable else group["value"].sum()
+            )
+    for ind in catalogue.indicators.values():
+        if ind.components:
+            years = {y for (c, y) in totals if c in ind.components}
+            for y in years:
+                totals[(ind.code, y)] = sum(totals.get((c, y), 0.0) for c in ind.components)
+    return totals
+
+
+def window_total(totals, ind: Indicator, first: int, last: int) -> float | None:
+    """Total of ``ind`` over the years first..last: the sum, or for a deliverable whether it was
+    done in any of them; None when no year has a figure."""
+    vals = [totals[(ind.code, y)] for y in range(first, last + 1) if (ind.code, y) in totals]
+    if not vals:
+        return None
+    return max(vals) if ind.is_deliverable else sum(vals)
+
+
+def progress(
+    catalogue: Catalogue, year: int, values, extra_totals: dict[tuple[str, int], float] | None = None
+) -> list[Progress]:
+    """Progress for every indicator in ``year``. ``values`` is the curated indicator_values
+    table of all years up to ``year``; ``extra_totals`` adds figures the pipeline computes
+    (e.g. TFP measured: ("TFP_DOLUONG", year) -> 1)."""
+    totals = yearly_totals(values, catalogue)
+    totals.update(extra_totals or {})
+    phase = catalogue.phase_of(year)
+    ten = catalogue.ten_year_phase()
+    reporters: dict[str, int] = {}
+    if values is not None and not values.empty:
+        this_year = values[(values["year"] == year) & values["value"].fillna(0).ne(0)]
+        reporters = this_year.groupby("indicator")["agency_code"].nunique().to_dict()
+    out = []
+    for ind in catalogue.indicators.values():
+        phase_value = window_total(totals, ind, phase.first, year)
+        ten_value = window_total(totals, ind, ten.first, year)
+        pt, tt = ind.targets.get(phase.code), ind.targets.get(ten.code)
+        out.append(
+            Progress(
+                indicator=ind,
+                year=year,
+                year_value=totals.get((ind.code, year)),
+                phase=phase,
+                phase_value=phase_value,
+                phase_target=pt,
+                phase_status=status(pt, phase_value, year, phase),
+                ten_year_value=ten_value,
+                ten_year_target=tt,
+                ten_year_status=status(tt, ten_value, year, ten),
+                reporters=int(sum(reporters.get(c, 0) for c in (ind.components or (ind.code,)))),
+            )
+        )
+    return out

@@ -1,0 +1,141 @@
+"""``nscl intake``, ``nscl status`` and ``nscl remind``: the intake and the reminders without Airflow.
+
+nscl intake --year Y [--all]            process new inbox files (or all), then consolidate
+nscl status --year Y [--json]           who has reported, and what became of every received file
+nscl remind --year Y [--date D] [--dry-run]   reminders due on D (default today)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+
+def cmd_intake(args) -> int:
+    from nscl.intake.process import list_inbox, list_new
+    from nscl.orchestration import pipeline
+    from nscl.settings import Zones
+
+    zones = Zones.default()
+    paths = list_inbox(zones, args.year) if args.all else list_new(zones, args.year)
+    counts: dict[str, int] = {}
+    for path in paths:
+        r = pipeline.process_submission(path, args.year)
+        key = "duplicate" if r["duplicate"] else r["status"]
+        counts[key] = counts.get(key, 0) + 1
+        print(
+            f"{r['original_name']}: {r['status']} ({r.get('outcome')}){' [trùng lặp]' if r['duplicate'] else ''}"
+        )
+    summary = pipeline.consolidate(args.year)
+    print(
+        f"Năm {args.year}: đã xử lý {len(paths)} tệp {counts}; "
+        f"{summary['accepted_agencies']}/{summary['expected']} cơ quan đã có báo cáo hợp lệ."
+    )
+    return 0
+
+
+STATE_VI = {
+    "on_time": "Đúng hạn",
+    "late": "Nộp muộn",
+    "rejected": "Bị trả lại, chờ sửa",
+    "missing": "Chưa nộp",
+}
+OUTCOME_VI = {
+    "accepted": "Đã tiếp nhận (đang dùng)",
+    "superseded": "Đã được thay bằng bản sau",
+    "duplicate": "Trùng lặp",
+    "rejected": "Bị trả lại",
+    "unreadable": "Không đọc được",
+}
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return "—"
+    return f"{dt.datetime.fromisoformat(iso):%d/%m/%Y %H:%M}"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    lines = [headers, ["-" * w for w in widths], *rows]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in lines)
+
+
+def format_status(status: dict) -> str:
+    """The status as readable Vietnamese tables (agencies, then received files)."""
+    c = status["counts"]
+    out = [
+        f"TÌNH HÌNH NỘP BÁO CÁO NĂM {status['year']} (Kế hoạch 101/KH-UBND)",
+        f"{status['expected']} cơ quan phải báo cáo: {c.get('on_time', 0)} đúng hạn, {c.get('late', 0)} nộp muộn, "
+        f"{c.get('rejected', 0)} bị trả lại chờ sửa, {c.get('missing', 0)} chưa nộp.",
+        "",
+        _table(
+            ["Mã", "Cơ quan", "Tình trạng", "Thời điểm nhận", "Số tệp"],
+            [
+                [
+                    a["agency_code"],
+                    a["agency_name"],
+                    STATE_VI.get(a["state"], a["state"]),
+                    _when(a["received_at"]),
+                    str(a["files"]),
+                ]
+                for a in status["agencies"]
+            ],
+        ),
+        "",
+        f"CÁC TỆP ĐÃ NHẬN ({len(status['files'])} tệp)",
+        _table(
+            ["Tệp", "Cơ quan", "Kết quả", "Mã tệp", "Nội dung"],
+            [
+                [
+                    f["original_name"],
+                    f["agency_code"] or "?",
+                    OUTCOME_VI.get(f["outcome"], f["outcome"]),
+                    f["sha256"][:12],
+                    f["messages"][0] if f["messages"] else "",
+                ]
+                for f in status["files"]
+            ],
+        ),
+    ]
+    return "\n".join(out)
+
+
+def cmd_status(args) -> int:
+    from nscl.consolidate.tables import year_status
+    from nscl.plan.catalogue import default_catalogue
+    from nscl.settings import Zones
+
+    status = year_status(args.year, Zones.default(), default_catalogue())
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False, indent=2))
+    else:
+        print(format_status(status))
+    return 0
+
+
+def cmd_remind(args) -> int:
+    from nscl.outreach.reminders import send_reminders
+    from nscl.plan.catalogue import default_catalogue
+    from nscl.settings import Zones
+
+    day = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    summary = send_reminders(args.year, Zones.default(), default_catalogue(), day, dry_run=args.dry_run)
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    return 1 if summary["failed"] else 0
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("intake", help="tiếp nhận, kiểm tra các tệp mới trong hộp thư đến")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--all", action="store_true", help="xử lý lại mọi tệp (không chỉ tệp mới)")
+    p.set_defaults(func=cmd_intake)
+    p = sub.add_parser("status", help="tình hình nộp báo cáo: từng cơ quan và từng tệp đã nhận")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--json", action="store_true", help="in dạng JSON")
+    p.set_defaults(func=cmd_status)
+    p = sub.add_parser("remind", help="gửi thư nhắc cơ quan chưa báo cáo hoặc bị trả lại")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--date", help="ngày chạy (YYYY-MM-DD), mặc định hôm nay")
+    p.add_argument("--dry-run", action="store_true", help="chỉ liệt kê, không gửi")
+    p.set_defaults(func=cmd_remind)

@@ -1,0 +1,304 @@
+"""Deterministic sample submissions for any year 2021-2030: every expected agency's workbook
+filled with plausible values, a few late, a few with mistakes (and one corrected resubmission),
+and the statistics office's TFP inputs. Tests and the demo use it; nothing here is real data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from nscl.forms.workbook import (
+    BUDGET_SOURCES,
+    FIRST_DATA_ROW,
+    NARRATIVE_FIELDS,
+    SHEET_BUDGET,
+    SHEET_ENTERPRISES,
+    SHEET_INDICATORS,
+    SHEET_NARRATIVE,
+    SHEET_TASKS,
+    SHEET_TFP,
+    SUPPORT_TYPES,
+    TASK_STATUSES,
+    TFP_FIRST_YEAR,
+    build_workbook,
+    save_reproducible,
+    workbook_filename,
+)
+from nscl.plan.catalogue import Catalogue, Expectation
+from nscl.store.fsutil import atomic_write
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+COMPANY_KINDS = ["Công ty TNHH", "Công ty Cổ phần", "Hợp tác xã", "Công ty TNHH MTV"]
+COMPANY_NAMES = [
+    "Nhựa Phố Hiến",
+    "Cơ khí Mỹ Hào",
+    "Thực phẩm Hưng Long",
+    "Nông sản Khoái Châu",
+    "Long nhãn Hưng Yên",
+    "May mặc Văn Lâm",
+    "Điện tử Như Quỳnh",
+    "Bao bì Yên Mỹ",
+    "Dệt may Phố Nối",
+    "Gốm sứ Kim Động",
+    "Chế biến gỗ Ân Thi",
+    "Dược liệu Tiên Lữ",
+    "Thép Việt Hưng",
+    "Hóa chất Phù Cừ",
+    "Rau an toàn Văn Giang",
+    "Sữa sạch Hưng Yên",
+    "Bánh kẹo Hải Hà Hưng Yên",
+    "Nhôm kính Thăng Long",
+    "Thủy sản Triều Dương",
+    "Gạo nếp cái hoa vàng",
+    "Mật ong Hồng Châu",
+    "Chè lam Phố Hiến",
+    "Tương Bần",
+    "Cơ điện Tân Quang",
+]
+LOCALITIES = [
+    "Phường Phố Hiến",
+    "Phường Mỹ Hào",
+    "Xã Như Quỳnh",
+    "Xã Văn Giang",
+    "Xã Yên Mỹ",
+    "Xã Khoái Châu",
+    "Xã Ân Thi",
+    "Xã Lương Bằng",
+    "Xã Tiên Lữ",
+    "Xã Trần Cao",
+]
+ACHIEVEMENTS = [
+    "Tổ chức tuyên truyền về năng suất chất lượng đến các doanh nghiệp trên địa bàn, được doanh nghiệp đón nhận tích cực.",
+    "Phối hợp hướng dẫn doanh nghiệp áp dụng hệ thống quản lý chất lượng và công cụ cải tiến 5S, Kaizen.",
+    "Hỗ trợ các hợp tác xã áp dụng truy xuất nguồn gốc cho sản phẩm chủ lực của địa phương.",
+]
+DIFFICULTIES = [
+    "Kinh phí hỗ trợ còn hạn chế so với nhu cầu của doanh nghiệp; nguyên nhân là nguồn ngân sách sự nghiệp khoa học hằng năm thấp.",
+    "Nhận thức của một bộ phận doanh nghiệp nhỏ và vừa về năng suất chất lượng chưa đầy đủ; nguyên nhân là thiếu cán bộ chuyên trách.",
+    "Việc sắp xếp tổ chức bộ máy năm 2025 làm gián đoạn một số hoạt động; nguyên nhân là chuyển giao nhiệm vụ giữa các đơn vị.",
+]
+PROPOSALS = [
+    "Đề nghị UBND tỉnh bố trí thêm kinh phí hỗ trợ doanh nghiệp áp dụng công cụ cải tiến năng suất.",
+    "Đề nghị Sở Khoa học và Công nghệ tổ chức thêm lớp tập huấn chuyên sâu cho cán bộ cấp xã.",
+]
+# Statistics office series (sample, not official): GRDP and investment at 2010 prices, employment.
+GRDP_2010 = 32_500.0
+GRDP_GROWTH = {
+    2011: 8.1,
+    2012: 7.6,
+    2013: 7.9,
+    2014: 8.2,
+    2015: 8.4,
+    2016: 8.6,
+    2017: 8.9,
+    2018: 9.2,
+    2019: 9.0,
+    2020: 6.1,
+    2021: 7.4,
+    2022: 8.5,
+    2023: 7.6,
+    2024: 8.3,
+    2025: 8.9,
+    2026: 8.6,
+    2027: 8.4,
+    2028: 8.2,
+    2029: 8.0,
+    2030: 7.8,
+}
+INVESTMENT_RATIO = 0.36
+EMPLOYMENT_2010 = 640.0
+EMPLOYMENT_GROWTH = 0.8  # % a year
+
+
+@dataclass(frozen=True)
+class SampleFile:
+    path: Path
+    agency_code: str
+    received: dt.datetime
+    mistake: str | None = None  # what is wrong in this file, if anything
+
+
+def _rng(year: int, code: str, salt: str = "") -> random.Random:
+    return random.Random(f"nscl:{year}:{code}:{salt}")
+
+
+def _indicator_value(code: str, exp: Expectation, year: int, rng: random.Random, n_enterprises: int):
+    agency = exp.agency.code
+    lead_like = agency == "SKHCN"
+    media = exp.agency.kind == "media"
+    if code == "DN_HOTRO":
+        return n_enterprises
+    if code == "LOP_TAPHUAN":
+        return rng.randint(2, 4) if lead_like else rng.choice([0] * 9 + [1])
+    if code == "DOT_TUYENTRUYEN":
+        return 1 if lead_like else 0
+    if code in ("CG_NSCL", "CG_DANHGIA"):
+        return (1 if year in (2023, 2027, 2029) else 0) if lead_like else 0
+    if code == "TRUONG_DAOTAO":
+        return 1 if exp.agency.kind == "school" and year in (2023, 2027) else 0
+    if code == "LOP_DAOTAO_TRUONG":
+        return 1 if exp.agency.kind == "school" and year in (2023, 2026, 2028) else 0
+    if code == "PHONG_SU":
+        return rng.randint(1, 2) if media and agency in ("DPTTH", "BPTTH") else 0
+    if code == "BAI_VIET":
+        return 1 if media and agency in ("BAOHY", "BPTTH") else 0
+    if code == "HOI_THAO":
+        return 1 if lead_like and year in (2022, 2028) else 0
+    if code == "HOI_NGHI_SKTK":
+        return 1 if lead_like and year in (2025, 2030) else 0
+    if code == "CUOC_THI":
+        return "Đã thực hiện" if agency == "LHHKHKT" and year == 2023 else "Chưa thực hiện"
+    if code == "TOCHUC_TUVAN":
+        return 1 if lead_like and year == 2024 else 0
+    if code == "DV_THUNGHIEM":
+        return 1 if lead_like and year in (2023, 2028) else 0
+    if code == "DN_KHCN_NC":
+        return rng.randint(1, 2) if lead_like else 0
+    if code == "DE_TAI_NCKH":
+        return 1 if lead_like else 0
+    if code == "QCKT_DP":
+        return 1 if lead_like and year in (2022, 2024) else 0
+    if code == "KHU_CNC":
+        return 1 if lead_like and year in (2027, 2029) else 0
+    if code == "DOT_HOCTAP":
+        return 1 if lead_like and year in (2022, 2026) else 0
+    return 0
+
+
+def _n_enterprises(exp: Expectation, rng: random.Random) -> int:
+    if not any(i.code == "DN_HOTRO" for i in exp.indicators):
+        return 0
+    # About 5-7 organisations a year in all, near the plan's 20-30 for 2021-2025.
+    if exp.agency.code == "SKHCN":
+        return rng.randint(2, 4)
+    if exp.agency.code in ("SNNPTNT", "SNNMT", "SCT", "STTTT"):
+        return rng.choice([0, 1])
+    return rng.choice([0] * 11 + [1])
+
+
+def fill_workbook(exp: Expectation, year: int, catalogue: Catalogue, mistake: str | None = None):
+    """A workbook for ``exp`` filled with deterministic sample values (and ``mistake`` if set)."""
+    wb = build_workbook(exp, year, catalogue)
+    rng = _rng(year, exp.agency.code)
+    if exp.tfp_inputs:
+        ws = wb[SHEET_TFP]
+        grdp, employment = GRDP_2010, EMPLOYMENT_2010
+        for i, y in enumerate(range(TFP_FIRST_YEAR, year + 1)):
+            if y > TFP_FIRST_YEAR:
+                grdp *= 1 + GRDP_GROWTH[y] / 100
+                employment *= 1 + EMPLOYMENT_GROWTH / 100
+            r = FIRST_DATA_ROW + i
+            ws.cell(row=r, column=2, value=round(grdp, 1))
+            ws.cell(row=r, column=3, value=round(grdp * (INVESTMENT_RATIO + 0.004 * ((y * 7) % 5)), 1))
+            ws.cell(row=r, column=4, value=round(employment, 1))
+            ws.cell(row=r, column=5, value=round(20 + 1.3 * (y - TFP_FIRST_YEAR), 1))
+            # R&D spending share rising from about 0.25 % to 0.8 % of GRDP, unevenly.
+            rd_share = 0.0025 + 0.00025 * (y - TFP_FIRST_YEAR) + 0.0003 * ((y * 3) % 4) / 3
+            ws.cell(row=r, column=6, value=round(grdp * rd_share, 1))
+        return wb
+
+    n_ent = _n_enterprises(exp, rng)
+    ws = wb[SHEET_ENTERPRISES]
+    total = {code: 0.0 for code, _ in BUDGET_SOURCES}
+    for i in range(n_ent):
+        r = FIRST_DATA_ROW + i
+        name = f"{rng.choice(COMPANY_KINDS)} {rng.choice(COMPANY_NAMES)}"
+        tax = f"09{rng.randint(0, 99_999_999):08d}"
+        amounts = {
+            "central": 0.0,
+            "provincial": float(rng.choice([50, 80, 100, 120])),
+            "enterprise": float(rng.choice([30, 50, 70])),
+            "other": 0.0,
+        }
+        values = [name, tax, rng.choice(LOCALITIES), rng.choice(SUPPORT_TYPES[:-1])] + list(amounts.values())
+        for c, v in enumerate(values, start=2):
+            ws.cell(row=r, column=c, value=v)
+        for k, v in amounts.items():
+            total[k] += v
+    ws = wb[SHEET_INDICATORS]
+    for i, ind in enumerate(exp.indicators):
+        ws.cell(row=FIRST_DATA_ROW + i, column=8, value=_indicator_value(ind.code, exp, year, rng, n_ent))
+    ws = wb[SHEET_TASKS]
+    for i, task in enumerate(exp.tasks):
+        r = FIRST_DATA_ROW + i
+        status = (
+            rng.choice(TASK_STATUSES[:2]) if task.code != "I.7" or year in (2025, 2030) else TASK_STATUSES[3]
+        )
+        ws.cell(row=r, column=6, value=status)
+        ws.cell(row=r, column=7, value=f"Đã triển khai nhiệm vụ {task.code} theo kế hoạch năm {year}.")
+    ws = wb[SHEET_BUDGET]
+    total["provincial"] += 20.0 * sum(1 for ind in exp.indicators if ind.code == "LOP_TAPHUAN")
+    for i, (code, _label) in enumerate(BUDGET_SOURCES):
+        ws.cell(row=FIRST_DATA_ROW + i, column=4, value=total[code])
+    ws = wb[SHEET_NARRATIVE]
+    texts = {
+        "achievements": rng.choice(ACHIEVEMENTS),
+        "difficulties": rng.choice(DIFFICULTIES),
+        "proposals": rng.choice(PROPOSALS),
+        "next_year": f"Tiếp tục triển khai các nhiệm vụ được giao năm {year + 1}.",
+    }
+    for i, (code, _label) in enumerate(NARRATIVE_FIELDS):
+        wb[SHEET_NARRATIVE].cell(row=FIRST_DATA_ROW + i, column=4, value=texts[code])
+    _apply_mistake(wb, exp, mistake)
+    return wb
+
+
+def _apply_mistake(wb, exp: Expectation, mistake: str | None) -> None:
+    if mistake is None:
+        return
+    ws = wb[SHEET_INDICATORS]
+    counted = [i for i, ind in enumerate(exp.indicators) if not ind.is_deliverable and ind.code != "DN_HOTRO"]
+    if mistake == "negative":
+        ws.cell(row=FIRST_DATA_ROW + counted[0], column=8, value=-2)
+    elif mistake == "text_in_number":
+        ws.cell(row=FIRST_DATA_ROW + counted[0], column=8, value="ba lớp")
+    elif mistake == "vn_number_format":
+        # Accepted: "1.234,5" is Vietnamese for 1234.5, not a mistake.
+        wb[SHEET_BUDGET].cell(row=FIRST_DATA_ROW + 1, column=4, value="1.234,5")
+    else:
+        raise ValueError(f"unknown sample mistake {mistake!r}")
+
+
+def sample_plan(catalogue: Catalogue, year: int) -> list[tuple[Expectation, str | None, dt.datetime, str]]:
+    """(expectation, mistake, received time, file suffix) for every sample file of the year."""
+    expected = catalogue.expected_reporters(year)
+    rng = _rng(year, "plan")
+    deadline = dt.datetime(year, 11, 30, 17, 0, tzinfo=TZ)
+    reporters = [e for e in expected if not e.tfp_inputs]
+    late = {e.agency.code for e in rng.sample(reporters, 2)}
+    candidates = [e for e in reporters if e.agency.code != "SKHCN" and e.indicators]
+    wrong = rng.sample(candidates, 3)
+    mistakes = {
+        wrong[0].agency.code: "negative",
+        wrong[1].agency.code: "text_in_number",
+        wrong[2].agency.code: "vn_number_format",
+    }
+    plan = []
+    for i, exp in enumerate(expected):
+        code = exp.agency.code
+        received = deadline - dt.timedelta(days=20 - (i % 15), hours=i % 7)
+        if code in late:
+            received = deadline + dt.timedelta(days=2 + i % 3)
+        mistake = mistakes.get(code)
+        plan.append((exp, mistake, received, ""))
+        if mistake == "negative":  # the agency fixes it after the feedback and resubmits
+            plan.append((exp, None, received + dt.timedelta(days=3), "_lan2"))
+    return plan
+
+
+def write_sample_data(catalogue: Catalogue, year: int, out_dir: Path) -> list[SampleFile]:
+    """Write the year's sample workbooks into ``out_dir``; file times are the received times."""
+    out_dir = Path(out_dir)
+    written = []
+    for exp, mistake, received, suffix in sample_plan(catalogue, year):
+        wb = fill_workbook(exp, year, catalogue, mistake)
+        path = out_dir / workbook_filename(exp, year).replace(".xlsx", f"{suffix}.xlsx")
+        atomic_write(path, lambda tmp, wb=wb: save_reproducible(wb, tmp))
+        ts = received.timestamp()
+        os.utime(path, (ts, ts))
+        written.append(SampleFile(path, exp.agency.code, received, mistake))
+    return written

@@ -1,0 +1,187 @@
+"""What goes back to an agency: for a rejected or warned submission, its own workbook with
+each offending cell highlighted and commented, plus a summary sheet "Tổng hợp lỗi" (sheet,
+cell, row, column, value found, what is expected); for an accepted one, a short receipt.
+Everything an agency reads is Vietnamese."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+SUMMARY_SHEET = "Tổng hợp lỗi"
+ERROR_FILL = "FFC7CE"  # light red
+WARNING_FILL = "F8CBAD"  # orange (input cells are already pale yellow)
+AUTHOR = "Sở Khoa học và Công nghệ"
+SEVERITY_VI = {"error": "Lỗi (phải sửa)", "warning": "Lưu ý (kiểm tra lại)"}
+STATUS_VI = {"accepted": "Đã tiếp nhận", "rejected": "Bị trả lại, cần sửa và gửi lại"}
+
+
+def feedback_name(safe_name: str) -> str:
+    stem = safe_name.rsplit(".", 1)[0] if "." in safe_name else safe_name
+    return f"phan-hoi_{stem}.xlsx"
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return ""
+    t = dt.datetime.fromisoformat(iso)
+    return f"{t:%H:%M} ngày {t:%d/%m/%Y}"
+
+
+def write_feedback_workbook(
+    source: Path | None, receipt: dict[str, Any], issues: list[dict[str, Any]], out: Path
+) -> Path:
+    """Write the feedback workbook to ``out``. ``source`` is the agency's workbook (the archived
+    bytes) when it could be read; otherwise the feedback is the summary sheet alone."""
+    from openpyxl import Workbook, load_workbook
+
+    from nscl.store.fsutil import atomic_write
+
+    wb = None
+    if source is not None:
+        try:
+            with open(source, "rb") as fh:
+                wb = load_workbook(fh, data_only=False, keep_vba=False, keep_links=False)
+        except Exception:  # the summary alone still says what to fix
+            wb = None
+    if wb is None:
+        wb = Workbook()
+        wb.active.title = SUMMARY_SHEET
+        ws = wb.active
+    else:
+        if SUMMARY_SHEET in wb.sheetnames:  # an earlier feedback sent back to us
+            del wb[SUMMARY_SHEET]
+        _mark_cells(wb, issues)
+        ws = wb.create_sheet(SUMMARY_SHEET, 0)
+    _summary(ws, receipt, issues, set(wb.sheetnames))
+    wb.active = wb.sheetnames.index(SUMMARY_SHEET)
+    for sheet in wb.worksheets:
+        sheet.sheet_view.tabSelected = sheet.title == SUMMARY_SHEET
+    from nscl.forms.workbook import save_reproducible
+
+    received = receipt.get("received_at")
+    stamp = dt.datetime.fromisoformat(received).replace(tzinfo=None) if received else dt.datetime(2021, 1, 1)
+    wb.properties.created = wb.properties.modified = stamp
+    return atomic_write(out, lambda tmp: save_reproducible(wb, tmp))
+
+
+def _mark_cells(wb, issues: list[dict[str, Any]]) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    by_cell: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for issue in issues:
+        if issue.get("cell") and issue["sheet"] in wb.sheetnames:
+            by_cell.setdefault((issue["sheet"], issue["cell"]), []).append(issue)
+    for (sheet, ref), found in by_cell.items():
+        try:
+            cell = wb[sheet][ref]
+        except (ValueError, KeyError, IndexError):
+            continue
+        worst = "error" if any(i["severity"] == "error" for i in found) else "warning"
+        color = ERROR_FILL if worst == "error" else WARNING_FILL
+        cell.fill = PatternFill("solid", fgColor=color)
+        text = "\n".join(f"{SEVERITY_VI[i['severity']]}: {i['expected']}" for i in found)
+        comment = Comment(text, AUTHOR)
+        comment.width, comment.height = 320, 40 + 40 * len(found)
+        cell.comment = comment
+
+
+def _summary(ws, receipt: dict[str, Any], issues: list[dict[str, Any]], sheets: set[str]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    bold = Font(name="Times New Roman", size=11, bold=True)
+    body = Font(name="Times New Roman", size=11)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    ws["A1"] = "PHẢN HỒI KẾT QUẢ KIỂM TRA BIỂU MẪU BÁO CÁO KẾ HOẠCH 101/KH-UBND"
+    ws["A1"].font = Font(name="Times New Roman", size=14, bold=True)
+    errors = sum(1 for i in issues if i["severity"] == "error")
+    warnings = len(issues) - errors
+    lines = [
+        f"Tệp: {receipt.get('original_name', '')} (mã tệp {receipt.get('sha256', '')[:12]})",
+        f"Đơn vị: {receipt.get('agency_code') or 'không xác định'}; năm báo cáo {receipt.get('year', '')}; "
+        f"Sở nhận lúc {_when(receipt.get('received_at'))}{' (sau hạn)' if receipt.get('late') else ''}",
+        f"Kết quả: {STATUS_VI.get(receipt.get('status', ''), receipt.get('status', ''))}: {errors} lỗi, "
+        f"{warnings} lưu ý.",
+        "Cách sửa: sửa các ô tô đỏ (lỗi) ngay trong các trang tính của tệp này (rê chuột vào ô để xem nhận xét), "
+        "kiểm tra các ô tô cam (lưu ý), lưu lại và gửi lại cho Sở. Không đổi tên, thêm, xóa các trang tính.",
+    ]
+    for r, text in enumerate(lines, start=2):
+        ws.cell(row=r, column=1, value=text).font = body
+    header_row = len(lines) + 3
+    headers = ["STT", "Mức độ", "Trang tính", "Ô", "Dòng", "Cột", "Giá trị đã nhập", "Yêu cầu"]
+    widths = [6, 18, 18, 8, 7, 30, 24, 80]
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for c, (head, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        cell = ws.cell(row=header_row, column=c, value=head)
+        cell.font, cell.fill, cell.alignment = bold, fill, wrap
+        ws.column_dimensions[cell.column_letter].width = width
+    order = sorted(
+        issues, key=lambda i: (i["severity"] != "error", i["sheet"], i["row"] or 0, i.get("cell") or "")
+    )
+    for n, issue in enumerate(order, start=1):
+        r = header_row + n
+        value = issue.get("value")
+        values = [
+            n,
+            SEVERITY_VI.get(issue["severity"], issue["severity"]),
+            issue["sheet"],
+            issue.get("cell") or "",
+            issue.get("row") or "",
+            issue.get("column") or "",
+            "" if value is None else str(value),
+            issue["expected"],
+        ]
+        for c, v in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c, value=v)
+            cell.font, cell.alignment = body, wrap
+            if c == 7:
+                cell.number_format = "@"  # show the value exactly as found
+        if issue.get("cell") and issue["sheet"] in sheets:
+            link = ws.cell(row=r, column=4)
+            link.hyperlink = f"#'{issue['sheet']}'!{issue['cell']}"
+            link.font = Font(name="Times New Roman", size=11, color="0563C1", underline="single")
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+
+
+def reply_text(receipt: dict[str, Any]) -> str:
+    """The short Vietnamese message for the agency: an acceptance receipt, or a rejection
+    notice pointing to the feedback file."""
+    agency = receipt.get("agency_name") or receipt.get("agency_code") or "Quý cơ quan"
+    lines = [
+        "SỞ KHOA HỌC VÀ CÔNG NGHỆ TỈNH HƯNG YÊN",
+        f"BIÊN NHẬN BÁO CÁO KẾ HOẠCH 101/KH-UBND NĂM {receipt.get('year', '')}",
+        "",
+        f"Kính gửi: {agency}",
+        "",
+        f"Sở đã nhận tệp '{receipt.get('original_name', '')}' lúc {_when(receipt.get('received_at'))}"
+        f" (dung lượng {format(receipt.get('size', 0), ',').replace(',', '.')} byte, "
+        f"mã tệp SHA-256 {receipt.get('sha256', '')}).",
+    ]
+    if receipt.get("status") == "accepted":
+        lines.append(
+            "Kết quả: ĐÃ TIẾP NHẬN"
+            + (
+                " (gửi sau hạn 30/11, vẫn được tổng hợp và ghi nhận là nộp muộn)."
+                if receipt.get("late")
+                else "."
+            )
+        )
+        if receipt.get("warnings"):
+            lines.append(
+                f"Có {len(receipt['warnings'])} lưu ý cần kiểm tra lại (xem tệp phản hồi kèm theo); nếu số liệu "
+                "đúng, không cần gửi lại."
+            )
+    else:
+        lines.append(f"Kết quả: BỊ TRẢ LẠI. {receipt.get('message', '')}")
+        lines.append(
+            "Vui lòng sửa theo tệp phản hồi kèm theo (các ô lỗi được tô đỏ, có nhận xét; trang 'Tổng hợp lỗi' "
+            "liệt kê từng lỗi) rồi gửi lại. Tệp gửi lại sẽ thay thế tệp này."
+        )
+    if receipt.get("conversions"):
+        lines.append(
+            f"Sở đã tự động chuẩn hóa {len(receipt['conversions'])} nội dung (bảng mã, định dạng số...); "
+            "chi tiết có trong biên nhận điện tử."
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,333 @@
+"""Pre-checks on a received file before any spreadsheet library parses it: size, format by
+content (not by name), encryption, macros, zip bombs, XML entity tricks, huge sheets; and a
+streaming scan of the sheets for merged cells and formulas without a cached value. Also the
+sanitising of file names (path tricks, control and bidirectional characters, odd Unicode).
+
+Nothing here executes or expands anything: the zip directory is read, XML is parsed with
+defusedxml (DTDs forbidden) as a stream, and the row count stops the scan at the limit.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from nscl.settings import IntakeLimits
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+WANTED = "biểu mẫu Excel .xlsx do Sở Khoa học và Công nghệ cung cấp"
+_MAIN_NS_TAGS = ("row", "c", "f", "v", "mergeCell", "dimension", "is")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a file is refused unread: a stable code for operators and a Vietnamese message."""
+
+    code: str
+    message: str
+
+
+@dataclass
+class SheetScan:
+    name: str
+    part: str
+    rows: int = 0
+    merged: list[str] = field(default_factory=list)
+    formulas: list[str] = field(default_factory=list)  # cells with a formula and its cached value
+    formulas_missing: list[str] = field(default_factory=list)  # formula, no cached value
+
+
+@dataclass
+class Inspection:
+    problem: Problem | None = None
+    sheets: dict[str, SheetScan] = field(default_factory=dict)
+
+    @property
+    def merged(self) -> dict[str, list[str]]:
+        return {name: s.merged for name, s in self.sheets.items() if s.merged}
+
+
+# ---- file names ------------------------------------------------------------------------
+
+_RESERVED = re.compile(r'[<>:"|?*\x00-\x1f]')
+_WINDOWS_DEVICES = (
+    {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
+)
+MAX_NAME = 150
+
+
+def safe_name(name: str) -> tuple[str, list[str]]:
+    """A file name safe to write anywhere (no folders, no hidden or control characters), and
+    the Vietnamese notes on what was changed (for the receipt)."""
+    notes: list[str] = []
+    text = str(name)
+    nfc = unicodedata.normalize("NFC", text)
+    if nfc != text:
+        notes.append("tên tệp ở dạng Unicode tổ hợp (NFD), đã chuẩn hóa NFC")
+    nfkc = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", nfc))
+    if nfkc != nfc:
+        notes.append(
+            "tên tệp có ký tự Unicode biến thể (toàn chiều rộng, chữ ghép...), đã thay bằng ký tự thường"
+        )
+    hidden = [c for c in nfkc if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs")]
+    if hidden:
+        notes.append(
+            "tên tệp có ký tự ẩn hoặc điều khiển (ví dụ ký tự đảo chiều văn bản U+202E), đã bỏ: "
+            + ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(hidden))
+        )
+    cleaned = "".join(c for c in nfkc if c not in hidden)
+    parts = [p for p in re.split(r"[\\/]", cleaned) if p not in ("", ".", "..")]
+    if len(parts) != 1 or parts[0] != cleaned:
+        notes.append("tên tệp chứa đường dẫn thư mục (ví dụ '../'), chỉ giữ tên tệp")
+    base = parts[-1] if parts else ""
+    base = _RESERVED.sub("_", base).strip().lstrip(".").rstrip(". ")
+    if base.split(".")[0].lower() in _WINDOWS_DEVICES:
+        base = "_" + base
+    if len(base) > MAX_NAME:
+        suffix = PurePosixPath(base).suffix[:10]
+        base = base[: MAX_NAME - len(suffix)] + suffix
+        notes.append(f"tên tệp quá dài, đã rút gọn còn {MAX_NAME} ký tự")
+    if not base:
+        base = "tep-khong-ten"
+        notes.append("tệp không có tên hợp lệ")
+    return base, notes
+
+
+# ---- content ---------------------------------------------------------------------------
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB"
+
+
+def _format_problem(name: str) -> Problem | None:
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix == ".xlsx":
+        return None
+    if suffix in (".xlsm", ".xltm", ".xlsb", ".xls", ".xlt", ".ods", ".csv"):
+        what = {
+            ".xlsm": "tệp Excel có macro (.xlsm); macro không bao giờ được chạy",
+            ".xltm": "mẫu Excel có macro (.xltm); macro không bao giờ được chạy",
+            ".xlsb": "tệp Excel nhị phân (.xlsb)",
+            ".xls": "tệp Excel 97-2003 (.xls)",
+            ".xlt": "mẫu Excel 97-2003 (.xlt)",
+            ".ods": "bảng tính OpenDocument (.ods)",
+            ".csv": "tệp CSV",
+        }[suffix]
+        return Problem(
+            "wrong_format", f"Định dạng '{suffix}' ({what}) không được nhận; vui lòng gửi {WANTED}."
+        )
+    return Problem(
+        "wrong_format",
+        f"Định dạng '{suffix or '(không có phần mở rộng)'}' không được nhận; vui lòng gửi {WANTED} "
+        "(không gửi .xls, .xlsm, .pdf, .doc...).",
+    )
+
+
+def _ole_problem(path: Path) -> Problem:
+    try:
+        import olefile
+
+        with olefile.OleFileIO(str(path)) as ole:
+            streams = {"/".join(s) for s in ole.listdir()}
+    except Exception:
+        streams = set()
+    if "EncryptionInfo" in streams or "EncryptedPackage" in streams:
+        return Problem(
+            "encrypted",
+            "Tệp được đặt mật khẩu (mã hóa) nên không đọc được; vui lòng gỡ mật khẩu "
+            f"(File > Info > Protect Workbook) rồi gửi lại {WANTED}.",
+        )
+    if "Workbook" in streams or "Book" in streams:
+        return Problem(
+            "wrong_format",
+            f"Tệp là bảng tính Excel 97-2003 (.xls) dù tên tệp ghi khác; vui lòng lưu lại thành {WANTED} "
+            "(File > Save As > Excel Workbook).",
+        )
+    return Problem(
+        "not_workbook", f"Tệp là tài liệu Office cũ, không phải bảng tính .xlsx; vui lòng gửi {WANTED}."
+    )
+
+
+def inspect_file(path: Path | str, original_name: str, limits: IntakeLimits | None = None) -> Inspection:
+    """Check the file at ``path`` (its bytes as archived); ``original_name`` as received."""
+    limits = limits or IntakeLimits.from_env()
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        return Inspection(Problem("empty", "Tệp rỗng (0 byte); vui lòng gửi lại tệp báo cáo."))
+    if size > limits.max_file_bytes:
+        return Inspection(
+            Problem(
+                "too_large",
+                f"Tệp quá lớn ({_mb(size)}, tối đa {_mb(limits.max_file_bytes)}); biểu mẫu báo cáo "
+                "thông thường chỉ vài trăm KB: vui lòng xóa ảnh, trang tính thừa rồi gửi lại.",
+            )
+        )
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    name, _ = safe_name(original_name)
+    if head == OLE_MAGIC:
+        problem = _ole_problem(path)
+        if problem.code == "encrypted":
+            return Inspection(problem)
+        return Inspection(_format_problem(name) or problem)
+    problem = _format_problem(name)
+    if problem:
+        return Inspection(problem)
+    if not head.startswith(ZIP_MAGIC):
+        kind = "tệp PDF" if head.startswith(b"%PDF") else "không phải bảng tính Excel"
+        return Inspection(
+            Problem("not_workbook", f"Tệp có tên .xlsx nhưng nội dung là {kind}; vui lòng gửi {WANTED}.")
+        )
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return _inspect_zip(zf, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+        return Inspection(
+            Problem(
+                "corrupt",
+                f"Tệp .xlsx bị hỏng (không giải nén được); vui lòng mở bằng Excel, lưu lại và gửi {WANTED}.",
+            )
+        )
+
+
+def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits) -> Inspection:
+    infos = zf.infolist()
+    bomb = Problem(
+        "zip_bomb",
+        "Tệp có cấu trúc nén bất thường (dung lượng giải nén quá lớn hoặc quá nhiều thành phần), "
+        f"có thể là tệp độc hại nên không được mở; vui lòng gửi {WANTED}.",
+    )
+    if len(infos) > limits.max_zip_entries:
+        return Inspection(bomb)
+    if sum(i.file_size for i in infos) > limits.max_uncompressed_bytes:
+        return Inspection(bomb)
+    for i in infos:
+        if i.file_size > 1024 * 1024 and i.file_size > limits.max_compression_ratio * max(i.compress_size, 1):
+            return Inspection(bomb)
+        if i.flag_bits & 0x1:
+            return Inspection(
+                Problem(
+                    "encrypted", f"Tệp được mã hóa nên không đọc được; vui lòng gỡ mật khẩu và gửi {WANTED}."
+                )
+            )
+    names = {i.filename for i in infos}
+    content_types = _read(zf, "[Content_Types].xml", 1 << 20) if "[Content_Types].xml" in names else b""
+    if "xl/vbaProject.bin" in names or b"macroEnabled" in content_types:
+        return Inspection(
+            Problem(
+                "macro",
+                "Tệp có chứa macro (định dạng .xlsm dù tên tệp là .xlsx); macro không bao giờ được chạy. "
+                f"Vui lòng lưu lại thành {WANTED} (File > Save As > Excel Workbook).",
+            )
+        )
+    if "xl/workbook.xml" not in names:
+        return Inspection(
+            Problem("not_workbook", f"Tệp không phải bảng tính Excel .xlsx; vui lòng gửi {WANTED}.")
+        )
+    for i in infos:
+        if i.filename.endswith((".xml", ".rels", ".vml")):
+            head = _read(zf, i.filename, 4096)
+            if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                return Inspection(
+                    Problem(
+                        "xml_entities",
+                        "Tệp chứa khai báo XML bất thường (DOCTYPE/ENTITY), có thể là tệp độc hại nên không "
+                        f"được mở; vui lòng gửi {WANTED}.",
+                    )
+                )
+    try:
+        sheets = _sheet_parts(zf)
+        inspection = Inspection(sheets={})
+        for sheet_name, part in sheets:
+            if part not in names:
+                continue
+            scan = _scan_sheet(zf, sheet_name, part, limits)
+            inspection.sheets[sheet_name] = scan
+            if scan.rows > limits.max_rows:
+                inspection.problem = Problem(
+                    "huge_sheet",
+                    f"Trang tính '{sheet_name}' có quá nhiều dòng (hơn {limits.max_rows}); vui lòng xóa các dòng "
+                    f"thừa và gửi {WANTED}.",
+                )
+                return inspection
+        return inspection
+    except Exception as exc:  # defusedxml or expat errors: a broken or hostile XML part
+        from defusedxml import DefusedXmlException
+
+        if isinstance(exc, DefusedXmlException):
+            return Inspection(
+                Problem(
+                    "xml_entities",
+                    f"Tệp chứa khai báo XML bất thường nên không được mở; vui lòng gửi {WANTED}.",
+                )
+            )
+        return Inspection(
+            Problem(
+                "corrupt",
+                f"Tệp .xlsx bị hỏng (nội dung XML lỗi); vui lòng mở bằng Excel, lưu lại và gửi {WANTED}.",
+            )
+        )
+
+
+def _read(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    with zf.open(name) as fh:
+        return fh.read(limit)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, zip part) in workbook order, from workbook.xml and its relationships."""
+    from defusedxml.ElementTree import fromstring
+
+    rels = fromstring(_read(zf, "xl/_rels/workbook.xml.rels", 1 << 22), forbid_dtd=True)
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[rel.get("Id")] = str(PurePosixPath(part))
+    book = fromstring(_read(zf, "xl/workbook.xml", 1 << 24), forbid_dtd=True)
+    out = []
+    for el in book.iter():
+        if _local(el.tag) == "sheet":
+            rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+            if rid in targets:
+                out.append((el.get("name", ""), targets[rid]))
+    return out
+
+
+def _scan_sheet(zf: zipfile.ZipFile, sheet_name: str, part: str, limits: IntakeLimits) -> SheetScan:
+    from defusedxml.ElementTree import iterparse
+
+    scan = SheetScan(sheet_name, part)
+    with zf.open(part) as fh:
+        for _event, el in iterparse(fh, events=("end",), forbid_dtd=True):
+            tag = _local(el.tag)
+            if tag == "c":
+                formula = value = None
+                for child in el:
+                    ctag = _local(child.tag)
+                    if ctag == "f":
+                        formula = child
+                    elif ctag in ("v", "is"):
+                        value = child
+                if formula is not None:
+                    ref = el.get("r", "?")
+                    has_value = value is not None and (value.text or "".join(value.itertext()) or "") != ""
+                    (scan.formulas if has_value else scan.formulas_missing).append(ref)
+            elif tag == "row":
+                scan.rows += 1
+                el.clear()
+                if scan.rows > limits.max_rows:
+                    break
+            elif tag == "mergeCell":
+                scan.merged.append(el.get("ref", ""))
+    return scan

@@ -1,0 +1,102 @@
+"""The inbox as one abstraction over fsspec: a local folder by default (``<data>/inbox/<year>``),
+any fsspec location in production (``NSCL_INBOX_URL=s3://nscl-inbox`` with the year appended,
+or an Airflow ObjectStoragePath's URL). Agencies may drop files in a sub-folder named with
+their agency code (``inbox/2025/SCT/bao-cao.xlsx``); staff drop e-mailed files anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from nscl.settings import Zones, inbox_url
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    url: str  # what to pass to process_file (a local path, or protocol://...)
+    relative: str  # path inside the year's inbox, "/"-separated, as received
+    size: int
+    modified: dt.datetime | None  # when it landed in the inbox, by the storage's clock
+
+    @property
+    def name(self) -> str:
+        return self.relative.rsplit("/", 1)[-1]
+
+    @property
+    def folder(self) -> str | None:
+        """The first sub-folder inside the year's inbox (an agency code by convention)."""
+        parts = self.relative.split("/")
+        return parts[0] if len(parts) > 1 else None
+
+
+def _modified(info: dict[str, Any]) -> dt.datetime | None:
+    for key in ("mtime", "LastModified", "last_modified", "modified", "created", "updated", "timeCreated"):
+        value = info.get(key)
+        if value is None:
+            continue
+        if isinstance(value, int | float):
+            return dt.datetime.fromtimestamp(value, tz=TZ)
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+        if isinstance(value, dt.datetime):
+            return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(TZ)
+    return None
+
+
+class Inbox:
+    """The year's inbox at ``url`` (anything fsspec understands)."""
+
+    def __init__(self, url: str):
+        import fsspec
+
+        self.url = url
+        self.fs, self.root = fsspec.core.url_to_fs(url)
+        self.root = self.root.rstrip("/")
+
+    @classmethod
+    def for_year(cls, year: int, zones: Zones) -> Inbox:
+        return cls(inbox_url(year, zones.root))
+
+    def _url(self, path: str) -> str:
+        return path if _is_local(self.fs) else self.fs.unstrip_protocol(path)
+
+    def list(self) -> list[InboxFile]:
+        """Every file (sub-folders included, hidden names skipped), sorted for stable runs."""
+        if not self.fs.exists(self.root):
+            return []
+        out = []
+        for path, info in sorted(self.fs.find(self.root, detail=True).items()):
+            if info.get("type", "file") != "file":
+                continue
+            relative = path[len(self.root) :].lstrip("/")
+            if any(part.startswith(".") for part in relative.split("/")):
+                continue
+            out.append(InboxFile(self._url(path), relative, int(info.get("size") or 0), _modified(info)))
+        return out
+
+    def stat(self, url: str) -> InboxFile:
+        path = self.fs._strip_protocol(url)
+        info = self.fs.info(path)
+        relative = (
+            path[len(self.root) :].lstrip("/")
+            if path.startswith(self.root + "/")
+            else path.rsplit("/", 1)[-1]
+        )
+        return InboxFile(url, relative, int(info.get("size") or 0), _modified(info))
+
+    def open(self, url: str):
+        return self.fs.open(self.fs._strip_protocol(url), "rb")
+
+
+def _is_local(fs) -> bool:
+    from fsspec.implementations.local import LocalFileSystem
+
+    return isinstance(fs, LocalFileSystem)

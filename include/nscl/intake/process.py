@@ -1,0 +1,345 @@
+"""Intake: archive every received file byte for byte (content-addressed), check it for hostile
+content, read, normalise and validate it, record a receipt, and prepare what goes back to the
+agency. Validation failures and hostile files are data (a rejected receipt), never exceptions.
+
+Zones written (all under the data folder):
+
+- ``archive/<sha[:2]>/<sha>``: the bytes, read-only;
+- ``receipts/<year>/<sha>.json``: the receipt (who, when, size, hash, template version, outcome,
+  errors, warnings, conversions, other names the same bytes arrived under);
+- ``receipts/<year>/sightings/<sha[:16]>-<path hash>.json``: one event per inbox file seen, with
+  the time we first saw it (completeness and duplicates are computed from these);
+- ``quarantine/<year>/<sha>/``: a rejected file (safe name), ``feedback.json``, the feedback
+  workbook ``phan-hoi_<name>.xlsx`` and ``bien-nhan.txt``;
+- ``replies/<year>/<sha>/``: for an accepted file, ``bien-nhan.txt`` (and the feedback workbook
+  when there are warnings);
+- ``curated/<year>/staged/<sha>.json``: the normalised data of a readable workbook;
+- ``data_docs/<year>/<sha>/``: GX Data Docs of failed suites, for operators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from nscl.plan.catalogue import Catalogue
+from nscl.settings import IntakeLimits, Zones
+from nscl.store.fsutil import atomic_write_bytes, atomic_write_json, atomic_write_text
+
+log = logging.getLogger(__name__)
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+WORKBOOK_SUFFIXES = {".xlsx"}
+
+
+def list_inbox(zones: Zones, year: int) -> list[str]:
+    """Every file in the year's inbox (sub-folders included), sorted for stable runs: local
+    paths for a folder inbox, ``protocol://`` URLs for object storage."""
+    from nscl.intake.inbox import Inbox
+
+    return [f.url for f in Inbox.for_year(year, zones).list()]
+
+
+def list_new(zones: Zones, year: int) -> list[str]:
+    """Inbox files not seen yet with this size and modification time (for the hourly intake)."""
+    from nscl.intake.inbox import Inbox
+
+    seen = {(s["inbox_path"], s["size"], s["modified_at"]) for s in load_sightings(zones, year)}
+    out = []
+    for f in Inbox.for_year(year, zones).list():
+        if (f.relative, f.size, f.modified.isoformat() if f.modified else None) not in seen:
+            out.append(f.url)
+    return out
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def archive_path(zones: Zones, sha: str) -> Path:
+    return zones.archive / sha[:2] / sha
+
+
+def archive_stream(zones: Zones, fh) -> tuple[str, int]:
+    """Copy a readable binary stream into the raw archive under its SHA-256, in chunks (a huge
+    file is kept too, never held in memory). An existing copy is left alone."""
+    zones.archive.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    fd, tmp_name = tempfile.mkstemp(prefix=".incoming.", dir=zones.archive)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+                out.write(chunk)
+                size += len(chunk)
+        sha = digest.hexdigest()
+        target = archive_path(zones, sha)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, target)
+            target.chmod(0o444)
+        return sha, size
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def archive_file(zones: Zones, path: Path) -> str:
+    """Copy a local file into the raw archive; returns its SHA-256."""
+    with open(path, "rb") as fh:
+        return archive_stream(zones, fh)[0]
+
+
+def received_time(path: Path) -> dt.datetime:
+    """When a local file reached the inbox: its modification time, in Vietnam's time zone."""
+    return dt.datetime.fromtimestamp(Path(path).stat().st_mtime, tz=TZ)
+
+
+def receipt_path(zones: Zones, year: int, sha: str) -> Path:
+    return zones.receipts(year) / f"{sha}.json"
+
+
+def sightings_dir(zones: Zones, year: int) -> Path:
+    return zones.receipts(year) / "sightings"
+
+
+def load_sightings(zones: Zones, year: int, sha: str | None = None) -> list[dict[str, Any]]:
+    folder = sightings_dir(zones, year)
+    if not folder.exists():
+        return []
+    pattern = f"{sha[:16]}-*.json" if sha else "*.json"
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob(pattern))]
+
+
+def _record_sighting(zones: Zones, year: int, sha: str, event: dict[str, Any]) -> dict[str, Any]:
+    """One event per (bytes, inbox path); the first-seen time is kept on re-runs."""
+    key = hashlib.sha256(event["inbox_path"].encode("utf-8")).hexdigest()[:12]
+    path = sightings_dir(zones, year) / f"{sha[:16]}-{key}.json"
+    if path.exists():
+        old = json.loads(path.read_text(encoding="utf-8"))
+        event = {**event, "first_seen_at": old.get("first_seen_at", event["first_seen_at"])}
+        if old == event:
+            return old
+    atomic_write_json(path, event)
+    return event
+
+
+def _agency_folder(folder: str | None, catalogue: Catalogue) -> str | None:
+    """The inbox sub-folder as an agency code, if it names one (case-insensitive)."""
+    if not folder:
+        return None
+    codes = {c.upper(): c for c in catalogue.agencies}
+    return codes.get(folder.strip().upper())
+
+
+def _history(zones: Zones, year: int, agency_code: str | None) -> dict[str, dict[int, float]]:
+    """The agency's own indicator values in earlier years, from the curated tables."""
+    if not agency_code:
+        return {}
+    from nscl.consolidate.tables import load_table
+
+    out: dict[str, dict[int, float]] = {}
+    for y in range(2021, year):
+        frame = load_table(zones, y, "indicator_values")
+        if frame is None or frame.empty:
+            continue
+        mine = frame[frame["agency_code"] == agency_code]
+        for code, value in zip(mine["indicator"], mine["value"], strict=True):
+            if value == value:  # not NaN
+                out.setdefault(str(code), {})[y] = float(value)
+    return out
+
+
+def _peek_agency(path: Path) -> str | None:
+    """The agency code in a workbook's _meta sheet, cheaply, for the outlier history."""
+    try:
+        from openpyxl import load_workbook
+
+        from nscl.forms.workbook import read_meta
+
+        with open(path, "rb") as fh:
+            wb = load_workbook(fh, read_only=True, data_only=True)
+            try:
+                return read_meta(wb)["agency_code"]
+            finally:
+                wb.close()
+    except Exception:
+        return None
+
+
+def process_file(
+    path: str | Path,
+    year: int,
+    zones: Zones,
+    catalogue: Catalogue,
+    limits: IntakeLimits | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Archive, check, read, normalise and validate one inbox file; write and return its receipt.
+
+    ``path`` is a local path or any fsspec URL. Idempotent: receipts, staged data and feedback
+    are keyed by the file's hash, so running it twice on the same bytes rewrites identical
+    files. The same bytes under another name are a duplicate: recorded, not re-validated.
+    Never raises for a bad file; an unexpected error becomes a rejected receipt.
+    """
+    import fsspec
+
+    from nscl.intake.hostile import safe_name
+    from nscl.intake.inbox import Inbox
+
+    limits = limits or IntakeLimits.from_env()
+    now = now or dt.datetime.now(TZ)
+    inbox = Inbox.for_year(year, zones)
+    url = str(path)
+    fs, stripped = fsspec.core.url_to_fs(url)
+    with fs.open(stripped, "rb") as fh:
+        sha, size = archive_stream(zones, fh)
+    try:
+        entry = inbox.stat(url) if fs.protocol == inbox.fs.protocol else None
+    except Exception:
+        entry = None
+    if entry is None or entry.relative.startswith(".."):
+        from nscl.intake.inbox import InboxFile, _modified
+
+        info = fs.info(stripped)
+        entry = InboxFile(url, stripped.rsplit("/", 1)[-1], size, _modified(info))
+    received = entry.modified or now
+    original_name = entry.name
+    safe, name_notes = safe_name(original_name)
+    sighting = _record_sighting(
+        zones,
+        year,
+        sha,
+        {
+            "sha256": sha,
+            "inbox_path": entry.relative,
+            "original_name": original_name,
+            "size": size,
+            "modified_at": entry.modified.isoformat() if entry.modified else None,
+            "first_seen_at": now.isoformat(),
+        },
+    )
+    existing = receipt_path(zones, year, sha)
+    if existing.exists():
+        receipt = json.loads(existing.read_text(encoding="utf-8"))
+        if receipt.get("inbox_path") != entry.relative:
+            receipt["also_received_as"] = _aliases(zones, year, sha, receipt["inbox_path"])
+            atomic_write_json(existing, receipt)
+            log.info("%s: same bytes as %s (duplicate)", entry.relative, receipt["inbox_path"])
+            return {**receipt, "duplicate_of": receipt["inbox_path"]}
+
+    deadline = dt.datetime.combine(catalogue.deadline(year), dt.time(23, 59, 59), tzinfo=TZ)
+    inbox_agency = _agency_folder(entry.folder, catalogue)
+    stored = archive_path(zones, sha)
+    try:
+        from nscl.intake.validation import validate_file
+
+        history = (
+            _history(zones, year, inbox_agency or _peek_agency(stored))
+            if size <= limits.max_file_bytes
+            else {}
+        )
+        outcome = validate_file(
+            stored,
+            year,
+            catalogue,
+            original_name=safe,
+            inbox_agency=inbox_agency,
+            history=history,
+            limits=limits,
+        )
+    except Exception:  # a bug must not stop the other files nor lose this one
+        log.exception("Unexpected error validating %s (%s)", entry.relative, sha)
+        from nscl.intake.validation import _rejected
+
+        outcome = _rejected(
+            "Hệ thống gặp lỗi khi đọc tệp này; Sở Khoa học và Công nghệ sẽ kiểm tra và liên hệ lại, "
+            "đơn vị chưa cần gửi lại.",
+            "internal_error",
+        )
+    agency_name = None
+    if outcome.agency_code and outcome.agency_code in catalogue.agencies:
+        agency_name = catalogue.agency(outcome.agency_code).name
+    receipt = {
+        "sha256": sha,
+        "year": year,
+        "original_name": original_name,
+        "safe_name": safe,
+        "inbox_path": entry.relative,
+        "inbox_agency": inbox_agency,
+        "size": size,
+        "received_at": received.isoformat(),
+        "first_seen_at": sighting["first_seen_at"],
+        "late": received > deadline,
+        "agency_code": outcome.agency_code,
+        "agency_name": agency_name,
+        "template_version": outcome.template_version,
+        "kind": outcome.kind,
+        "status": outcome.status,
+        "outcome": outcome.code,
+        "message": outcome.message,
+        "errors": [i.to_dict() for i in outcome.issues if i.severity == "error"],
+        "warnings": [i.to_dict() for i in outcome.issues if i.severity == "warning"],
+        "conversions": [f"Tên tệp: {n}" for n in name_notes] + outcome.conversions,
+        "also_received_as": _aliases(zones, year, sha, entry.relative),
+    }
+    if outcome.data is not None and outcome.status == "accepted":
+        atomic_write_json(zones.curated(year) / "staged" / f"{sha}.json", outcome.data)
+    _write_replies(zones, year, receipt, outcome, stored)
+    if outcome.gx_results:
+        try:
+            from nscl.intake.gx_suites import render_data_docs
+
+            render_data_docs(outcome.gx_results, zones.data_docs(year) / sha, f"{original_name} ({sha[:12]})")
+        except Exception:  # Data Docs are for operators; a rendering problem must not cost the receipt
+            log.exception("Data Docs not written for %s", sha)
+    atomic_write_json(receipt_path(zones, year, sha), receipt)
+    return receipt
+
+
+def _aliases(zones: Zones, year: int, sha: str, primary: str) -> list[str]:
+    return sorted(
+        {s["inbox_path"] for s in load_sightings(zones, year, sha) if s["sha256"] == sha} - {primary}
+    )
+
+
+def _write_replies(zones: Zones, year: int, receipt: dict[str, Any], outcome, stored: Path) -> None:
+    """Quarantine a rejected file with its feedback; write the agency's reply files."""
+    from nscl.intake.feedback import feedback_name, reply_text, write_feedback_workbook
+
+    issues = receipt["errors"] + receipt["warnings"]
+    if receipt["status"] == "rejected":
+        folder = zones.quarantine(year) / receipt["sha256"]
+        target = folder / receipt["safe_name"]
+        if not target.exists():
+            atomic_write_bytes(target, stored.read_bytes())
+        atomic_write_json(
+            folder / "feedback.json", {"errors": receipt["errors"], "warnings": receipt["warnings"]}
+        )
+    else:
+        folder = zones.replies(year) / receipt["sha256"]
+    if issues:
+        name = feedback_name(receipt["safe_name"])
+        write_feedback_workbook(stored if outcome.readable else None, receipt, issues, folder / name)
+        receipt["feedback_file"] = str((folder / name).relative_to(zones.root))
+    atomic_write_text(folder / "bien-nhan.txt", reply_text(receipt))
+    receipt["reply_file"] = str((folder / "bien-nhan.txt").relative_to(zones.root))
+
+
+def load_receipts(zones: Zones, year: int) -> list[dict[str, Any]]:
+    folder = zones.receipts(year)
+    if not folder.exists():
+        return []
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]

@@ -1,0 +1,589 @@
+"""Validation of one received file: identity, normalisation, Great Expectations suites per
+sheet, and cross-sheet rules. Every problem becomes an Issue that names the sheet, row, column,
+the value found and what is expected, in Vietnamese."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nscl.forms import workbook as wbm
+from nscl.intake.gx_suites import TAX_CODE_REGEX, rule, run_suite
+from nscl.intake.normalise import NotANumber, normalise_text, parse_number
+from nscl.plan.catalogue import Catalogue
+from nscl.settings import MIN_TEMPLATE_VERSION, IntakeLimits
+
+
+@dataclass
+class Issue:
+    sheet: str
+    row: int | None
+    column: str | None  # column header as the agency sees it
+    value: Any
+    expected: str
+    severity: str = "error"  # "error" rejects the file; "warning" does not
+    cell: str | None = None  # e.g. "H7", for the feedback workbook
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        if d["value"] is not None and not isinstance(d["value"], int | float | str | bool):
+            d["value"] = str(d["value"])
+        return d
+
+
+@dataclass
+class Outcome:
+    status: str  # "accepted" or "rejected"
+    agency_code: str | None = None
+    template_version: str | None = None
+    kind: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+    conversions: list[str] = field(default_factory=list)
+    data: dict[str, Any] | None = None
+    code: str = ""  # why: accepted, warnings, invalid, or a hostile-file code (nscl.intake.hostile)
+    readable: bool = False  # the workbook could be opened (a feedback copy can be made)
+    gx_results: list = field(default_factory=list)  # failed GX results, for Data Docs
+
+    @property
+    def message(self) -> str:
+        """One Vietnamese sentence for the receipt and the e-mail subject line."""
+        errors = sum(1 for i in self.issues if i.severity == "error")
+        warnings = sum(1 for i in self.issues if i.severity == "warning")
+        if self.status == "accepted":
+            return "Đã tiếp nhận" + (f", có {warnings} lưu ý cần kiểm tra." if warnings else ".")
+        if self.code == "invalid":
+            return (
+                f"Có {errors} lỗi cần sửa"
+                + (f" và {warnings} lưu ý" if warnings else "")
+                + " (xem tệp phản hồi)."
+            )
+        return self.issues[0].expected if self.issues else "Tệp không hợp lệ."
+
+
+MAX_CONVERSIONS = 200  # conversions listed one by one in a receipt; the rest are counted
+
+
+# Column headers per sheet, for the messages.
+IND_VALUE = "Kết quả năm"
+TASK_STATUS = "Tình trạng"
+ENT_LABELS = dict(wbm.ENTERPRISE_COLUMNS)
+TFP_LABELS = dict(wbm.TFP_COLUMNS)
+BUDGET_VALUE = "Kinh phí đã sử dụng (triệu đồng)"
+
+INDICATOR_RULES = (
+    rule("ExpectColumnValuesToNotBeNull", "value", "Bắt buộc nhập kết quả (nhập 0 nếu không phát sinh)"),
+    rule("ExpectColumnValuesToBeBetween", "value", "Số nguyên không âm", min_value=0),
+)
+TASK_RULES = (
+    rule("ExpectColumnValuesToNotBeNull", "status", "Bắt buộc chọn tình trạng thực hiện"),
+    rule(
+        "ExpectColumnValuesToBeInSet",
+        "status",
+        "Một trong: " + ", ".join(wbm.TASK_STATUSES),
+        value_set=wbm.TASK_STATUSES,
+    ),
+)
+ENTERPRISE_RULES = (
+    rule("ExpectColumnValuesToNotBeNull", "name", "Bắt buộc nhập tên tổ chức, doanh nghiệp"),
+    rule("ExpectColumnValuesToNotBeNull", "tax_code", "Bắt buộc nhập mã số thuế"),
+    rule(
+        "ExpectColumnValuesToMatchRegex",
+        "tax_code",
+        "Mã số thuế gồm 10 chữ số, hoặc 13 chữ số (10 chữ số, dấu '-' và 3 chữ số)",
+        regex=TAX_CODE_REGEX,
+    ),
+    rule(
+        "ExpectColumnValuesToBeInSet",
+        "support_type",
+        "Một nội dung hỗ trợ trong danh sách",
+        value_set=wbm.SUPPORT_TYPES,
+    ),
+    rule("ExpectColumnValuesToNotBeNull", "support_type", "Bắt buộc chọn nội dung hỗ trợ"),
+) + tuple(
+    rule("ExpectColumnValuesToBeBetween", c, "Số không âm (triệu đồng)", min_value=0)
+    for c in ("central", "provincial", "enterprise", "other")
+)
+BUDGET_RULES = (rule("ExpectColumnValuesToBeBetween", "value", "Số không âm (triệu đồng)", min_value=0),)
+TFP_RULES = (
+    tuple(
+        rule("ExpectColumnValuesToNotBeNull", c, "Bắt buộc nhập số liệu")
+        for c in ("grdp", "investment", "employment")
+    )
+    + tuple(
+        rule("ExpectColumnValuesToBeBetween", c, "Số dương", min_value=0, strict_min=True)
+        for c in ("grdp", "investment", "employment")
+    )
+    + (
+        rule(
+            "ExpectColumnValuesToBeBetween",
+            "trained_labour_share",
+            "Tỷ lệ trong khoảng 0-100",
+            min_value=0,
+            max_value=100,
+        ),
+        rule("ExpectColumnValuesToBeBetween", "rd_spending", "Số không âm", min_value=0),
+    )
+)
+
+
+# 1-based column of each reported header per sheet, for the cell reference.
+COLUMN_INDEX: dict[tuple[str, str], int] = {
+    (wbm.SHEET_INDICATORS, "Mã chỉ tiêu"): 2,
+    (wbm.SHEET_INDICATORS, IND_VALUE): 8,
+    (wbm.SHEET_TASKS, "Mã nhiệm vụ"): 2,
+    (wbm.SHEET_TASKS, TASK_STATUS): 6,
+    (wbm.SHEET_BUDGET, BUDGET_VALUE): 4,
+    **{(wbm.SHEET_ENTERPRISES, label): i + 2 for i, (_, label) in enumerate(wbm.ENTERPRISE_COLUMNS)},
+    **{(wbm.SHEET_TFP, label): i + 1 for i, (_, label) in enumerate(wbm.TFP_COLUMNS)},
+}
+# Columns where agencies type numbers: a merged range there would hide or repeat a figure.
+NUMERIC_INPUT_COLUMNS = {
+    wbm.SHEET_INDICATORS: {8},
+    wbm.SHEET_ENTERPRISES: {6, 7, 8, 9},
+    wbm.SHEET_BUDGET: {4},
+    wbm.SHEET_TFP: {2, 3, 4, 5, 6},
+}
+DATA_SHEETS = {wbm.SHEET_INDICATORS, wbm.SHEET_TASKS, wbm.SHEET_ENTERPRISES, wbm.SHEET_BUDGET}
+DATA_SHEETS |= {wbm.SHEET_NARRATIVE, wbm.SHEET_TFP, wbm.META_SHEET}
+
+
+def cell_ref(issue: Issue) -> str | None:
+    if issue.cell:
+        return issue.cell
+    col = COLUMN_INDEX.get((issue.sheet, issue.column or ""))
+    if col is None or issue.row is None:
+        return None
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(col)}{issue.row}"
+
+
+def _text(value, sheet, row, column, conversions: list[str]) -> str:
+    text, done = normalise_text(value)
+    for what in done:
+        conversions.append(f"{sheet}!{column} dòng {row}: {what}")
+    return text
+
+
+def _number(value, sheet, row, column, issues: list[Issue], conversions: list[str]):
+    try:
+        number = parse_number(value)
+    except NotANumber:
+        issues.append(Issue(sheet, row, column, value, "Một số (ví dụ 12 hoặc 1.234,5), không phải chữ"))
+        return None
+    if isinstance(value, str) and number is not None:
+        conversions.append(f"{sheet}!{column} dòng {row}: '{value}' đọc thành số {number:g}")
+    return number
+
+
+def _rejected(message: str, code: str = "refused", **kw) -> Outcome:
+    return Outcome("rejected", issues=[Issue("(tệp)", None, None, None, message)], code=code, **kw)
+
+
+def validate_file(
+    path: Path,
+    year: int,
+    catalogue: Catalogue,
+    *,
+    original_name: str | None = None,
+    inbox_agency: str | None = None,
+    history: dict[str, dict[int, float]] | None = None,
+    limits: IntakeLimits | None = None,
+) -> Outcome:
+    """Check, read and validate one file. Never raises for bad input: the outcome says what is
+    wrong, in Vietnamese.
+
+    ``path`` holds the bytes (e.g. the archived copy); ``original_name`` is the name it was
+    received under (its suffix decides the wanted format); ``inbox_agency`` is the agency whose
+    inbox sub-folder it was dropped in, if any; ``history`` is the agency's own figures of
+    earlier years ({indicator: {year: value}}), for outlier warnings.
+    """
+    from nscl.intake.hostile import inspect_file
+
+    path = Path(path)
+    limits = limits or IntakeLimits.from_env()
+    inspection = inspect_file(path, original_name or path.name, limits)
+    if inspection.problem:
+        return _rejected(inspection.problem.message, inspection.problem.code)
+    try:
+        sub = wbm.read_workbook(path, merged=inspection.merged, max_rows=limits.max_rows)
+    except wbm.WorkbookError as exc:
+        return _rejected(str(exc), "not_template")
+    ident = {"agency_code": sub.agency_code, "template_version": sub.template_version, "kind": sub.kind}
+    if sub.year != year:
+        return _rejected(
+            f"Biểu mẫu là của năm {sub.year}, không phải năm {year}; vui lòng dùng biểu mẫu năm {year}.",
+            "wrong_year",
+            **ident,
+        )
+    if inbox_agency and not _same_agency(catalogue, inbox_agency, sub.agency_code):
+        return _rejected(
+            f"Tệp được gửi vào thư mục của cơ quan '{inbox_agency}' nhưng biểu mẫu (trang _meta) là của cơ quan "
+            f"'{sub.agency_code}'; vui lòng gửi đúng biểu mẫu của đơn vị mình.",
+            "wrong_agency",
+            **ident,
+        )
+    try:
+        exp = catalogue.expectation(year, sub.agency_code)
+    except KeyError:
+        return _rejected(
+            f"Cơ quan mã '{sub.agency_code}' không thuộc danh sách phải báo cáo năm {year}.",
+            "wrong_agency",
+            **ident,
+        )
+    if _version_key(sub.template_version) < _version_key(MIN_TEMPLATE_VERSION):
+        return _rejected(
+            f"Biểu mẫu phiên bản {sub.template_version} đã cũ; vui lòng dùng biểu mẫu phiên bản "
+            f"{MIN_TEMPLATE_VERSION} trở lên.",
+            "old_template",
+            **ident,
+        )
+    if (sub.kind == "tfp") != exp.tfp_inputs:
+        return _rejected(
+            "Loại biểu mẫu không đúng với nhiệm vụ báo cáo của cơ quan.", "wrong_template", **ident
+        )
+    issues: list[Issue] = []
+    conversions: list[str] = []
+    gx_results: list = []
+    _workbook_structure(inspection, issues, conversions)
+    data = (
+        _tfp_data(sub, issues, conversions, gx_results)
+        if sub.kind == "tfp"
+        else _agency_data(sub, exp, issues, conversions, gx_results)
+    )
+    if sub.kind != "tfp" and history:
+        _outliers(data["indicators"], history, year, issues)
+    data.update(
+        {
+            "agency_code": sub.agency_code,
+            "year": year,
+            "kind": sub.kind,
+            "template_version": sub.template_version,
+        }
+    )
+    for issue in issues:
+        issue.cell = cell_ref(issue)
+    issues = _dedupe(issues)
+    if len(conversions) > MAX_CONVERSIONS:
+        rest = len(conversions) - MAX_CONVERSIONS
+        conversions = conversions[:MAX_CONVERSIONS] + [f"... và {rest} chuyển đổi khác cùng loại"]
+    errors = any(i.severity == "error" for i in issues)
+    status = "rejected" if errors else "accepted"
+    code = "invalid" if errors else ("warnings" if issues else "accepted")
+    return Outcome(
+        status,
+        issues=issues,
+        conversions=conversions,
+        data=data,
+        code=code,
+        readable=True,
+        gx_results=gx_results,
+        **ident,
+    )
+
+
+def _same_agency(catalogue: Catalogue, folder: str, code: str) -> bool:
+    """The inbox sub-folder's agency is the workbook's, or its predecessor or successor."""
+    if folder.upper() == code.upper():
+        return True
+    try:
+        of_code = catalogue.predecessors(code) | {catalogue.current_successor(code).code}
+        of_folder = catalogue.predecessors(folder) | {catalogue.current_successor(folder).code}
+    except KeyError:
+        return False
+    return folder in of_code or code in of_folder
+
+
+def _workbook_structure(inspection, issues: list[Issue], conversions: list[str]) -> None:
+    """Formulas without a cached value (errors), formulas read by their cached value and merged
+    ranges (recorded), merged ranges over number cells (errors)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    for name, scan in inspection.sheets.items():
+        if name not in DATA_SHEETS:
+            continue
+        for ref in scan.formulas_missing:
+            issues.append(
+                Issue(
+                    name,
+                    _row_of_ref(ref),
+                    None,
+                    "(công thức)",
+                    "Ô có công thức nhưng tệp không lưu giá trị đã tính; vui lòng mở tệp bằng Excel, lưu lại "
+                    "(để Excel tính công thức) hoặc nhập trực tiếp giá trị",
+                    cell=ref,
+                )
+            )
+        if scan.formulas:
+            conversions.append(
+                f"{name}: {len(scan.formulas)} ô có công thức, dùng giá trị Excel đã tính "
+                f"({', '.join(scan.formulas[:5])}{'...' if len(scan.formulas) > 5 else ''})"
+            )
+        for ref in scan.merged:
+            try:
+                min_col, min_row, max_col, max_row = range_boundaries(ref)
+            except (TypeError, ValueError):
+                continue
+            if max_row < wbm.FIRST_DATA_ROW:
+                continue  # titles and headers
+            numeric = NUMERIC_INPUT_COLUMNS.get(name, set())
+            if any(min_col <= c <= max_col for c in numeric):
+                issues.append(
+                    Issue(
+                        name,
+                        min_row,
+                        None,
+                        ref,
+                        "Không gộp ô ở cột số liệu; vui lòng bỏ gộp ô (Merge & Center) và nhập số cho từng dòng",
+                        cell=ref.split(":")[0],
+                    )
+                )
+            else:
+                conversions.append(f"{name}: bỏ gộp ô {ref}, dùng nội dung ô {ref.split(':')[0]} cho cả vùng")
+
+
+def _row_of_ref(ref: str) -> int | None:
+    digits = "".join(c for c in ref if c.isdigit())
+    return int(digits) if digits else None
+
+
+def _outliers(indicators, history: dict[str, dict[int, float]], year: int, issues: list[Issue]) -> None:
+    """Warn (never reject) when a count is far above the agency's own earlier years."""
+    for row in indicators:
+        value = row["value"]
+        past = {y: v for y, v in (history.get(row["code"]) or {}).items() if y < year and v is not None}
+        if value is None or len(past) < 2:
+            continue
+        top = max(past.values())
+        if value > 3 * top and value - top >= 5:
+            earlier = "; ".join(f"{y}: {v:g}" for y, v in sorted(past.items()))
+            issues.append(
+                Issue(
+                    wbm.SHEET_INDICATORS,
+                    row["row"],
+                    IND_VALUE,
+                    value,
+                    f"Giá trị cao bất thường so với các năm trước của đơn vị ({earlier}); vui lòng kiểm tra lại "
+                    "(nếu đúng, ghi rõ ở cột Ghi chú)",
+                    severity="warning",
+                )
+            )
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(p) for p in version.split("."))
+    except ValueError:
+        return (0,)
+
+
+def _gx_issues(
+    sheet_key: str, sheet: str, rows: list[dict[str, Any]], rules, labels: dict[str, str], collect=None
+) -> list[Issue]:
+    import pandas as pd
+
+    df = pd.DataFrame(rows)
+    out = []
+    for f in run_suite(sheet_key, df, rules, collect):
+        r = f["rule"]
+        out.append(Issue(sheet, f["row"], labels.get(r.column, r.column), f["value"], r.expected_vi))
+    return out
+
+
+def _dedupe(issues: list[Issue]) -> list[Issue]:
+    seen, out = set(), []
+    for i in issues:
+        key = (i.sheet, i.cell) if i.cell else (i.sheet, i.row, i.column)
+        if key not in seen:
+            seen.add(key)
+            out.append(i)
+    return out
+
+
+def _agency_data(
+    sub: wbm.Submission, exp, issues: list[Issue], conversions: list[str], gx: list
+) -> dict[str, Any]:
+    expected_codes = {i.code: i for i in exp.indicators}
+    indicators = []
+    unreadable: set[tuple[str, int]] = set()
+    for row in sub.indicators:
+        code = row["code"]
+        if code not in expected_codes:
+            issues.append(
+                Issue(
+                    wbm.SHEET_INDICATORS,
+                    row["row"],
+                    "Mã chỉ tiêu",
+                    code,
+                    "Mã chỉ tiêu có trong biểu mẫu được cấp (không sửa cột mã)",
+                )
+            )
+            continue
+        ind = expected_codes[code]
+        if ind.is_deliverable:
+            text = _text(row["value"], wbm.SHEET_INDICATORS, row["row"], IND_VALUE, conversions)
+            value = wbm.DELIVERABLE_VALUES.get(text) if text else None
+            if text and value is None:
+                issues.append(
+                    Issue(
+                        wbm.SHEET_INDICATORS,
+                        row["row"],
+                        IND_VALUE,
+                        row["value"],
+                        "Một trong: " + ", ".join(wbm.DELIVERABLE_VALUES),
+                    )
+                )
+                unreadable.add((wbm.SHEET_INDICATORS, row["row"]))
+        else:
+            before = len(issues)
+            value = _number(row["value"], wbm.SHEET_INDICATORS, row["row"], IND_VALUE, issues, conversions)
+            if len(issues) > before:
+                unreadable.add((wbm.SHEET_INDICATORS, row["row"]))
+            elif value is not None and value != int(value):
+                issues.append(Issue(wbm.SHEET_INDICATORS, row["row"], IND_VALUE, row["value"], "Số nguyên"))
+        note = _text(row["note"], wbm.SHEET_INDICATORS, row["row"], "Ghi chú", conversions)
+        indicators.append({"row": row["row"], "code": code, "value": value, "note": note})
+    missing = set(expected_codes) - {r["code"] for r in indicators}
+    for code in sorted(missing):
+        issues.append(
+            Issue(wbm.SHEET_INDICATORS, None, "Mã chỉ tiêu", None, f"Dòng chỉ tiêu {code} (đã bị xóa)")
+        )
+    gx_rows = [r for r in indicators if (wbm.SHEET_INDICATORS, r["row"]) not in unreadable]
+    issues += _gx_issues(
+        "indicators",
+        wbm.SHEET_INDICATORS,
+        [{"row": r["row"], "value": r["value"]} for r in gx_rows],
+        INDICATOR_RULES,
+        {"value": IND_VALUE},
+        gx,
+    )
+
+    tasks = []
+    known_tasks = {t.code for t in exp.tasks}
+    for t in sub.tasks:
+        r = t["row"]
+        if t["code"] not in known_tasks:
+            issues.append(
+                Issue(
+                    wbm.SHEET_TASKS,
+                    r,
+                    "Mã nhiệm vụ",
+                    t["code"],
+                    "Mã nhiệm vụ có trong biểu mẫu được cấp (không sửa cột mã)",
+                )
+            )
+        tasks.append(
+            {
+                "row": r,
+                "code": t["code"],
+                "status": _text(t["status"], wbm.SHEET_TASKS, r, TASK_STATUS, conversions) or None,
+                "result": _text(t["result"], wbm.SHEET_TASKS, r, "Kết quả cụ thể", conversions),
+                "difficulties": _text(
+                    t["difficulties"], wbm.SHEET_TASKS, r, "Khó khăn, vướng mắc", conversions
+                ),
+            }
+        )
+    for code in sorted(known_tasks - {t["code"] for t in tasks}):
+        issues.append(Issue(wbm.SHEET_TASKS, None, "Mã nhiệm vụ", None, f"Dòng nhiệm vụ {code} (đã bị xóa)"))
+    issues += _gx_issues(
+        "tasks",
+        wbm.SHEET_TASKS,
+        [{"row": t["row"], "status": t["status"]} for t in tasks],
+        TASK_RULES,
+        {"status": TASK_STATUS},
+        gx,
+    )
+
+    enterprises = []
+    for e in sub.enterprises:
+        r = e["row"]
+
+        def text(key, r=r, e=e):
+            return _text(e[key], wbm.SHEET_ENTERPRISES, r, ENT_LABELS[key], conversions)
+
+        rec = {
+            "row": r,
+            "name": text("name") or None,
+            "tax_code": text("tax_code").replace(" ", "").replace(".", "") or None,
+            "locality": text("locality"),
+            "support_type": text("support_type") or None,
+        }
+        if isinstance(e["tax_code"], int | float) and not isinstance(e["tax_code"], bool):
+            # typed as a number: Excel drops leading zeros (0900123456 -> 900123456)
+            number = float(e["tax_code"])
+            rec["tax_code"] = f"{int(number):d}" if number.is_integer() else str(e["tax_code"])
+            if len(rec["tax_code"]) in (9, 12):
+                conversions.append(
+                    f"{wbm.SHEET_ENTERPRISES}!{ENT_LABELS['tax_code']} dòng {r}: mã số thuế nhập dạng số, "
+                    "thêm số 0 đầu đã bị Excel bỏ"
+                )
+                rec["tax_code"] = "0" + rec["tax_code"]
+        for key in ("central", "provincial", "enterprise", "other"):
+            rec[key] = _number(e[key], wbm.SHEET_ENTERPRISES, r, ENT_LABELS[key], issues, conversions)
+        enterprises.append(rec)
+    issues += _gx_issues("enterprises", wbm.SHEET_ENTERPRISES, enterprises, ENTERPRISE_RULES, ENT_LABELS, gx)
+
+    budget = {}
+    for source, cell in sub.budget.items():
+        budget[source] = _number(
+            cell["value"], wbm.SHEET_BUDGET, cell["row"], BUDGET_VALUE, issues, conversions
+        )
+    issues += _gx_issues(
+        "budget",
+        wbm.SHEET_BUDGET,
+        [{"row": c["row"], "value": budget[s]} for s, c in sub.budget.items()],
+        BUDGET_RULES,
+        {"value": BUDGET_VALUE},
+        gx,
+    )
+    _cross_sheet(indicators, enterprises, budget, sub, issues)
+    narrative = {
+        k: _text(v["value"], wbm.SHEET_NARRATIVE, v["row"], "Thuyết minh", conversions)
+        for k, v in sub.narrative.items()
+    }
+    return {
+        "indicators": indicators,
+        "tasks": tasks,
+        "enterprises": enterprises,
+        "budget": budget,
+        "narrative": narrative,
+    }
+
+
+def _cross_sheet(indicators, enterprises, budget, sub, issues: list[Issue]) -> None:
+    supported = next((r for r in indicators if r["code"] == "DN_HOTRO"), None)
+    if supported is not None and supported["value"] is not None and supported["value"] != len(enterprises):
+        issues.append(
+            Issue(
+                wbm.SHEET_INDICATORS,
+                supported["row"],
+                IND_VALUE,
+                supported["value"],
+                f"Bằng số dòng ở trang '{wbm.SHEET_ENTERPRISES}' ({len(enterprises)} tổ chức, doanh nghiệp)",
+            )
+        )
+    for source, label in wbm.BUDGET_SOURCES:
+        spent = sum(e[source] or 0 for e in enterprises)
+        total = budget.get(source)
+        if total is not None and spent > total + 1e-6:
+            issues.append(
+                Issue(
+                    wbm.SHEET_BUDGET,
+                    sub.budget[source]["row"],
+                    BUDGET_VALUE,
+                    total,
+                    f"Không nhỏ hơn tổng kinh phí {label.lower()} hỗ trợ doanh nghiệp ({spent:g} triệu đồng)",
+                )
+            )
+
+
+def _tfp_data(sub: wbm.Submission, issues: list[Issue], conversions: list[str], gx: list) -> dict[str, Any]:
+    rows = []
+    for r in sub.tfp:
+        rec = {"row": r["row"]}
+        for key, label in wbm.TFP_COLUMNS:
+            rec[key] = _number(r[key], wbm.SHEET_TFP, r["row"], label, issues, conversions)
+        rows.append(rec)
+    issues += _gx_issues("tfp", wbm.SHEET_TFP, rows, TFP_RULES, TFP_LABELS, gx)
+    return {"tfp": rows}

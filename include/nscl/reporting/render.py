@@ -1,0 +1,208 @@
+"""The reports as Word documents, filled from staff-editable docxtpl templates (``templates/``),
+each saved with a manifest of its inputs.
+
+- the annual report on implementing the plan in a year (``bao-cao-nam.docx``);
+- the mid-term review 2021-2025 (``so-ket-2021-2025.docx``);
+- the final review 2021-2030 (``tong-ket-2021-2030.docx``).
+
+Every run writes a new version (``<stem>-v<NNN>.docx``); earlier versions stay. The same inputs
+give the same document content. Where LibreOffice is installed, a PDF of the same name
+(``<stem>-v<NNN>.pdf``) is written beside each .docx; without it (or with ``NSCL_REPORT_PDF=0``)
+the .docx alone, and the manifest and the run log say why. The context each template sees is built in
+``nscl.reporting.context`` (annual) and ``nscl.reporting.reviews`` (reviews); templates are checked by
+``nscl.reporting.template_check`` before they are filled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from nscl import __version__
+from nscl.reporting.context import STATE_LABELS, TASK_STATUS_ORDER, fmt, fmt_deliverable  # noqa: F401 (re-exported)
+from nscl.settings import Zones
+from nscl.store.fsutil import atomic_write, atomic_write_json
+
+TEMPLATE_FILES = {
+    "annual": "bao-cao-nam.docx",
+    "mid-term": "so-ket-2021-2025.docx",
+    "final": "tong-ket-2021-2030.docx",
+}
+IMAGE_KEYS = ("chart_tfp", "chart_indicators", "chart_budget")
+IMAGE_WIDTH_MM = 160
+PDF_TIMEOUT_S = 180
+
+log = logging.getLogger(__name__)
+
+
+def template_dir() -> Path:
+    """``NSCL_TEMPLATES_DIR``, else the repository's ``templates/`` folder."""
+    env = os.environ.get("NSCL_TEMPLATES_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3] / "templates"
+
+
+def template_path(kind: str, folder: Path | None = None) -> Path:
+    return (folder or template_dir()) / TEMPLATE_FILES[kind]
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def render(kind: str, context: dict[str, Any], template: Path | None = None):
+    """Check the template, then fill it; returns the rendered DocxTemplate (``.save(path)``).
+    Charts (PNG bytes in the context) become inline images 16 cm wide."""
+    import jinja2
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    from nscl.reporting.template_check import check_template
+
+    template = template or template_path(kind)
+    check_template(template, kind)
+    tpl = DocxTemplate(str(template))
+    ctx = dict(context)
+    for key in IMAGE_KEYS:
+        if isinstance(ctx.get(key), bytes | bytearray):
+            ctx[key] = InlineImage(tpl, io.BytesIO(ctx[key]), width=Mm(IMAGE_WIDTH_MM))
+    tpl.render(ctx, jinja2.Environment(undefined=jinja2.StrictUndefined), autoescape=True)
+    return tpl
+
+
+def next_version(folder: Path, stem: str) -> int:
+    existing = [
+        int(p.stem.rsplit("-v", 1)[1])
+        for p in folder.glob(f"{stem}-v*.docx")
+        if p.stem.rsplit("-v", 1)[1].isdigit()
+    ]
+    return max(existing, default=0) + 1
+
+
+def save_report(
+    doc, zones: Zones, year: int, manifest: dict[str, Any], kind: str = "bao-cao-nam", stem: str | None = None
+) -> Path:
+    """Save as a new version with its manifest beside it, under ``reports/<year>/``; the version
+    number is claimed atomically so two writers never share one. The file stem is
+    ``<kind>-<year>`` unless ``stem`` is given (e.g. "so-ket-2021-2025")."""
+    folder = zones.reports(year)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = stem or f"{kind}-{year}"
+    # Write the whole document under a hidden name first, then claim the version by hard-linking
+    # it into place (fails if taken): no reader ever finds an empty or half-written report.
+    tmp = folder / f".{stem}.{os.getpid()}.tmp.docx"
+    atomic_write(tmp, doc.save)
+    data = tmp.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="nscl-pdf-") as work:
+        # The PDF is made from the hidden copy before the version is claimed, so the .docx, its
+        # PDF and its manifest appear within moments of each other.
+        pdf, pdf_note = convert_to_pdf(tmp, Path(work))
+        try:
+            while True:
+                version = next_version(folder, stem)
+                path = folder / f"{stem}-v{version:03d}.docx"
+                try:
+                    os.link(tmp, path)
+                    break
+                except FileExistsError:
+                    continue
+        finally:
+            tmp.unlink(missing_ok=True)
+        pdf_info = None
+        if pdf is not None:
+            pdf_path = path.with_suffix(".pdf")
+            atomic_write(pdf_path, lambda t: shutil.copyfile(pdf, t))
+            pdf_info = {"file": pdf_path.name, "sha256": sha256_bytes(pdf_path.read_bytes())}
+    manifest = {
+        **manifest,
+        "version": version,
+        "document": path.name,
+        "document_sha256": sha256_bytes(data),
+        "pdf": pdf_info,
+        "code_version": __version__,
+    }
+    if pdf_info is None:
+        manifest["pdf_note"] = pdf_note
+    atomic_write_json(path.with_suffix(".manifest.json"), manifest)
+    return path
+
+
+def pdf_enabled() -> bool:
+    """``NSCL_REPORT_PDF=0`` (or false/no/off) turns the PDF off; on by default."""
+    return os.environ.get("NSCL_REPORT_PDF", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def soffice() -> str | None:
+    """LibreOffice's command (``soffice`` or ``libreoffice``), or None when not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_pdf(docx: Path, work: Path, timeout: float = PDF_TIMEOUT_S) -> tuple[Path | None, str | None]:
+    """Convert ``docx`` with LibreOffice (headless) into ``work``; returns (the PDF, None), or
+    (None, the reason) when it is off, not installed or failed. Never raises: the report stands
+    without its PDF. A private LibreOffice profile under ``work`` lets conversions run at once."""
+    if not pdf_enabled():
+        return None, "NSCL_REPORT_PDF=0: không tạo PDF (PDF turned off)"
+    exe = soffice()
+    if exe is None:
+        reason = "LibreOffice chưa được cài đặt: chỉ có tệp .docx (LibreOffice not installed)"
+        log.warning(reason)
+        return None, reason
+    src = work / "in" / "bao-cao.docx"
+    src.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(docx, src)
+    out = work / "out"
+    profile = (work / "profile").resolve().as_uri()
+    cmd = [
+        exe,
+        f"-env:UserInstallation={profile}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(out),
+        str(src),
+    ]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        reason = f"Chuyển sang PDF quá {int(timeout)} giây, bỏ qua (LibreOffice timed out)"
+        log.warning(reason)
+        return None, reason
+    except OSError as exc:
+        reason = f"Không chạy được LibreOffice: {exc} (LibreOffice failed to start)"
+        log.warning(reason)
+        return None, reason
+    pdf = out / "bao-cao.pdf"
+    if proc.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
+        detail = (proc.stderr or proc.stdout or "").strip().splitlines()[-1:] or [
+            f"mã thoát {proc.returncode}"
+        ]
+        reason = f"Không chuyển được sang PDF: {detail[0]} (PDF conversion failed)"
+        log.warning(reason)
+        return None, reason
+    return pdf, None
+
+
+def content_digest(manifest: dict[str, Any]) -> str:
+    """A digest of the inputs, parameters and template: equal digests mean equal report content."""
+    keys = {
+        k: manifest[k]
+        for k in ("kind", "first_year", "year", "inputs", "parameters", "template")
+        if k in manifest
+    }
+    return sha256_bytes(json.dumps(keys, sort_keys=True, ensure_ascii=False, default=str).encode())
+
+
+def template_info(path: Path) -> dict[str, str]:
+    return {"file": path.name, "sha256": sha256_bytes(path.read_bytes())}
