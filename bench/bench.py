@@ -90,7 +90,7 @@ def run_config(n_agencies: int, n_years: int) -> dict:
     from nscl.forms.sample import write_sample_data
     from nscl.forms.workbook import read_workbook
     from nscl.orchestration import pipeline
-    from nscl.settings import Zones
+    from nscl.store.zones import Zones
 
     cat = synthetic_catalogue(n_agencies)
     years = list(range(2021, 2021 + n_years))
@@ -157,7 +157,7 @@ import json, os, time, resource
 os.environ["NSCL_DATA_DIR"] = {str(tmp / "data")!r}
 from nscl.plan.catalogue import default_catalogue
 from nscl.forms.sample import write_sample_data
-from nscl.settings import Zones
+from nscl.store.zones import Zones
 write_sample_data(default_catalogue(), {year}, Zones.default().inbox({year}))
 from nscl.orchestration.airflow_run import load_dag, report_of
 t0 = time.perf_counter(); dag = load_dag(); t1 = time.perf_counter()

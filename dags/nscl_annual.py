@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import Asset, dag, task
-from nscl.orchestration.dag_common import TZ, run_year, year_param
+from nscl.orchestration.dag_common import TZ, default_args, run_year, year_param
 from nscl.outreach import alerts
 
 ANNUAL_REPORT = Asset("nscl_annual_report")
@@ -41,7 +41,7 @@ and keeps the earlier ones. Past years: `nscl backfill --from 2021 --to 2025`. S
     start_date=pendulum.datetime(2021, 1, 1, tz=TZ),
     catchup=False,
     max_active_runs=1,
-    default_args=alerts.default_args(),
+    default_args=default_args(),
     deadline=alerts.annual_deadline(),
     params={"year": year_param()},
     tags=["nscl", "annual"],

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import Asset, dag, task
-from nscl.orchestration.dag_common import TZ, run_year, year_param
-from nscl.outreach import alerts
+from nscl.orchestration.dag_common import TZ, default_args, run_year, year_param
 
 SUBMISSIONS = Asset("nscl_submissions")
 
@@ -38,7 +37,7 @@ whole. Check the task log for the file name and the receipt under `receipts/<yea
     start_date=pendulum.datetime(2026, 10, 1, tz=TZ),
     catchup=False,
     max_active_runs=1,
-    default_args=alerts.default_args(),
+    default_args=default_args(),
     params={"year": year_param()},
     tags=["nscl", "intake"],
     doc_md=DOC_MD,
@@ -51,7 +50,7 @@ def nscl_intake():
     @task
     def list_new(year: int) -> list[str]:
         from nscl.intake.process import list_new
-        from nscl.settings import Zones
+        from nscl.store.zones import Zones
 
         return list_new(Zones.default(), year)
 

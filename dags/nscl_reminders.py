@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
-from nscl.orchestration.dag_common import TZ, run_year, year_param
-from nscl.outreach import alerts
+from nscl.orchestration.dag_common import TZ, default_args, run_year, year_param
 
 DOC_MD = """
 ### Nhắc báo cáo Kế hoạch 101/KH-UBND (NSCL reminders)
@@ -35,7 +34,7 @@ what failed. Check the `nscl_smtp` connection if every send fails.
     start_date=pendulum.datetime(2026, 11, 1, tz=TZ),
     catchup=False,
     max_active_runs=1,
-    default_args=alerts.default_args(),
+    default_args=default_args(),
     params={
         "year": year_param(),
         "dry_run": Param(False, type="boolean", description="Chỉ liệt kê, không gửi thư"),
@@ -48,7 +47,7 @@ def nscl_reminders():
     def send_reminders() -> dict:
         from nscl.outreach.reminders import send_reminders
         from nscl.plan.catalogue import default_catalogue
-        from nscl.settings import Zones
+        from nscl.store.zones import Zones
 
         ctx = get_current_context()
         when = pendulum.instance(ctx["dag_run"].run_after).in_timezone(TZ)

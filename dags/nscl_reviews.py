@@ -6,12 +6,9 @@ review from every year's curated tables. Thin wiring only: the work is in
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
-
-TZ = "Asia/Ho_Chi_Minh"
+from nscl.orchestration.dag_common import TZ, default_args
 
 DOC_MD = """
 ### {title} (Kế hoạch 101/KH-UBND)
@@ -59,7 +56,7 @@ REVIEWS = {
 
 
 def review_dag(dag_id: str, kind: str, title: str, template: str, stem: str, year: int, span: str):
-    year_param = {
+    year_param: dict = {
         "type": ["null", "integer"],
         "minimum": 2021,
         "maximum": 2025 if kind == "mid-term" else 2030,
@@ -71,12 +68,7 @@ def review_dag(dag_id: str, kind: str, title: str, template: str, stem: str, yea
         start_date=pendulum.datetime(2025, 1, 1, tz=TZ),
         catchup=False,
         max_active_runs=1,
-        default_args={
-            "owner": "skhcn",
-            "retries": 2,
-            "retry_delay": timedelta(seconds=30),
-            "retry_exponential_backoff": True,
-        },
+        default_args=default_args(),
         params={
             "from_year": Param(None, description=f"Từ năm (mặc định {span[:4]})", **year_param),
             "to_year": Param(None, description=f"Đến năm (mặc định {span[5:]})", **year_param),
@@ -111,8 +103,8 @@ def review_dag(dag_id: str, kind: str, title: str, template: str, stem: str, yea
         def check_template(spec: dict | None) -> dict | None:
             if spec is None:
                 return None
-            from nscl.reporting.render import template_path
             from nscl.reporting.template_check import check_template as check
+            from nscl.reporting.templates import template_path
 
             check(template_path(spec["kind"]), spec["kind"])
             return spec

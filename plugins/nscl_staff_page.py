@@ -147,7 +147,7 @@ def current_year() -> int:
 
 
 def zones():
-    from nscl.settings import Zones
+    from nscl.store.zones import Zones
 
     return Zones.default()
 

@@ -26,6 +26,18 @@ warnings.filterwarnings("ignore", message="Using .httpx. with .starlette.testcli
 SEED = ROOT.parent / "shared" / "seed" / "ke-hoach-101-KH-UBND-2021-hung-yen.md"
 
 
+LAYERS = ("unit", "integration", "e2e")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Each test is marked by the folder it lives in, so ``pytest -m "not e2e"`` is the fast
+    inner loop and the plain ``pytest`` (the README's command) still runs everything."""
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(ROOT / "tests").parts
+        if parts and parts[0] in LAYERS:
+            item.add_marker(getattr(pytest.mark, parts[0]))
+
+
 @pytest.fixture(scope="session")
 def catalogue():
     from nscl.plan.catalogue import default_catalogue
@@ -42,7 +54,7 @@ def seed_text() -> str:
 
 @pytest.fixture
 def zones(tmp_path, monkeypatch):
-    from nscl.settings import Zones
+    from nscl.store.zones import Zones
 
     monkeypatch.setenv("NSCL_DATA_DIR", str(tmp_path / "data"))
     return Zones.default()

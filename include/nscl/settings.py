@@ -1,11 +1,17 @@
-"""Where data lives. One data folder (``NSCL_DATA_DIR``, default ``./data``) holds every zone;
-the CLI and the Airflow DAGs read the same setting."""
+"""Settings read from the environment: the data folder (``NSCL_DATA_DIR``, default ``./data``;
+its layout is ``nscl.store.zones``), intake limits, reminder stages. The CLI and the DAGs read
+the same settings."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+# Every schedule, deadline and time shown to a user is in Vietnam's time.
+TIMEZONE = "Asia/Ho_Chi_Minh"
+LOCAL_TZ = ZoneInfo(TIMEZONE)
 
 TEMPLATE_VERSION = "2026.1"
 # Oldest template version still accepted; older workbooks are rejected with a clear message.
@@ -16,55 +22,6 @@ def data_dir() -> Path:
     return Path(os.environ.get("NSCL_DATA_DIR", "data")).resolve()
 
 
-@dataclass(frozen=True)
-class Zones:
-    """The data zones, each with a stable layout under the data folder."""
-
-    root: Path
-
-    @classmethod
-    def default(cls) -> Zones:
-        return cls(data_dir())
-
-    def inbox(self, year: int) -> Path:
-        return self.root / "inbox" / str(year)
-
-    @property
-    def archive(self) -> Path:
-        """Raw archive: content-addressed, immutable copies of every received file."""
-        return self.root / "archive"
-
-    def receipts(self, year: int) -> Path:
-        return self.root / "receipts" / str(year)
-
-    def quarantine(self, year: int) -> Path:
-        return self.root / "quarantine" / str(year)
-
-    def curated(self, year: int) -> Path:
-        return self.root / "curated" / str(year)
-
-    @property
-    def curated_root(self) -> Path:
-        return self.root / "curated"
-
-    def reports(self, year: int) -> Path:
-        return self.root / "reports" / str(year)
-
-    def data_docs(self, year: int) -> Path:
-        return self.root / "data_docs" / str(year)
-
-    def replies(self, year: int) -> Path:
-        """What goes back to agencies: acceptance receipts and warning feedback per file."""
-        return self.root / "replies" / str(year)
-
-    def reminders(self, year: int) -> Path:
-        """Reminder state: one marker per agency per stage, so each goes out once."""
-        return self.root / "reminders" / str(year)
-
-    @property
-    def contacts(self) -> Path:
-        """Agency e-mail addresses kept by staff (YAML: code -> address or list)."""
-        return self.root / "contacts.yaml"
 
 
 # ---- intake limits and sources (env overrides; see docs in nscl.intake.hostile and nscl.intake.inbox) ------

@@ -39,7 +39,7 @@ def agencies_for_test(catalogue, year: int = YEAR) -> dict[str, str]:
 def build(root: Path, catalogue, year: int = YEAR) -> dict[str, str]:
     """Fill ``root`` (a data folder) and return the agency codes used."""
     from nscl.orchestration import pipeline
-    from nscl.settings import Zones
+    from nscl.store.zones import Zones
 
     zones = Zones(Path(root))
     codes = agencies_for_test(catalogue, year)

@@ -60,14 +60,20 @@ class Progress:
         }
 
 
+def _figure(value: float | None, target: Target) -> float:
+    if value is None:  # the catalogue's loader refuses such a target; this is a guard
+        raise ValueError(f"target without a figure: {target.text}")
+    return float(value)
+
+
 def target_amount(target: Target) -> float:
     if target.kind == "range":
-        return float(target.low)
+        return _figure(target.low, target)
     if target.kind == "approx":
-        return APPROX_TOLERANCE * float(target.value)
+        return APPROX_TOLERANCE * _figure(target.value, target)
     if target.kind == "deliverable":
         return 1.0
-    return float(target.value)
+    return _figure(target.value, target)
 
 
 def status(target: Target | None, total: float | None, year: int, phase: Phase) -> str | None:
@@ -75,7 +81,7 @@ def status(target: Target | None, total: float | None, year: int, phase: Phase) 
         return None
     total = total or 0.0
     amount = target_amount(target)
-    if target.kind == "range" and total > target.high:
+    if target.kind == "range" and target.high is not None and total > target.high:
         return STATUS_EXCEEDED
     if total >= amount:
         return STATUS_ACHIEVED

@@ -16,6 +16,10 @@ The method (see ``docs/tfp.md`` for sources and a worked example):
 
 Every choice the official method leaves open is a field of :class:`TfpParameters`.
 All functions are pure: they take a table and return new objects.
+
+Longer than 400 lines because the engine is one piece of mathematics (inputs, capital by
+perpetual inventory, growth accounting, periods, sensitivity) whose parts share its parameters
+and are checked together by the property tests.
 """
 
 from __future__ import annotations

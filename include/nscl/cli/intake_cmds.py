@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from nscl.labels import OUTCOME_LABELS, STATE_LABELS
+from nscl.store.records import YearStatus
+
 
 def cmd_intake(args) -> int:
     from nscl.intake.process import list_inbox, list_new
     from nscl.orchestration import pipeline
-    from nscl.settings import Zones
+    from nscl.store.zones import Zones
 
     zones = Zones.default()
     paths = list_inbox(zones, args.year) if args.all else list_new(zones, args.year)
@@ -34,19 +37,8 @@ def cmd_intake(args) -> int:
     return 0
 
 
-STATE_VI = {
-    "on_time": "Đúng hạn",
-    "late": "Nộp muộn",
-    "rejected": "Bị trả lại, chờ sửa",
-    "missing": "Chưa nộp",
-}
-OUTCOME_VI = {
-    "accepted": "Đã tiếp nhận (đang dùng)",
-    "superseded": "Đã được thay bằng bản sau",
-    "duplicate": "Trùng lặp",
-    "rejected": "Bị trả lại",
-    "unreadable": "Không đọc được",
-}
+STATE_VI = STATE_LABELS
+OUTCOME_VI = OUTCOME_LABELS
 
 
 def _when(iso: str | None) -> str:
@@ -61,7 +53,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in lines)
 
 
-def format_status(status: dict) -> str:
+def format_status(status: YearStatus) -> str:
     """The status as readable Vietnamese tables (agencies, then received files)."""
     c = status["counts"]
     out = [
@@ -102,9 +94,9 @@ def format_status(status: dict) -> str:
 
 
 def cmd_status(args) -> int:
-    from nscl.consolidate.tables import year_status
+    from nscl.consolidate.status import year_status
     from nscl.plan.catalogue import default_catalogue
-    from nscl.settings import Zones
+    from nscl.store.zones import Zones
 
     status = year_status(args.year, Zones.default(), default_catalogue())
     if args.json:
@@ -117,7 +109,7 @@ def cmd_status(args) -> int:
 def cmd_remind(args) -> int:
     from nscl.outreach.reminders import send_reminders
     from nscl.plan.catalogue import default_catalogue
-    from nscl.settings import Zones
+    from nscl.store.zones import Zones
 
     day = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
     summary = send_reminders(args.year, Zones.default(), default_catalogue(), day, dry_run=args.dry_run)

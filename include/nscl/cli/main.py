@@ -20,7 +20,7 @@ from nscl.cli import ops_cmds as ops_cli
 from nscl.cli import report_cmds as report_cli
 from nscl.cli import tfp_cmds as tfp_cli
 from nscl.plan.catalogue import CatalogueError, default_catalogue
-from nscl.settings import Zones
+from nscl.store.zones import Zones
 
 
 def _years(text: str) -> list[int]:

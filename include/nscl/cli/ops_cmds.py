@@ -15,15 +15,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import json
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from nscl.settings import Zones
 from nscl.store.fsutil import atomic_write_bytes
+from nscl.store.receipts import load_receipts
+from nscl.store.zones import Zones
 
 FIRST_YEAR, LAST_YEAR = 2021, 2030
 
@@ -32,11 +31,6 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _receipts(zones: Zones, year: int) -> list[dict[str, Any]]:
-    folder = zones.receipts(year)
-    if not folder.exists():
-        return []
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
 
 
 def _inbox_target(inbox: Path, inbox_path: str | None, name: str) -> Path:
@@ -60,7 +54,7 @@ def restore_inbox(zones: Zones, year: int) -> dict[str, int]:
     """
     counts = {"restored": 0, "present": 0, "missing": 0}
     inbox = zones.inbox(year)
-    for receipt in _receipts(zones, year):
+    for receipt in load_receipts(zones, year):
         sha = receipt["sha256"]
         source = zones.archive / sha[:2] / sha
         if not source.exists():

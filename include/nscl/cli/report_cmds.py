@@ -6,7 +6,8 @@ nscl review --from A --to B [--date YYYY-MM-DD]        a new version of the revi
                                                         B <= 2025, else tổng kết)
 nscl review --kind mid-term|final                      the same for 2021-2025 / 2021-2030
 nscl review ... --no-airflow [--template T]            write the review directly, without Airflow
-nscl check-templates [--dir DIR]                       check the .docx report templates (tags, names)
+nscl check-templates [--dir DIR]                       check the templates reports are filled from
+nscl templates-export [--out DIR]                      copy the default templates for staff to edit
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def cmd_review(args) -> int:
     name = f"Báo cáo {rk.label} {rk.first}-{rk.last}"
     if args.no_airflow or args.template:
         try:
-            path = pipeline.write_review(
+            path: str | None = pipeline.write_review(
                 rk.kind, issued=args.date, template=args.template, first=rk.first, last=rk.last
             )
         except (FileNotFoundError, ValueError) as exc:
@@ -56,6 +57,7 @@ def cmd_review(args) -> int:
         if path is None:
             print(f"{name}: lượt chạy không thành công; xem nhật ký ở trên.", file=sys.stderr)
             return 1
+    assert path is not None
     print(f"{name}: {path}")
     pdf = Path(path).with_suffix(".pdf")
     if pdf.is_file():
@@ -75,6 +77,15 @@ def cmd_check_templates(args) -> int:
         else:
             print(f"{name}: hợp lệ")
     return 1 if bad else 0
+
+
+def cmd_templates_export(args) -> int:
+    from nscl.reporting.templates import export_defaults
+
+    for path, copied in export_defaults(Path(args.out) if args.out else None):
+        print(f"{path}: {'đã sao chép bản mẫu mặc định' if copied else 'đã có, giữ nguyên'}")
+    print("Sửa các tệp này bằng Word; báo cáo sẽ dùng bản của Sở. Kiểm tra: nscl check-templates")
+    return 0
 
 
 def add_parser(sub) -> None:
@@ -99,8 +110,13 @@ def add_parser(sub) -> None:
     p.add_argument("--template", help="tệp mẫu .docx khác mẫu mặc định (ghi trực tiếp, không chạy DAG)")
     p.set_defaults(func=cmd_review)
     p = sub.add_parser("check-templates", help="kiểm tra các mẫu báo cáo .docx (thẻ, tên dữ liệu)")
-    p.add_argument("--dir", help="thư mục mẫu (mặc định: templates/)")
+    p.add_argument("--dir", help="chỉ kiểm tra thư mục này (mặc định: các mẫu báo cáo đang dùng)")
     p.set_defaults(func=cmd_check_templates)
+    p = sub.add_parser(
+        "templates-export", help="sao chép các mẫu báo cáo mặc định vào thư mục dữ liệu để Sở sửa"
+    )
+    p.add_argument("--out", help="thư mục đích (mặc định: <thư mục dữ liệu>/templates/)")
+    p.set_defaults(func=cmd_templates_export)
 
 
 if __name__ == "__main__":  # pragma: no cover

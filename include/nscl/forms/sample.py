@@ -9,7 +9,6 @@ import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from nscl.forms.workbook import (
     BUDGET_SOURCES,
@@ -25,13 +24,14 @@ from nscl.forms.workbook import (
     TASK_STATUSES,
     TFP_FIRST_YEAR,
     build_workbook,
-    save_reproducible,
+    saver,
     workbook_filename,
 )
 from nscl.plan.catalogue import Catalogue, Expectation
+from nscl.settings import LOCAL_TZ
 from nscl.store.fsutil import atomic_write
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+TZ = LOCAL_TZ
 COMPANY_KINDS = ["Công ty TNHH", "Công ty Cổ phần", "Hợp tác xã", "Công ty TNHH MTV"]
 COMPANY_NAMES = [
     "Nhựa Phố Hiến",
@@ -297,7 +297,7 @@ def write_sample_data(catalogue: Catalogue, year: int, out_dir: Path) -> list[Sa
     for exp, mistake, received, suffix in sample_plan(catalogue, year):
         wb = fill_workbook(exp, year, catalogue, mistake)
         path = out_dir / workbook_filename(exp, year).replace(".xlsx", f"{suffix}.xlsx")
-        atomic_write(path, lambda tmp, wb=wb: save_reproducible(wb, tmp))
+        atomic_write(path, saver(wb))
         ts = received.timestamp()
         os.utime(path, (ts, ts))
         written.append(SampleFile(path, exp.agency.code, received, mistake))

@@ -6,15 +6,18 @@ Everything an agency reads is Vietnamese."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+
+from nscl.labels import RECEIPT_STATUS_LONG, SEVERITY_LABELS
+from nscl.store.records import Issue, Receipt
 
 SUMMARY_SHEET = "Tổng hợp lỗi"
 ERROR_FILL = "FFC7CE"  # light red
 WARNING_FILL = "F8CBAD"  # orange (input cells are already pale yellow)
 AUTHOR = "Sở Khoa học và Công nghệ"
-SEVERITY_VI = {"error": "Lỗi (phải sửa)", "warning": "Lưu ý (kiểm tra lại)"}
-STATUS_VI = {"accepted": "Đã tiếp nhận", "rejected": "Bị trả lại, cần sửa và gửi lại"}
+SEVERITY_VI = SEVERITY_LABELS
+STATUS_VI = RECEIPT_STATUS_LONG
 
 
 def feedback_name(safe_name: str) -> str:
@@ -30,7 +33,7 @@ def _when(iso: str | None) -> str:
 
 
 def write_feedback_workbook(
-    source: Path | None, receipt: dict[str, Any], issues: list[dict[str, Any]], out: Path
+    source: Path | None, receipt: Receipt, issues: Sequence[Issue], out: Path
 ) -> Path:
     """Write the feedback workbook to ``out``. ``source`` is the agency's workbook (the archived
     bytes) when it could be read; otherwise the feedback is the summary sheet alone."""
@@ -66,14 +69,15 @@ def write_feedback_workbook(
     return atomic_write(out, lambda tmp: save_reproducible(wb, tmp))
 
 
-def _mark_cells(wb, issues: list[dict[str, Any]]) -> None:
+def _mark_cells(wb, issues: Sequence[Issue]) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    by_cell: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    by_cell: dict[tuple[str, str], list[Issue]] = {}
     for issue in issues:
-        if issue.get("cell") and issue["sheet"] in wb.sheetnames:
-            by_cell.setdefault((issue["sheet"], issue["cell"]), []).append(issue)
+        cell_ref = issue.get("cell")
+        if cell_ref and issue["sheet"] in wb.sheetnames:
+            by_cell.setdefault((issue["sheet"], cell_ref), []).append(issue)
     for (sheet, ref), found in by_cell.items():
         try:
             cell = wb[sheet][ref]
@@ -88,7 +92,7 @@ def _mark_cells(wb, issues: list[dict[str, Any]]) -> None:
         cell.comment = comment
 
 
-def _summary(ws, receipt: dict[str, Any], issues: list[dict[str, Any]], sheets: set[str]) -> None:
+def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     bold = Font(name="Times New Roman", size=11, bold=True)
@@ -145,7 +149,7 @@ def _summary(ws, receipt: dict[str, Any], issues: list[dict[str, Any]], sheets: 
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
 
 
-def reply_text(receipt: dict[str, Any]) -> str:
+def reply_text(receipt: Receipt) -> str:
     """The short Vietnamese message for the agency: an acceptance receipt, or a rejection
     notice pointing to the feedback file."""
     agency = receipt.get("agency_name") or receipt.get("agency_code") or "Quý cơ quan"

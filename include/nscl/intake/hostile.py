@@ -176,9 +176,9 @@ def inspect_file(path: Path | str, original_name: str, limits: IntakeLimits | No
         if problem.code == "encrypted":
             return Inspection(problem)
         return Inspection(_format_problem(name) or problem)
-    problem = _format_problem(name)
-    if problem:
-        return Inspection(problem)
+    format_problem = _format_problem(name)
+    if format_problem:
+        return Inspection(format_problem)
     if not head.startswith(ZIP_MAGIC):
         kind = "tệp PDF" if head.startswith(b"%PDF") else "không phải bảng tính Excel"
         return Inspection(

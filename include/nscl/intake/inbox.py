@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from nscl.settings import Zones, inbox_url
+from nscl.settings import LOCAL_TZ, inbox_url
+from nscl.store.zones import Zones
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+TZ = LOCAL_TZ
 
 
 @dataclass(frozen=True)

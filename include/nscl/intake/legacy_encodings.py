@@ -201,7 +201,7 @@ def detect_and_convert(text: str) -> tuple[str, str | None]:
         tie_to_vni = name == "VNI" and score == best[0] and best[2] is not None and len(converted) < len(text)
         if score > best[0] or tie_to_vni:
             best = (score, converted, name)
-    score, converted, name = best
-    if name is None or score < (0.8 if only_shared else 0.5):
+    score, converted, found = best
+    if found is None or score < (0.8 if only_shared else 0.5):
         return text, None
-    return unicodedata.normalize("NFC", converted), name
+    return unicodedata.normalize("NFC", converted), found

@@ -57,10 +57,6 @@ def parse_number(value: Any) -> float | None:
     raise NotANumber(f"'{clean_text(value)}' không phải là số")
 
 
-def format_vn_number(value: float, decimals: int = 0) -> str:
-    """Format a number the Vietnamese way: 1234.5 -> '1.234,5'."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
 
 
 def normalise_text(value: Any) -> tuple[str, list[str]]:

@@ -20,21 +20,22 @@ Zones written (all under the data folder):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import Any, cast
 
 from nscl.plan.catalogue import Catalogue
-from nscl.settings import IntakeLimits, Zones
+from nscl.settings import LOCAL_TZ, IntakeLimits
+from nscl.store.archive import archive_path, archive_stream
+from nscl.store.curated import load_table, staged_path
 from nscl.store.fsutil import atomic_write_bytes, atomic_write_json, atomic_write_text
+from nscl.store.receipts import load_sightings, receipt_path, record_sighting, write_receipt
+from nscl.store.records import Issue, Receipt
+from nscl.store.zones import Zones
 
 log = logging.getLogger(__name__)
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+TZ = LOCAL_TZ
 WORKBOOK_SUFFIXES = {".xlsx"}
 
 
@@ -58,48 +59,6 @@ def list_new(zones: Zones, year: int) -> list[str]:
     return out
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def archive_path(zones: Zones, sha: str) -> Path:
-    return zones.archive / sha[:2] / sha
-
-
-def archive_stream(zones: Zones, fh) -> tuple[str, int]:
-    """Copy a readable binary stream into the raw archive under its SHA-256, in chunks (a huge
-    file is kept too, never held in memory). An existing copy is left alone."""
-    zones.archive.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    fd, tmp_name = tempfile.mkstemp(prefix=".incoming.", dir=zones.archive)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-                out.write(chunk)
-                size += len(chunk)
-        sha = digest.hexdigest()
-        target = archive_path(zones, sha)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, target)
-            target.chmod(0o444)
-        return sha, size
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def archive_file(zones: Zones, path: Path) -> str:
-    """Copy a local file into the raw archive; returns its SHA-256."""
-    with open(path, "rb") as fh:
-        return archive_stream(zones, fh)[0]
 
 
 def received_time(path: Path) -> dt.datetime:
@@ -107,33 +66,6 @@ def received_time(path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(Path(path).stat().st_mtime, tz=TZ)
 
 
-def receipt_path(zones: Zones, year: int, sha: str) -> Path:
-    return zones.receipts(year) / f"{sha}.json"
-
-
-def sightings_dir(zones: Zones, year: int) -> Path:
-    return zones.receipts(year) / "sightings"
-
-
-def load_sightings(zones: Zones, year: int, sha: str | None = None) -> list[dict[str, Any]]:
-    folder = sightings_dir(zones, year)
-    if not folder.exists():
-        return []
-    pattern = f"{sha[:16]}-*.json" if sha else "*.json"
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob(pattern))]
-
-
-def _record_sighting(zones: Zones, year: int, sha: str, event: dict[str, Any]) -> dict[str, Any]:
-    """One event per (bytes, inbox path); the first-seen time is kept on re-runs."""
-    key = hashlib.sha256(event["inbox_path"].encode("utf-8")).hexdigest()[:12]
-    path = sightings_dir(zones, year) / f"{sha[:16]}-{key}.json"
-    if path.exists():
-        old = json.loads(path.read_text(encoding="utf-8"))
-        event = {**event, "first_seen_at": old.get("first_seen_at", event["first_seen_at"])}
-        if old == event:
-            return old
-    atomic_write_json(path, event)
-    return event
 
 
 def _agency_folder(folder: str | None, catalogue: Catalogue) -> str | None:
@@ -148,7 +80,6 @@ def _history(zones: Zones, year: int, agency_code: str | None) -> dict[str, dict
     """The agency's own indicator values in earlier years, from the curated tables."""
     if not agency_code:
         return {}
-    from nscl.consolidate.tables import load_table
 
     out: dict[str, dict[int, float]] = {}
     for y in range(2021, year):
@@ -186,7 +117,7 @@ def process_file(
     catalogue: Catalogue,
     limits: IntakeLimits | None = None,
     now: dt.datetime | None = None,
-) -> dict[str, Any]:
+) -> Receipt:
     """Archive, check, read, normalise and validate one inbox file; write and return its receipt.
 
     ``path`` is a local path or any fsspec URL. Idempotent: receipts, staged data and feedback
@@ -218,7 +149,7 @@ def process_file(
     received = entry.modified or now
     original_name = entry.name
     safe, name_notes = safe_name(original_name)
-    sighting = _record_sighting(
+    sighting = record_sighting(
         zones,
         year,
         sha,
@@ -233,12 +164,12 @@ def process_file(
     )
     existing = receipt_path(zones, year, sha)
     if existing.exists():
-        receipt = json.loads(existing.read_text(encoding="utf-8"))
-        if receipt.get("inbox_path") != entry.relative:
-            receipt["also_received_as"] = _aliases(zones, year, sha, receipt["inbox_path"])
-            atomic_write_json(existing, receipt)
-            log.info("%s: same bytes as %s (duplicate)", entry.relative, receipt["inbox_path"])
-            return {**receipt, "duplicate_of": receipt["inbox_path"]}
+        known: Receipt = json.loads(existing.read_text(encoding="utf-8"))
+        if known.get("inbox_path") != entry.relative:
+            known["also_received_as"] = _aliases(zones, year, sha, known["inbox_path"])
+            atomic_write_json(existing, known)
+            log.info("%s: same bytes as %s (duplicate)", entry.relative, known["inbox_path"])
+            return cast(Receipt, {**known, "duplicate_of": known["inbox_path"]})
 
     deadline = dt.datetime.combine(catalogue.deadline(year), dt.time(23, 59, 59), tzinfo=TZ)
     inbox_agency = _agency_folder(entry.folder, catalogue)
@@ -272,7 +203,7 @@ def process_file(
     agency_name = None
     if outcome.agency_code and outcome.agency_code in catalogue.agencies:
         agency_name = catalogue.agency(outcome.agency_code).name
-    receipt = {
+    receipt: Receipt = {
         "sha256": sha,
         "year": year,
         "original_name": original_name,
@@ -290,13 +221,13 @@ def process_file(
         "status": outcome.status,
         "outcome": outcome.code,
         "message": outcome.message,
-        "errors": [i.to_dict() for i in outcome.issues if i.severity == "error"],
-        "warnings": [i.to_dict() for i in outcome.issues if i.severity == "warning"],
+        "errors": [cast(Issue, i.to_dict()) for i in outcome.issues if i.severity == "error"],
+        "warnings": [cast(Issue, i.to_dict()) for i in outcome.issues if i.severity == "warning"],
         "conversions": [f"Tên tệp: {n}" for n in name_notes] + outcome.conversions,
         "also_received_as": _aliases(zones, year, sha, entry.relative),
     }
     if outcome.data is not None and outcome.status == "accepted":
-        atomic_write_json(zones.curated(year) / "staged" / f"{sha}.json", outcome.data)
+        atomic_write_json(staged_path(zones, year, sha), outcome.data)
     _write_replies(zones, year, receipt, outcome, stored)
     if outcome.gx_results:
         try:
@@ -305,7 +236,7 @@ def process_file(
             render_data_docs(outcome.gx_results, zones.data_docs(year) / sha, f"{original_name} ({sha[:12]})")
         except Exception:  # Data Docs are for operators; a rendering problem must not cost the receipt
             log.exception("Data Docs not written for %s", sha)
-    atomic_write_json(receipt_path(zones, year, sha), receipt)
+    write_receipt(zones, year, receipt)
     return receipt
 
 
@@ -315,7 +246,7 @@ def _aliases(zones: Zones, year: int, sha: str, primary: str) -> list[str]:
     )
 
 
-def _write_replies(zones: Zones, year: int, receipt: dict[str, Any], outcome, stored: Path) -> None:
+def _write_replies(zones: Zones, year: int, receipt: Receipt, outcome: Any, stored: Path) -> None:
     """Quarantine a rejected file with its feedback; write the agency's reply files."""
     from nscl.intake.feedback import feedback_name, reply_text, write_feedback_workbook
 
@@ -337,9 +268,3 @@ def _write_replies(zones: Zones, year: int, receipt: dict[str, Any], outcome, st
     atomic_write_text(folder / "bien-nhan.txt", reply_text(receipt))
     receipt["reply_file"] = str((folder / "bien-nhan.txt").relative_to(zones.root))
 
-
-def load_receipts(zones: Zones, year: int) -> list[dict[str, Any]]:
-    folder = zones.receipts(year)
-    if not folder.exists():
-        return []
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]

@@ -1,6 +1,11 @@
 """Validation of one received file: identity, normalisation, Great Expectations suites per
 sheet, and cross-sheet rules. Every problem becomes an Issue that names the sheet, row, column,
-the value found and what is expected, in Vietnamese."""
+the value found and what is expected, in Vietnamese.
+
+Longer than 400 lines because it holds the checks of every sheet of the template in one place,
+each producing the Vietnamese message an agency reads; splitting it per sheet would scatter the
+rules that cross sheets.
+"""
 
 from __future__ import annotations
 
@@ -499,15 +504,15 @@ def _agency_data(
     for e in sub.enterprises:
         r = e["row"]
 
-        def text(key, r=r, e=e):
+        def ent_text(key, r=r, e=e):
             return _text(e[key], wbm.SHEET_ENTERPRISES, r, ENT_LABELS[key], conversions)
 
         rec = {
             "row": r,
-            "name": text("name") or None,
-            "tax_code": text("tax_code").replace(" ", "").replace(".", "") or None,
-            "locality": text("locality"),
-            "support_type": text("support_type") or None,
+            "name": ent_text("name") or None,
+            "tax_code": ent_text("tax_code").replace(" ", "").replace(".", "") or None,
+            "locality": ent_text("locality"),
+            "support_type": ent_text("support_type") or None,
         }
         if isinstance(e["tax_code"], int | float) and not isinstance(e["tax_code"], bool):
             # typed as a number: Excel drops leading zeros (0900123456 -> 900123456)

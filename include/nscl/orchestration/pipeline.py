@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from nscl.plan.catalogue import Catalogue, default_catalogue
-from nscl.settings import Zones
+from nscl.store.zones import Zones
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def consolidate(year: int, zones: Zones | None = None, catalogue: Catalogue | No
     """Curated tables of the year from every receipt on file (not only this run's), so a
     re-run or a partial run never loses an earlier submission."""
     from nscl.consolidate.tables import consolidate as _consolidate
-    from nscl.intake.process import load_receipts
+    from nscl.store.receipts import load_receipts
 
     zones = zones or Zones.default()
     summary = _consolidate(year, zones, catalogue or default_catalogue(), load_receipts(zones, year))
@@ -53,7 +53,7 @@ def consolidate(year: int, zones: Zones | None = None, catalogue: Catalogue | No
 
 def tfp_inputs_frame(year: int, zones: Zones):
     """The statistics office's latest accepted figures for ``year`` as the engine's input table."""
-    from nscl.consolidate.tables import load_table
+    from nscl.store.curated import load_table
 
     frame = load_table(zones, year, "tfp_inputs")
     if frame is None or frame.empty:
@@ -120,7 +120,8 @@ def write_report(
         load_year,
         tfp_measured,
     )
-    from nscl.reporting.render import content_digest, render, save_report, template_info, template_path
+    from nscl.reporting.render import content_digest, render, save_report, template_info
+    from nscl.reporting.templates import template_path
 
     zones = zones or Zones.default()
     catalogue = catalogue or default_catalogue()
@@ -166,8 +167,9 @@ def write_review(
     from pathlib import Path
 
     from nscl.reporting.context import inputs_of, load_settings, load_year
-    from nscl.reporting.render import content_digest, render, save_report, template_info, template_path
+    from nscl.reporting.render import content_digest, render, save_report, template_info
     from nscl.reporting.reviews import default_issue_date, review_context, review_kind
+    from nscl.reporting.templates import template_path
 
     rk = review_kind(kind, first, last)
     kind = rk.kind

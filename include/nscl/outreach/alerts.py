@@ -5,8 +5,6 @@
 - ``annual_deadline()``: an Airflow 3 deadline alert: the annual run has not succeeded by
   29 November 18:00 (Asia/Ho_Chi_Minh), i.e. 36 hours after its scheduled start on
   28 November 06:00; the alert runs in the triggerer.
-- ``default_args()``: retries with exponential back-off for every task (they all touch the
-  data folder, and some the database or e-mail).
 
 Imported by the DAG files at parse time: only light imports here.
 """
@@ -88,14 +86,3 @@ def annual_deadline():
         name="nscl_annual_not_done_by_29_nov_18h",
     )
 
-
-def default_args(owner: str = "skhcn") -> dict:
-    """Retries with exponential back-off and an e-mail after the last failure."""
-    return {
-        "owner": owner,
-        "retries": 3,
-        "retry_delay": retry_delay(),
-        "retry_exponential_backoff": 2.0,
-        "max_retry_delay": timedelta(minutes=15),
-        "on_failure_callback": failure_notifier(),
-    }

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from nscl.plan.catalogue import Catalogue
-from nscl.settings import REMINDER_AFTER_DEADLINE_DAYS, REMINDER_DAYS_BEFORE, SMTP_CONN_ID, Zones
+from nscl.settings import REMINDER_AFTER_DEADLINE_DAYS, REMINDER_DAYS_BEFORE, SMTP_CONN_ID
 from nscl.store.fsutil import atomic_write_json
+from nscl.store.zones import Zones
 
 log = logging.getLogger(__name__)
 
@@ -118,15 +119,13 @@ def feedback_attachment(zones: Zones, receipt: dict[str, Any] | None) -> Path | 
 
 def who_to_remind(year: int, zones: Zones, catalogue: Catalogue) -> list[dict[str, Any]]:
     """Expected agencies whose state is missing or rejected, from the receipts on file."""
-    from collections import defaultdict
 
-    from nscl.consolidate.tables import reporting_status, select_submissions
-    from nscl.intake.process import load_receipts
+    from nscl.consolidate.status import by_agency as group_by_agency
+    from nscl.consolidate.status import reporting_status, select_submissions
+    from nscl.store.receipts import load_receipts
 
     receipts = load_receipts(zones, year)
-    by_agency: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in receipts:
-        by_agency[r.get("agency_code") or "?"].append(r)
+    by_agency = group_by_agency(receipts)
     status = reporting_status(catalogue.expected_reporters(year), by_agency, select_submissions(receipts))
     out = []
     for s in status:

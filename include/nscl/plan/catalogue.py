@@ -1,5 +1,9 @@
 """The plan as data: tasks, indicators with phase targets, the agency registry, and who is
-expected to report in a year. Loaded from the YAML files in ``nscl/data`` and validated."""
+expected to report in a year. Loaded from the YAML files in ``nscl/data`` and validated.
+
+Longer than 400 lines because the plan's records and their validation on load belong together:
+every check names the YAML file and entry it read.
+"""
 
 from __future__ import annotations
 
@@ -314,6 +318,8 @@ def _load_agencies(path: Path) -> dict[str, Agency]:
         if unknown_groups:
             raise CatalogueError(file, entry, f"nhóm không hợp lệ: {sorted(unknown_groups)}")
         valid_from = _date(row["valid_from"], file, entry, "valid_from")
+        if valid_from is None:
+            raise CatalogueError(file, entry, "thiếu trường 'valid_from'")
         valid_to = _date(row.get("valid_to"), file, entry, "valid_to")
         if valid_to and valid_from and valid_to < valid_from:
             raise CatalogueError(file, entry, "valid_to trước valid_from")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from nscl.labels import BUDGET_SOURCES, format_vn_number
+
 DPI = 300
 # Times New Roman where installed; else DejaVu Serif (shipped with matplotlib, full Vietnamese).
 SERIF = ["Times New Roman", "DejaVu Serif"]
@@ -43,7 +45,6 @@ def _png(fig) -> bytes:
 
 
 def _vn(value: float, decimals: int = 1) -> str:
-    from nscl.intake.normalise import format_vn_number
 
     return format_vn_number(value, decimals)
 
@@ -116,7 +117,6 @@ def indicator_chart(progress, window: str) -> bytes:
 def budget_chart(rows: list[dict[str, Any]]) -> bytes:
     """Stacked bars of the budget by source and year (million VND), with the number of
     enterprises supported on a second axis. ``rows``: year plus one float per source."""
-    from nscl.reporting.context import BUDGET_SOURCES
 
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6.3, 3.2))

@@ -5,6 +5,9 @@ numbers "1.234,5", "—" for nothing reported), so the .docx templates only plac
 The names a template may use are declared here (``TOP_KEYS`` per kind, ``ROW_FIELDS`` per kind
 of table row); the builders check their output against them, and ``nscl.reporting.template_check`` checks
 the templates against them, so a template and the code cannot drift apart silently.
+
+Longer than 400 lines because the annual report's context is assembled section by section from
+the same year data; issue 12 splits it per section.
 """
 
 from __future__ import annotations
@@ -19,26 +22,14 @@ from typing import Any
 import yaml
 
 from nscl.analysis.indicators import APPROX_TOLERANCE, Progress
-from nscl.intake.normalise import format_vn_number
+from nscl.labels import BUDGET_SOURCES, STATE_LABELS, TASK_STATUS_ORDER, format_vn_number
 from nscl.plan.catalogue import Catalogue
-from nscl.settings import Zones
+from nscl.store.curated import load_table
+from nscl.store.zones import Zones
 
 SETTINGS_FILE = Path(__file__).parent / "data" / "report_settings.yaml"
 KINDS = ("annual", "mid-term", "final")
 ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5"}
-STATE_LABELS = {
-    "on_time": "Đúng hạn",
-    "late": "Muộn",
-    "rejected": "Bị trả lại, chờ sửa",
-    "missing": "Chưa gửi",
-}
-TASK_STATUS_ORDER = ["Hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Không phát sinh"]
-BUDGET_SOURCES = [
-    ("central", "Ngân sách trung ương"),
-    ("provincial", "Ngân sách tỉnh"),
-    ("enterprise", "Đối ứng của tổ chức, doanh nghiệp"),
-    ("other", "Nguồn hợp pháp khác"),
-]
 RULE_NOTE = (
     "Cách đánh giá: mục tiêu được coi là đạt khi số lũy kế đạt mức của mục tiêu như Kế hoạch ghi: "
     "cận dưới đối với khoảng (ví dụ 2-4 đợt: từ 2 đợt), chính con số đối với mục tiêu 'ít nhất' và "
@@ -98,7 +89,7 @@ ROW_FIELDS: dict[str, tuple[str, ...]] = {
 # Row fields that are lists of strings (everything else is a string).
 LIST_FIELDS = {"lines", "y"}
 
-_COMMON = {
+_COMMON: dict[str, Any] = {
     "parent_body": None,
     "issuing_body": None,
     "symbol": None,
@@ -275,7 +266,6 @@ class YearData:
 
 
 def load_year(zones: Zones, year: int) -> YearData:
-    from nscl.consolidate.tables import load_table
 
     folder = zones.curated(year)
     summary = tfp = None
@@ -422,7 +412,7 @@ def task_rows(catalogue: Catalogue, data: list[YearData], first: int, last: int)
 
 
 def enterprise_rows(catalogue: Catalogue, data: list[YearData]) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     for d in data:
         frame = d.table("enterprises")
         if frame.empty:
@@ -566,7 +556,7 @@ def submission_rows(catalogue: Catalogue, data: list[YearData]) -> list[dict[str
                 file=s["original_name"],
                 sha=s["sha256"][:16],
                 received=received_text(s["received_at"]),
-                timeliness="Muộn" if s["late"] else "Đúng hạn",
+                timeliness=STATE_LABELS["late" if s["late"] else "on_time"],
             )
         )
     return out
@@ -647,7 +637,7 @@ def annual_context(
     behind = [p for p in progress if p.ten_year_status in ("Chậm tiến độ", "Chưa thực hiện", "Không đạt")]
     next_tasks = [
         f"Đẩy nhanh tiến độ chỉ tiêu “{p.indicator.name}”: lũy kế 2021-{year} "
-        f"{with_unit(p.indicator, p.ten_year_value)}, mục tiêu 2021-2030 “{p.ten_year_target.text}”."
+        f"{with_unit(p.indicator, p.ten_year_value)}, mục tiêu 2021-2030 “{p.ten_year_target.text if p.ten_year_target else ''}”."
         for p in behind
     ] + narrative_lines(catalogue, [this], "next_year", with_year=False)
     context = {

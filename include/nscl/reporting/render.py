@@ -27,32 +27,17 @@ from pathlib import Path
 from typing import Any
 
 from nscl import __version__
-from nscl.reporting.context import STATE_LABELS, TASK_STATUS_ORDER, fmt, fmt_deliverable  # noqa: F401 (re-exported)
-from nscl.settings import Zones
+from nscl.reporting.template_check import check_template
+from nscl.reporting.templates import template_path
 from nscl.store.fsutil import atomic_write, atomic_write_json
+from nscl.store.zones import Zones
 
-TEMPLATE_FILES = {
-    "annual": "bao-cao-nam.docx",
-    "mid-term": "so-ket-2021-2025.docx",
-    "final": "tong-ket-2021-2030.docx",
-}
 IMAGE_KEYS = ("chart_tfp", "chart_indicators", "chart_budget")
 IMAGE_WIDTH_MM = 160
 PDF_TIMEOUT_S = 180
 
 log = logging.getLogger(__name__)
 
-
-def template_dir() -> Path:
-    """``NSCL_TEMPLATES_DIR``, else the repository's ``templates/`` folder."""
-    env = os.environ.get("NSCL_TEMPLATES_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[3] / "templates"
-
-
-def template_path(kind: str, folder: Path | None = None) -> Path:
-    return (folder or template_dir()) / TEMPLATE_FILES[kind]
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -66,7 +51,6 @@ def render(kind: str, context: dict[str, Any], template: Path | None = None):
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
-    from nscl.reporting.template_check import check_template
 
     template = template or template_path(kind)
     check_template(template, kind)
@@ -124,6 +108,7 @@ def save_report(
             pdf_info = {"file": pdf_path.name, "sha256": sha256_bytes(pdf_path.read_bytes())}
     manifest = {
         **manifest,
+        **run_origin(),
         "version": version,
         "document": path.name,
         "document_sha256": sha256_bytes(data),
@@ -134,6 +119,23 @@ def save_report(
         manifest["pdf_note"] = pdf_note
     atomic_write_json(path.with_suffix(".manifest.json"), manifest)
     return path
+
+
+def run_origin() -> dict[str, Any]:
+    """When and by what the report was made: the Airflow DAG run (the task runner exports
+    ``AIRFLOW_CTX_DAG_ID`` and ``AIRFLOW_CTX_DAG_RUN_ID`` to every task), or the command line."""
+    import datetime as dt
+
+    from nscl.settings import LOCAL_TZ
+
+    dag_id = os.environ.get("AIRFLOW_CTX_DAG_ID") or None
+    run_id = os.environ.get("AIRFLOW_CTX_DAG_RUN_ID") or None
+    return {
+        "created_at": dt.datetime.now(LOCAL_TZ).isoformat(timespec="seconds"),
+        "dag_id": dag_id,
+        "run_id": run_id,
+        "made_by": "airflow" if run_id else "cli",
+    }
 
 
 def pdf_enabled() -> bool:
@@ -205,4 +207,9 @@ def content_digest(manifest: dict[str, Any]) -> str:
 
 
 def template_info(path: Path) -> dict[str, str]:
-    return {"file": path.name, "sha256": sha256_bytes(path.read_bytes())}
+    """The template a report was filled from: its name, hash and whose copy it was."""
+    from nscl.reporting.templates import default_dir, staff_dir
+
+    folder = Path(path).resolve().parent
+    origin = "default" if folder == default_dir().resolve() else "staff" if folder == staff_dir().resolve() else "other"
+    return {"file": path.name, "sha256": sha256_bytes(path.read_bytes()), "origin": origin}

@@ -5,6 +5,9 @@ compare each indicator with its phase and ten-year targets, and roll agencies th
 2025 restructuring up to today's successor: a result is counted once, under the successor, and
 the successor's row still names the predecessor it came from ("gồm kết quả của ... (2021-2024)").
 Figures elsewhere in the review (narratives, submissions) keep the agency's name of the time.
+
+Longer than 400 lines because the reviews' context is assembled section by section; issue 12
+splits it per section.
 """
 
 from __future__ import annotations
@@ -128,7 +131,7 @@ def rollup_rows(catalogue: Catalogue, data: list[YearData]) -> list[dict[str, An
             acc["enterprises"] += int(n_ent.get(code, 0))
             acc["classes"] += float(classes.get(code, 0.0))
             acc["budget"] += float(spent.get(code, 0.0))
-    out = []
+    out: list[dict[str, Any]] = []
     for head in sorted(per, key=lambda c: catalogue.agency(c).name):
         acc = per[head]
         includes = "; ".join(
@@ -293,6 +296,7 @@ def review_context(
                 )
             )
             continue
+        assert d.summary is not None
         c = Counter(s["state"] for s in d.summary["status"])
         n_exp += len(d.summary["status"])
         n_ok += c["on_time"]
@@ -359,7 +363,7 @@ def review_context(
         next_period = "giai đoạn tiếp theo (sau năm 2030)"
         next_tasks = [
             f"Tiếp tục thực hiện chỉ tiêu “{p.indicator.name}” chưa đạt mục tiêu 2021-2030 "
-            f"(lũy kế {with_unit(p.indicator, p.ten_year_value)}, mục tiêu “{p.ten_year_target.text}”)."
+            f"(lũy kế {with_unit(p.indicator, p.ten_year_value)}, mục tiêu “{p.ten_year_target.text if p.ten_year_target else ''}”)."
             for p in not_met
         ]
     if last_data is not None:

@@ -10,6 +10,10 @@ import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from nscl.reporting.context import TOP_KEYS, specimen_context
+from nscl.reporting.templates import TEMPLATE_FILES, default_dir, resolve
 
 TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 STRAY_RE = re.compile(r"\{\{|\}\}|\{%|%\}")
@@ -63,8 +67,9 @@ def template_tags(path: Path) -> tuple[list[Tag], list[str]]:
     from docx import Document
 
     doc = Document(str(path))
-    tags, problems = [], []
-    parts = [(doc, "")]
+    tags: list[Tag] = []
+    problems: list[str] = []
+    parts: list[tuple[Any, str]] = [(doc, "")]
     for s in doc.sections:
         for name, hf in (
             ("đầu trang", s.header),
@@ -98,7 +103,6 @@ def check_template(path: Path | str, kind: str) -> None:
     import jinja2
     from jinja2 import meta
 
-    from nscl.reporting.context import TOP_KEYS, specimen_context
 
     path = Path(path)
     if not path.exists():
@@ -145,8 +149,8 @@ def check_template(path: Path | str, kind: str) -> None:
             ),
             None,
         )
-        t = tags[lineno - 1] if lineno and lineno <= len(tags) else None
-        place = f"{t.where}: thẻ “{t.text}”" if t else "?"
+        at = tags[lineno - 1] if lineno and lineno <= len(tags) else None
+        place = f"{at.where}: thẻ “{at.text}”" if at else "?"
         raise TemplateError(
             path.name, [f"{place}: {exc.message} (tên trường không có trong dữ liệu)"]
         ) from None
@@ -167,16 +171,41 @@ def check_template(path: Path | str, kind: str) -> None:
         ) from None
 
 
-def check_templates(folder: Path | None = None) -> dict[str, str | None]:
-    """Check the three shipped templates; returns {file: None or the error message}."""
-    from nscl.reporting.render import TEMPLATE_FILES, template_dir
+def used_names(path: Path, kind: str) -> set[str]:
+    """The data names a template uses (the first identifier of every tag)."""
+    tags, _ = template_tags(path)
+    names: set[str] = set()
+    for tag in tags:
+        names.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", _normalise(tag.text)))
+    return names & set(TOP_KEYS[kind])
 
-    folder = folder or template_dir()
+
+def missing_from_copy(path: Path, kind: str) -> list[str]:
+    """Names the shipped default of ``kind`` fills that a staff copy does not use: what a new
+    version of the code added (or what staff removed), for them to place in their copy."""
+    default = default_dir() / TEMPLATE_FILES[kind]
+    if not default.is_file() or Path(path).resolve() == default.resolve():
+        return []
+    return sorted(used_names(default, kind) - used_names(Path(path), kind))
+
+
+def check_templates(folder: Path | None = None) -> dict[str, str | None]:
+    """Check the templates reports are filled from (the staff's copies where they exist, else
+    the shipped defaults; only ``folder`` when given); returns {file: None or the problem}."""
     out: dict[str, str | None] = {}
     for kind, name in TEMPLATE_FILES.items():
+        chosen = resolve(kind, folder)
+        label = name if chosen.origin in ("default", "given") else f"{name} ({chosen.path.parent})"
         try:
-            check_template(folder / name, kind)
-            out[name] = None
+            check_template(chosen.path, kind)
+            missing = missing_from_copy(chosen.path, kind)
+            out[label] = (
+                None
+                if not missing
+                else "Bản mẫu của Sở chưa dùng các dữ liệu mà bản mẫu mới nhất có: "
+                + ", ".join(missing)
+                + " (mở bản mẫu mặc định trong templates/ để xem chỗ đặt)."
+            )
         except TemplateError as exc:
-            out[name] = str(exc)
+            out[label] = str(exc)
     return out

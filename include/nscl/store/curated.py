@@ -33,7 +33,7 @@ def write_table(zones: Zones, year: int, table: str, rows: list[dict[str, Any]],
     return atomic_write(table_path(zones, year, table), lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8"))
 
 
-def load_table(zones: Zones, year: int, table: str):
+def load_table(zones: Zones, year: int, table: str) -> Any:
     """The curated table as a DataFrame, or None when the year has none."""
     import pandas as pd
 

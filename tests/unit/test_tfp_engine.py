@@ -20,8 +20,8 @@ from nscl.analysis.tfp import (
 )
 from nscl.analysis.tfp_sti import sti_share, sti_share_from_result, t_critical_95
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "tests" / "data" / "tfp"
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "unit" / "data" / "tfp"
 DOC = ROOT / "docs" / "tfp.md"
 EXAMPLE = ROOT / "docs" / "tfp_example.csv"
 

@@ -12,7 +12,7 @@ import pendulum
 import pytest
 from nscl.outreach import alerts
 
-DAGS = Path(__file__).resolve().parents[1] / "dags"
+DAGS = Path(__file__).resolve().parents[2] / "dags"
 
 
 @pytest.fixture(scope="module")

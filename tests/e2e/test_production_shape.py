@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy"))
 import native  # noqa: E402
 
@@ -230,7 +230,7 @@ def stack(tmp_path_factory, smtp_sink):
     import redis
     from nscl.forms.sample import write_sample_data
     from nscl.plan.catalogue import default_catalogue
-    from nscl.settings import Zones
+    from nscl.store.zones import Zones
 
     # Airflow 3 opens an async connection to the metadata database (asyncpg), and the Celery
     # provider needs a Celery it supports: say so plainly rather than fail deep in a subprocess.

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from nscl.orchestration import pipeline
 from nscl.reporting import render as report
-from nscl.settings import Zones
+from nscl.store.zones import Zones
 from test_report_data import build
 from ui import load_staff_page
 

@@ -12,9 +12,10 @@ import pandas as pd
 from nscl.forms import workbook as wbm
 from nscl.forms.sample import fill_workbook
 from nscl.intake.legacy_encodings import unicode_to_tcvn3, unicode_to_vni
-from nscl.intake.process import list_new, load_receipts, process_file
+from nscl.intake.process import list_new, process_file
 from nscl.intake.validation import validate_file
 from nscl.orchestration import pipeline
+from nscl.store.receipts import load_receipts
 
 YEAR = 2025
 

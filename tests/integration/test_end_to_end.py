@@ -58,7 +58,7 @@ def annual_runs(tmp_path_factory, catalogue):
     import os
 
     from nscl.orchestration.airflow_run import run_annual
-    from nscl.settings import Zones
+    from nscl.store.zones import Zones
 
     root = tmp_path_factory.mktemp("e2e") / "data"
     old = os.environ.get("NSCL_DATA_DIR")
@@ -128,7 +128,7 @@ def test_report_says_who_was_late_and_who_was_rejected(annual_runs, catalogue):
         if f.received.date() > catalogue.deadline(2025)
     }
     rejected = {catalogue.agency(f.agency_code).name for f in files[2025] if f.mistake == "text_in_number"}
-    assert late and all(states[name] == "Muộn" for name in late - rejected)
+    assert late and all(states[name] == "Nộp muộn" for name in late - rejected)
     assert rejected and all(states[name] == "Bị trả lại, chờ sửa" for name in rejected)
     assert len(states) == len(catalogue.expected_reporters(2025))
 

@@ -7,7 +7,8 @@ import unicodedata
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from nscl.intake.normalise import NotANumber, clean_text, format_vn_number, parse_number
+from nscl.intake.normalise import NotANumber, clean_text, parse_number
+from nscl.labels import format_vn_number
 
 
 @given(st.integers(min_value=-(10**12), max_value=10**12))

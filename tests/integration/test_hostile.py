@@ -10,9 +10,10 @@ import pytest
 from nscl.forms import workbook as wbm
 from nscl.forms.sample import fill_workbook
 from nscl.intake.hostile import inspect_file, safe_name
-from nscl.intake.process import archive_path, process_file
+from nscl.intake.process import process_file
 from nscl.orchestration import pipeline
 from nscl.settings import IntakeLimits
+from nscl.store.archive import archive_path
 
 YEAR = 2025
 

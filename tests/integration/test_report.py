@@ -17,9 +17,9 @@ from docx.shared import Cm
 from nscl.intake.normalise import parse_number
 from nscl.orchestration import pipeline
 from nscl.reporting.context import date_line, load_settings
-from nscl.reporting.render import template_path
 from nscl.reporting.template_check import TemplateError, check_template, check_templates
-from nscl.settings import Zones
+from nscl.reporting.templates import template_path
+from nscl.store.zones import Zones
 from test_report_data import build
 
 YEAR = 2025

@@ -17,7 +17,7 @@ from nscl.analysis.tfp_sti import (
     sti_share_from_result,
 )
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "tfp_example.csv"
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "tfp_example.csv"
 YEARS = pd.Index(np.arange(2016, 2026), name="year")
 
 

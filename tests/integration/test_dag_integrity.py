@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-DAGS = Path(__file__).resolve().parents[1] / "dags"
+DAGS = Path(__file__).resolve().parents[2] / "dags"
 DAG_FILES = sorted(p for p in DAGS.glob("*.py") if not p.name.startswith("_"))
 
 
@@ -32,6 +32,22 @@ def test_retries_tags_docs_and_timezone(dagbag):
         assert dag.timezone.name == "Asia/Ho_Chi_Minh", dag.dag_id
         for t in dag.tasks:
             assert t.retries >= 1, f"{dag.dag_id}.{t.task_id}"
+
+
+def test_every_dag_uses_the_shared_default_arguments(dagbag):
+    """Retries, back-off, owner and the failure e-mail come from one place
+    (``nscl.orchestration.dag_common.default_args``) for every task of every DAG."""
+    from nscl.orchestration.dag_common import OWNER, RETRIES
+
+    assert len(dagbag.dags) >= 5
+    for dag in dagbag.dags.values():
+        for t in dag.tasks:
+            where = f"{dag.dag_id}.{t.task_id}"
+            assert t.retries == RETRIES, where
+            assert t.owner == OWNER, where
+            assert t.retry_exponential_backoff, where
+            callbacks = t.on_failure_callback if isinstance(t.on_failure_callback, list) else [t.on_failure_callback]
+            assert any(type(c).__name__ == "SmtpNotifier" for c in callbacks), where
 
 
 def test_submissions_are_mapped_per_file(dagbag):

@@ -20,7 +20,7 @@ YEAR = 2025
 @pytest.fixture(scope="module")
 def season(tmp_path_factory, catalogue):
     """The year's sample files run through the stages once for the module (about 25 s)."""
-    from nscl.settings import Zones
+    from nscl.store.zones import Zones
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NSCL_DATA_DIR", str(tmp_path_factory.mktemp("status") / "data"))

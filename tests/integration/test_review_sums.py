@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from docx import Document
 from nscl.orchestration import pipeline
-from nscl.settings import Zones
+from nscl.store.zones import Zones
 from test_report import number, table_by_header
 from test_report_data import build
 

@@ -93,7 +93,7 @@ def build(zones, catalogue, years) -> Expected:
         for i, exp in enumerate(expected):
             code = exp.agency.code
             if code == missing:
-                exp_out.states[year][code] = "Chưa gửi"
+                exp_out.states[year][code] = "Chưa nộp"
                 continue
             rng = random.Random(f"{year}:{code}")
             sha = hashlib.sha256(f"nscl-test:{year}:{code}".encode()).hexdigest()
@@ -117,7 +117,7 @@ def build(zones, catalogue, years) -> Expected:
             if code == rejected:
                 exp_out.states[year][code] = "Bị trả lại, chờ sửa"
                 continue
-            exp_out.states[year][code] = "Muộn" if late else "Đúng hạn"
+            exp_out.states[year][code] = "Nộp muộn" if late else "Đúng hạn"
             exp_out.used[year][code] = sha
             if exp.tfp_inputs:
                 _write(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from nscl.orchestration import pipeline
-from nscl.settings import Zones
+from nscl.store.zones import Zones
 from test_report import all_text, number, table_by_header
 from test_report_data import build
 

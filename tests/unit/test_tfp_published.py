@@ -19,7 +19,7 @@ Sources (stored copies found with the project's search tool; see docs/tfp.md, "S
             Next Generation of the Penn World Table", AER 105(10), 2015). Stored copy of the
             published file pwt110.csv read for this test:
             https://github.com/jivizcaino/PWT10.1/blob/379ee93511f4441e5601da40ca8f791a527c1b63/pwt110.csv
-            Rows for Thailand (THA), 2001-2023, copied verbatim to tests/data/tfp/pwt110_tha.csv.
+            Rows for Thailand (THA), 2001-2023, copied verbatim to tests/unit/data/tfp/pwt110_tha.csv.
 
 GSO does not publish the capital stock or the bK it used (Giesecke & Tran 2008, Vietnam
 Economic Management Review 2(2): "the GSO has not published estimates of k"), and the Penn

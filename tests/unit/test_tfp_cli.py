@@ -13,9 +13,9 @@ import pytest
 from nscl.analysis.tfp import compute_tfp
 from nscl.cli import tfp_cmds as tfp_cli
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "tfp_example.csv"
-DATA = ROOT / "tests" / "data" / "tfp"
+DATA = ROOT / "tests" / "unit" / "data" / "tfp"
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

@@ -1,10 +1,12 @@
-"""Writes the report templates (templates/*.docx) with python-docx.
+"""Writes the shipped default report templates (templates/*.docx) with python-docx.
 
-The .docx files are the source of truth once committed: staff edit them in Word (wording,
-layout, the order of sections), and the code fills the Jinja tags (docxtpl). This script only
-regenerates the shipped defaults; run it again only to reset a template:
+A developers' tool: the pipeline never runs it. Staff never edit the shipped defaults; they
+edit their own copies in the data folder (``nscl templates-export`` makes them, and a report
+is filled from the staff's copy where one exists: ``nscl.reporting.templates``). Regenerating
+the defaults therefore never touches a staff template; ``nscl check-templates`` tells staff
+when a new default uses data their copy does not:
 
-    python templates/build_templates.py [--out DIR]
+    python tools/build_templates.py [--out DIR]      # default: the repository's templates/
 
 Layout follows Decree 30/2020/NĐ-CP (Appendix I): A4 portrait; margins top/bottom 20 mm, left
 30 mm, right 20 mm; Times New Roman; two-column header (parent body 12 pt upper case, issuing
@@ -33,7 +35,7 @@ from nscl.analysis.tfp import DEFAULT_SENSITIVITY_DEPRECIATIONS
 
 FONT = "Times New Roman"
 BODY_PT = 14
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "templates"
 PLAN = (
     "Kế hoạch số 101/KH-UBND ngày 30/6/2021 của Ủy ban nhân dân tỉnh về thực hiện Chương trình quốc gia "
     "hỗ trợ doanh nghiệp nâng cao năng suất và chất lượng sản phẩm, hàng hóa giai đoạn 2021-2030 trên "
@@ -546,9 +548,9 @@ def review(kind: str) -> Document:
             ("Năm", "r.year", 2.0),
             ("Phải báo cáo", "r.expected", 2.4),
             ("Đúng hạn", "r.on_time", 2.4),
-            ("Muộn", "r.late", 2.4),
+            ("Nộp muộn", "r.late", 2.4),
             ("Bị trả lại, chờ sửa", "r.rejected", 2.6),
-            ("Chưa gửi", "r.missing", 2.4),
+            ("Chưa nộp", "r.missing", 2.4),
         ],
     )
     heading(doc, "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CỦA KẾ HOẠCH")
