@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from nscl.analysis.tfp import TfpInputError, TfpParameters, compute_tfp
+from nscl.analysis.tfp import TfpInputError, compute_tfp
 
 YEARS = np.arange(2015, 2026)
 
@@ -17,7 +17,8 @@ def _frame() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "year": YEARS,
-            "grdp": 50_000 * np.cumprod([1.0] + [1.08, 1.07, 1.09, 1.075, 1.06, 1.072, 1.085, 1.07, 1.08, 1.09]),
+            "grdp": 50_000
+            * np.cumprod([1.0] + [1.08, 1.07, 1.09, 1.075, 1.06, 1.072, 1.085, 1.07, 1.08, 1.09]),
             "capital_stock": 120_000 * 1.085 ** np.arange(n),
             "employment": 680 * 1.008 ** np.arange(n),
         }
@@ -102,7 +103,9 @@ def test_bad_tables_are_refused(tables, message):
 
 def test_territories_shares_are_weighted_by_grdp():
     a = _declare(_frame(), {2015: (2012, 0.55), 2020: (2020, 0.50)})
-    b = _declare(_frame().assign(grdp=lambda f: f["grdp"] * np.linspace(0.5, 0.9, len(f))), {2016: (2016, 0.40)})
+    b = _declare(
+        _frame().assign(grdp=lambda f: f["grdp"] * np.linspace(0.5, 0.9, len(f))), {2016: (2016, 0.40)}
+    )
     res = compute_tfp(pd.concat([a.assign(territory="hung_yen_cu"), b.assign(territory="thai_binh_cu")]))
     for i, r in enumerate(res.years, start=1):
         yr = int(YEARS[i])

@@ -34,14 +34,18 @@ def _path(draw, n, lo, hi):
 @st.composite
 def province(draw, n, alpha, scale):
     g_a, g_k, g_l = _path(draw, n, -0.01, 0.04), _path(draw, n, 0.02, 0.12), _path(draw, n, -0.01, 0.03)
-    a0, k0, l0 = draw(st.floats(0.5, 2.0)), scale * draw(st.floats(1e4, 1e5)), scale * draw(st.floats(500, 1500))
+    # Levels near a common base times ``scale``, so that ``scale`` is the relative size.
+    a0 = draw(st.floats(0.8, 1.25))
+    k0, l0 = scale * draw(st.floats(0.9e5, 1.1e5)), scale * draw(st.floats(900, 1100))
     a = a0 * np.concatenate([[1.0], np.cumprod(1 + g_a)])
     k = k0 * np.concatenate([[1.0], np.cumprod(1 + g_k)])
     emp = l0 * np.concatenate([[1.0], np.cumprod(1 + g_l)])
     y = a * k**alpha * emp ** (1 - alpha)
     inv = y * np.array(draw(st.lists(st.floats(0.25, 0.45), min_size=n, max_size=n)))
     years = np.arange(FIRST, FIRST + n)
-    return pd.DataFrame({"year": years, "grdp": y, "investment": inv, "employment": emp, "capital_stock": k}), g_a
+    return pd.DataFrame(
+        {"year": years, "grdp": y, "investment": inv, "employment": emp, "capital_stock": k}
+    ), g_a
 
 
 @st.composite
@@ -55,7 +59,9 @@ def two_provinces(draw):
 
 
 def _long(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
-    return pd.concat([a.assign(territory="hung_yen_cu"), b.assign(territory="thai_binh_cu")], ignore_index=True)
+    return pd.concat(
+        [a.assign(territory="hung_yen_cu"), b.assign(territory="thai_binh_cu")], ignore_index=True
+    )
 
 
 def _own_pim(inv, y, d, years_g=5):
@@ -91,7 +97,9 @@ def test_merged_result_is_growth_accounting_on_the_summed_series(case):
     for code, frame, g in (("hung_yen_cu", a, ga), ("thai_binh_cu", b, gb)):
         own = compute_tfp(frame, params).to_dict()
         assert alone[code]["years"] == own["years"] and alone[code]["periods"] == own["periods"]
-        np.testing.assert_allclose([r["contribution_tfp_pp"] for r in own["years"]], np.log1p(g) * 100, atol=1e-8)
+        np.testing.assert_allclose(
+            [r["contribution_tfp_pp"] for r in own["years"]], np.log1p(g) * 100, atol=1e-8
+        )
 
 
 @SETTINGS
@@ -104,7 +112,10 @@ def test_merged_capital_is_the_sum_of_each_province_own_inventory(case, d):
     k = _own_pim(a["investment"].to_numpy(), a["grdp"].to_numpy(), d) + _own_pim(
         b["investment"].to_numpy(), b["grdp"].to_numpy(), d
     )
-    y, emp = a["grdp"].to_numpy() + b["grdp"].to_numpy(), a["employment"].to_numpy() + b["employment"].to_numpy()
+    y, emp = (
+        a["grdp"].to_numpy() + b["grdp"].to_numpy(),
+        a["employment"].to_numpy() + b["employment"].to_numpy(),
+    )
     got = {r["year"]: r for r in res.years}
     for i in range(3, len(y)):  # burn-in: the first two growth years are not reported
         r = got[FIRST + i]
@@ -121,7 +132,10 @@ def test_merged_capital_is_the_sum_of_each_province_own_inventory(case, d):
             {"year": a["year"], "grdp": y, "investment": a["investment"] + b["investment"], "employment": emp}
         )
         other = compute_tfp(summed, params).years
-        assert abs(other[0]["capital_stock"] - res.years[0]["capital_stock"]) > 1e-9 * res.years[0]["capital_stock"]
+        assert (
+            abs(other[0]["capital_stock"] - res.years[0]["capital_stock"])
+            > 1e-9 * res.years[0]["capital_stock"]
+        )
 
 
 @SETTINGS

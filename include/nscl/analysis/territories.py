@@ -36,7 +36,7 @@ from nscl.analysis.tfp import (
     capital_stock,
 )
 from nscl.labels import format_vn_number
-from nscl.plan.territories import TERRITORIES, series_breaks, territory_code, territory_name
+from nscl.plan.territories import TERRITORIES, boundary_text, series_breaks, territory_code, territory_name
 
 # Where both the former provinces and the merged figure are given, a relative difference above
 # this is reported (the statistics office's rounding of a few figures stays far below it).
@@ -99,7 +99,11 @@ def choose_boundary(codes: list[str], boundary: str | None) -> tuple[str, tuple[
         if code in codes:
             return code, (code,)
         raise TfpInputError(f"Không có số liệu của địa bàn '{boundary}' (có: {', '.join(codes)})")
-    merged = [t for t in TERRITORIES.values() if t.components and (t.code in codes or set(t.components) <= set(codes))]
+    merged = [
+        t
+        for t in TERRITORIES.values()
+        if t.components and (t.code in codes or set(t.components) <= set(codes))
+    ]
     if merged:
         return merged[0].code, merged[0].components
     if len(codes) == 1:
@@ -112,11 +116,12 @@ def choose_boundary(codes: list[str], boundary: str | None) -> tuple[str, tuple[
 
 def compute_boundary(
     inputs: pd.DataFrame,
-    params: TfpParameters = TfpParameters(),
+    params: TfpParameters | None = None,
     periods: list[tuple[int, int]] | None = None,
     boundary: str | None = None,
 ) -> TfpResult:
     """Growth accounting for the reported boundary of inputs with a territory column."""
+    params = params or TfpParameters()
     parts = _split(inputs)
     code, comps = choose_boundary(list(parts), boundary)
     missing = [c for c in comps if c not in parts]
@@ -152,7 +157,9 @@ def compute_boundary(
             rows = [by_year[t].loc[yr] for t in comps]
             y.append(sum(float(r["grdp"]) for r in rows))
             emp.append(sum(float(r["employment"]) for r in rows))
-            inv.append(sum(float(r["investment"]) for r in rows) if "investment" in by_year[comps[0]] else np.nan)
+            inv.append(
+                sum(float(r["investment"]) for r in rows) if "investment" in by_year[comps[0]] else np.nan
+            )
             kgiven.append(sum(float(r["capital_stock"]) for r in rows) if given_k else np.nan)
             source.append("sum")
             if merged is not None and yr in by_year[code].index:
@@ -189,18 +196,27 @@ def compute_boundary(
         "merged_figure_years": merged_years,
         "note_vi": boundary_note(code, comps, years, merged_years),
     }
-    return TfpResult(res.parameters, res.years, res.periods, warnings + res.warnings, territories=list(comps))
+    series = dict(res.series)
+    if not np.isnan(np.array(inv, dtype=float)).all():
+        series["investment"] = [float(v) for v in inv]
+    return TfpResult(
+        res.parameters,
+        res.years,
+        res.periods,
+        warnings + res.warnings,
+        territories=list(comps),
+        series=series,
+    )
 
 
 def boundary_note(code: str, comps: tuple[str, ...], years: list[int], merged_years: list[int]) -> str:
-    name = territory_name(code)
     if len(comps) == 1:
-        return f"Số liệu và kết quả tính cho địa giới {name}."
+        return f"Số liệu và kết quả tính cho {boundary_text(code)}."
     parts = " và ".join(territory_name(c) for c in comps)
     text = (
-        f"Số liệu và kết quả tính cho địa giới {name} (sau hợp nhất ngày 01/7/2025) cho mọi năm, kể cả các "
-        f"năm trước khi hợp nhất: GRDP, vốn đầu tư và lao động là tổng của {parts}; tài sản vốn của từng tỉnh "
-        "cũ được tính riêng theo phương pháp kiểm kê thường xuyên rồi cộng lại."
+        f"Số liệu và kết quả tính cho {boundary_text(code)} ở mọi năm, kể cả các năm trước khi hợp nhất "
+        f"(tính lại theo địa giới mới): GRDP, vốn đầu tư và lao động là tổng của {parts}; tài sản vốn của "
+        "từng tỉnh cũ được tính riêng theo phương pháp kiểm kê thường xuyên rồi cộng lại."
     )
     if merged_years:
         span = str(merged_years[0]) if len(merged_years) == 1 else f"{merged_years[0]}-{merged_years[-1]}"
@@ -236,7 +252,13 @@ def _boundary_capital(
         df = checked[t]
         if "investment" not in df.columns:
             raise TfpInputError(f"{territory_name(t)}: thiếu cột vốn đầu tư (investment)")
-        own[t] = dict(zip(df["year"].astype(int), capital_stock(df["investment"].to_numpy(), df["grdp"].to_numpy(), params), strict=True))
+        own[t] = dict(
+            zip(
+                df["year"].astype(int),
+                capital_stock(df["investment"].to_numpy(), df["grdp"].to_numpy(), params),
+                strict=True,
+            )
+        )
     k = np.empty(len(years))
     for i, yr in enumerate(years):
         if yr <= comp_end:
@@ -261,8 +283,10 @@ def _boundary_shares(
     if code in checked and code not in comps:
         own_tables = tfp_shares.io_tables(checked[code], territory_name(code))
         if own_tables:
-            bl = np.array([tfp_shares.table_in_force(own_tables, yr).labour_share for yr in years])
-            return tfp_shares.Shares(tfp_shares.alpha_from("io_table", bl, n, params), "io_table", years, [(code, own_tables)])
+            own = np.array([tfp_shares.table_in_force(own_tables, yr).labour_share for yr in years])
+            return tfp_shares.Shares(
+                tfp_shares.alpha_from("io_table", own, n, params), "io_table", years, [(code, own_tables)]
+            )
     infos = {}
     for t in comps:
         df = checked[t]
@@ -270,13 +294,13 @@ def _boundary_shares(
         infos[t] = tfp_shares.labour_share_values(df, comp_years, territory_name(t))
     sources = {t: s for t, (s, _, _) in infos.items()}
     if len(comps) == 1:
-        s, bl, tables = infos[comps[0]]
-        if s == "yearly" and len(bl) < n:
-            bl = _extend_yearly(checked, code, years, bl)
-        elif bl is not None and len(bl) < n:
-            bl = np.array([tfp_shares.table_in_force(tables, yr).labour_share for yr in years])
+        s, one, tables = infos[comps[0]]
+        if one is not None and s == "yearly" and len(one) < n:
+            one = _extend_yearly(checked, code, years, one)
+        elif one is not None and len(one) < n:
+            one = np.array([tfp_shares.table_in_force(tables, yr).labour_share for yr in years])
         return tfp_shares.Shares(
-            tfp_shares.alpha_from(s, bl, n, params), s, years, [(comps[0], tables)] if tables else []
+            tfp_shares.alpha_from(s, one, n, params), s, years, [(comps[0], tables)] if tables else []
         )
     if all(s == "default" for s in sources.values()):
         return tfp_shares.Shares(np.full(n - 1, params.capital_share), "default", years)
@@ -288,10 +312,12 @@ def _boundary_shares(
         )
     source = next(iter(sources.values()))
     m = len([yr for yr in years if yr <= comp_end])
-    weights = np.array([[float(checked[t].set_index("year").loc[yr, "grdp"]) for t in comps] for yr in years[:m]])
+    weights = np.array(
+        [[float(checked[t].set_index("year").loc[yr, "grdp"]) for t in comps] for yr in years[:m]]
+    )
     weights = weights / weights.sum(axis=1, keepdims=True)
-    values = np.column_stack([infos[t][1] for t in comps])
-    bl = list((weights * values).sum(axis=1))
+    values = np.column_stack([np.asarray(infos[t][1], dtype=float) for t in comps])
+    bl: list[float] = [float(v) for v in (weights * values).sum(axis=1)]
     notes = []
     for yr in years[m:]:
         if source == "io_table":
@@ -318,22 +344,29 @@ def _merged_yearly(checked: dict[str, pd.DataFrame], code: str, yr: int) -> floa
     return float(df.set_index("year").loc[yr, "labour_share"])
 
 
-def _extend_yearly(checked: dict[str, pd.DataFrame], code: str, years: list[int], bl: np.ndarray) -> np.ndarray:
-    return np.concatenate([bl, [_merged_yearly(checked, code, yr) for yr in years[len(bl):]]])
+def _extend_yearly(
+    checked: dict[str, pd.DataFrame], code: str, years: list[int], bl: np.ndarray
+) -> np.ndarray:
+    return np.concatenate([bl, [_merged_yearly(checked, code, yr) for yr in years[len(bl) :]]])
 
 
 def compute_by_territory(
     inputs: pd.DataFrame,
-    params: TfpParameters = TfpParameters(),
+    params: TfpParameters | None = None,
     periods: list[tuple[int, int]] | None = None,
     ndigits: int | None = None,
+    skip: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Each territory of the inputs alone: ``{code: result dict}`` (``{"error": ...}`` when its own
-    series cannot be used, e.g. too few years)."""
+    """Each territory of the inputs alone (except ``skip``): ``{code: result dict}``
+    (``{"error": ...}`` when its own series cannot be used, e.g. too few years)."""
     from nscl.analysis.tfp import compute_tfp
+
+    params = params or TfpParameters()
 
     out: dict[str, Any] = {}
     for code, frame in _split(inputs).items():
+        if code in skip:
+            continue
         try:
             res = compute_tfp(frame, params, periods)
             d = res.to_dict(ndigits)

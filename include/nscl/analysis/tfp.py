@@ -134,6 +134,9 @@ class TfpResult:
     warnings: list[str] = field(default_factory=list)
     # Territories summed into the reported boundary; None when the inputs have no territory column.
     territories: list[str] | None = None
+    # The boundary's series over every input year (year, grdp, employment, capital_stock and,
+    # when built by perpetual inventory, investment), for the analyst's export.
+    series: dict[str, list[Any]] = field(default_factory=dict)
 
     def to_dict(self, ndigits: int | None = None) -> dict[str, Any]:
         """The JSON object of ``nscl tfp --json``: parameters, years, periods (and territories
@@ -344,11 +347,25 @@ def compute_tfp(
     given_k = "capital_stock" in df.columns
     if not given_k:
         _enough_history(df, params)
-    k = df["capital_stock"].to_numpy() if given_k else capital_stock(df["investment"].to_numpy(), df["grdp"].to_numpy(), params)
-    shares = tfp_shares.shares_for(df, list(df["year"]), params)
-    return account_series(
-        df["year"].to_numpy(), df["grdp"].to_numpy(), k, df["employment"].to_numpy(), shares, params, periods, given_k
+    k = (
+        df["capital_stock"].to_numpy()
+        if given_k
+        else capital_stock(df["investment"].to_numpy(), df["grdp"].to_numpy(), params)
     )
+    shares = tfp_shares.shares_for(df, list(df["year"]), params)
+    res = account_series(
+        df["year"].to_numpy(),
+        df["grdp"].to_numpy(),
+        k,
+        df["employment"].to_numpy(),
+        shares,
+        params,
+        periods,
+        given_k,
+    )
+    if "investment" in df.columns:
+        res.series["investment"] = [float(v) for v in df["investment"]]
+    return res
 
 
 def _enough_history(df: pd.DataFrame, params: TfpParameters) -> None:
@@ -377,7 +394,9 @@ def account_series(
     burn_in = 0 if given_k else params.burn_in_years
     n = len(years_all)
     if n < burn_in + 2:
-        raise TfpInputError(f"Cần ít nhất {burn_in + 2} năm số liệu liên tiếp để tính tăng trưởng (có {n} năm)")
+        raise TfpInputError(
+            f"Cần ít nhất {burn_in + 2} năm số liệu liên tiếp để tính tăng trưởng (có {n} năm)"
+        )
     alpha_t = shares.alpha
     gy = _growth(y, params.growth) * 100.0
     gk = _growth(k, params.growth) * 100.0
@@ -428,7 +447,16 @@ def account_series(
     parameters.update(shares.describe(reported, reported_alpha, params))
     parameters["first_year"] = int(years_all[0])
     parameters["last_year"] = int(years_all[-1])
-    return TfpResult(parameters=parameters, years=year_rows, periods=period_rows, warnings=warnings)
+    series: dict[str, list[Any]] = {
+        "year": [int(v) for v in years_all],
+        "grdp": [float(v) for v in y],
+        "employment": [float(v) for v in emp],
+        "capital_stock": [float(v) for v in k],
+        "capital_share": [None, *(float(a) for a in alpha_t)],
+    }
+    return TfpResult(
+        parameters=parameters, years=year_rows, periods=period_rows, warnings=warnings, series=series
+    )
 
 
 # --------------------------------------------------------------------------- sensitivity
@@ -443,6 +471,7 @@ def sensitivity(
     depreciations: Sequence[float] = DEFAULT_SENSITIVITY_DEPRECIATIONS,
     period: tuple[int, int] | None = None,
     params: TfpParameters = TfpParameters(),
+    boundary: str | None = None,
 ) -> list[dict[str, Any]]:
     """The period result over a grid of capital shares and depreciation rates.
 
@@ -457,9 +486,9 @@ def sensitivity(
     for a in capital_shares:
         for d in depreciations:
             p = TfpParameters(**{**params.to_dict(), "capital_share": float(a), "depreciation": float(d)})
-            probe = compute_tfp(base, p, periods=[] if period is None else [period])
+            probe = compute_tfp(base, p, periods=[] if period is None else [period], boundary=boundary)
             span = period or (probe.years[0]["year"], probe.years[-1]["year"])
-            res = probe if period is not None else compute_tfp(base, p, periods=[span])
+            res = probe if period is not None else compute_tfp(base, p, periods=[span], boundary=boundary)
             pr = res.periods[0]
             rows.append(
                 {

@@ -48,7 +48,9 @@ def io_tables(df: pd.DataFrame, where: str = "") -> list[IoTable]:
                 f"{prefix}Năm {year}: có tỷ phần lao động nhưng không ghi năm của bảng I/O (io_year)"
             )
         if pd.isna(share):
-            raise TfpInputError(f"{prefix}Năm {year}: có năm bảng I/O {int(io_year)} nhưng thiếu tỷ phần lao động")
+            raise TfpInputError(
+                f"{prefix}Năm {year}: có năm bảng I/O {int(io_year)} nhưng thiếu tỷ phần lao động"
+            )
         key = int(io_year)
         if key in found and abs(found[key] - float(share)) > 1e-9:
             raise TfpInputError(
@@ -64,7 +66,9 @@ def table_in_force(tables: Sequence[IoTable], year: int) -> IoTable:
     return older[-1] if older else tables[0]
 
 
-def labour_share_values(df: pd.DataFrame, years: Sequence[int], where: str = "") -> tuple[str, np.ndarray | None, list[IoTable]]:
+def labour_share_values(
+    df: pd.DataFrame, years: Sequence[int], where: str = ""
+) -> tuple[str, np.ndarray | None, list[IoTable]]:
     """(source, bL for each of ``years`` or None, tables) of one checked frame."""
     tables = io_tables(df, where)
     if tables:
@@ -87,7 +91,9 @@ class Shares:
     weighted_by_grdp: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def describe(self, reported: Sequence[int], reported_alpha: np.ndarray, params: TfpParameters) -> dict[str, Any]:
+    def describe(
+        self, reported: Sequence[int], reported_alpha: np.ndarray, params: TfpParameters
+    ) -> dict[str, Any]:
         """Keys merged into the result's parameters: capital_share (mean used),
         capital_share_source, factor_shares (source, tables, note_vi)."""
         from nscl.plan.territories import territory_name
@@ -104,7 +110,9 @@ class Shares:
             out["capital_share_source"] = "default"
             out["factor_shares"] = info
             return out
-        out["capital_share"] = float(np.mean(reported_alpha)) if len(reported_alpha) else float(np.mean(self.alpha))
+        out["capital_share"] = (
+            float(np.mean(reported_alpha)) if len(reported_alpha) else float(np.mean(self.alpha))
+        )
         if self.source == "yearly":
             out["capital_share_source"] = "1 - labour_share (inputs)"
             text = (
@@ -156,4 +164,6 @@ def alpha_from(source: str, bl: np.ndarray | None, n: int, params: TfpParameters
 def shares_for(df: pd.DataFrame, years: list[int], params: TfpParameters) -> Shares:
     """The shares of one checked frame without territories."""
     source, bl, tables = labour_share_values(df, years)
-    return Shares(alpha_from(source, bl, len(years), params), source, list(years), [(None, tables)] if tables else [])
+    return Shares(
+        alpha_from(source, bl, len(years), params), source, list(years), [(None, tables)] if tables else []
+    )

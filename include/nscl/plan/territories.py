@@ -24,14 +24,20 @@ class Territory:
     code: str
     name_vi: str
     components: tuple[str, ...] = ()  # a merged territory: the territories it is the sum of
+    boundary_vi: str = ""  # how a report names the boundary its figures are for
 
 
 TERRITORIES: dict[str, Territory] = {
     t.code: t
     for t in (
-        Territory("hung_yen_cu", "Hưng Yên (cũ)"),
-        Territory("thai_binh_cu", "Thái Bình (cũ)"),
-        Territory("hung_yen", "Hưng Yên (sau hợp nhất)", ("hung_yen_cu", "thai_binh_cu")),
+        Territory("hung_yen_cu", "Hưng Yên (cũ)", (), "tỉnh Hưng Yên theo địa giới trước ngày 01/7/2025"),
+        Territory("thai_binh_cu", "Thái Bình (cũ)", (), "tỉnh Thái Bình theo địa giới trước ngày 01/7/2025"),
+        Territory(
+            "hung_yen",
+            "Hưng Yên (sau hợp nhất)",
+            ("hung_yen_cu", "thai_binh_cu"),
+            "toàn tỉnh Hưng Yên theo địa giới sau hợp nhất (từ ngày 01/7/2025)",
+        ),
     )
 }
 
@@ -39,6 +45,11 @@ TERRITORIES: dict[str, Territory] = {
 def territory_name(code: str) -> str:
     t = TERRITORIES.get(code)
     return t.name_vi if t else code
+
+
+def boundary_text(code: str) -> str:
+    t = TERRITORIES.get(code)
+    return t.boundary_vi if t and t.boundary_vi else f"địa bàn {code}"
 
 
 def territory_code(text: object) -> str | None:
