@@ -375,3 +375,22 @@ def compute_by_territory(
         except TfpInputError as exc:
             out[code] = {"name_vi": territory_name(code), "error": str(exc)}
     return out
+
+
+def boundary_proxies(inputs: pd.DataFrame, territories: list[str]) -> pd.DataFrame:
+    """STI proxies of the boundary by year: R&D spending / GRDP (%) and the trained-labour share
+    weighted by employment, over the years where every territory gives them."""
+    frame = inputs[inputs["territory"].isin(territories)]
+    rows = []
+    for year, g in frame.groupby("year"):
+        if set(g["territory"]) != set(territories):
+            continue
+        row: dict[str, Any] = {"year": int(year)}
+        if "rd_spending" in g:
+            row["rd_share"] = float(g["rd_spending"].sum() / g["grdp"].sum() * 100)
+        if "trained_labour_share" in g:
+            row["trained_labour_share"] = float(
+                (g["trained_labour_share"] * g["employment"]).sum() / g["employment"].sum()
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
