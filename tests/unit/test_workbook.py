@@ -56,11 +56,15 @@ def test_statistics_office_gets_the_tfp_workbook(catalogue, tmp_path):
     wbm.build_workbook(catalogue.expectation(2025, "TKHY"), 2025, catalogue).save(path)
     wb = load_workbook(path)
     assert wbm.SHEET_TFP in wb.sheetnames and wbm.SHEET_INDICATORS not in wb.sheetnames
-    years = [
-        wb[wbm.SHEET_TFP].cell(row=r, column=1).value
-        for r in range(wbm.FIRST_DATA_ROW, wb[wbm.SHEET_TFP].max_row + 1)
+    ws = wb[wbm.SHEET_TFP]
+    rows = [
+        (ws.cell(row=r, column=1).value, ws.cell(row=r, column=2).value)
+        for r in range(wbm.FIRST_DATA_ROW, ws.max_row + 1)
     ]
-    assert years == list(range(wbm.TFP_FIRST_YEAR, 2026))
+    # 2025: both former provinces from 2010, then the merged province (docs/tfp.md, section 8).
+    span = list(range(wbm.TFP_FIRST_YEAR, 2026))
+    names = ["Hưng Yên (cũ)", "Thái Bình (cũ)", "Hưng Yên (sau hợp nhất)"]
+    assert rows == [(y, n) for n in names for y in span]
 
 
 def test_round_trip_returns_what_was_written(catalogue, tmp_path):

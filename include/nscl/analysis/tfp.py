@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 REQUIRED_COLUMNS = ("year", "grdp", "investment", "employment")
-OPTIONAL_COLUMNS = ("capital_stock", "labour_share")
+OPTIONAL_COLUMNS = ("capital_stock", "labour_share", "io_year")
 GROWTH_KINDS = ("discrete", "log")
 INITIAL_CAPITAL_METHODS = ("growth", "capital_output_ratio")
 PERIOD_METHODS = ("average_growth", "mean_of_years")
@@ -46,6 +46,7 @@ COLUMN_LABELS_VI = {
     "employment": "lao động",
     "capital_stock": "tài sản vốn (capital_stock)",
     "labour_share": "tỷ phần lao động (labour_share)",
+    "io_year": "năm bảng I/O (io_year)",
 }
 
 RESULT_FIELDS = (
@@ -131,20 +132,29 @@ class TfpResult:
     years: list[dict[str, Any]]
     periods: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
+    # Territories summed into the reported boundary; None when the inputs have no territory column.
+    territories: list[str] | None = None
+    # The boundary's series over every input year (year, grdp, employment, capital_stock and,
+    # when built by perpetual inventory, investment), for the analyst's export.
+    series: dict[str, list[Any]] = field(default_factory=dict)
 
     def to_dict(self, ndigits: int | None = None) -> dict[str, Any]:
-        """The JSON object of ``nscl tfp --json``: parameters, years, periods."""
+        """The JSON object of ``nscl tfp --json``: parameters, years, periods (and territories
+        when the inputs have a territory column)."""
 
         def rnd(row: dict[str, Any]) -> dict[str, Any]:
             if ndigits is None:
                 return dict(row)
             return {k: (round(v, ndigits) if isinstance(v, float) else v) for k, v in row.items()}
 
-        return {
+        out: dict[str, Any] = {
             "parameters": dict(self.parameters),
             "years": [rnd(r) for r in self.years],
             "periods": [rnd(r) for r in self.periods],
         }
+        if self.territories is not None:
+            out["territories"] = list(self.territories)
+        return out
 
     def period(self, start: int, end: int) -> dict[str, Any]:
         for row in self.periods:
@@ -156,7 +166,18 @@ class TfpResult:
 # --------------------------------------------------------------------------- inputs
 
 
-def _check_inputs(inputs: pd.DataFrame) -> pd.DataFrame:
+def _check_inputs(inputs: pd.DataFrame, where: str = "") -> pd.DataFrame:
+    """The checked table (known columns, consecutive years, valid numbers). ``where`` (e.g. a
+    territory's name) prefixes every message."""
+    try:
+        return _check_table(inputs)
+    except TfpInputError as exc:
+        if where:
+            raise TfpInputError(f"{where}: {exc}") from None
+        raise
+
+
+def _check_table(inputs: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(inputs, pd.DataFrame):
         raise TfpInputError("Dữ liệu đầu vào phải là một bảng (DataFrame)")
     cols = {str(c).strip().lower(): c for c in inputs.columns}
@@ -190,12 +211,20 @@ def _check_inputs(inputs: pd.DataFrame) -> pd.DataFrame:
     if gaps:
         raise TfpInputError("Chuỗi năm không liên tục: thiếu năm " + ", ".join(map(str, gaps)))
 
+    # With io_year, labour_share is given only on the rows that name an input-output table.
+    io_mode = "io_year" in df.columns
     for c in df.columns:
         if c == "year":
             continue
         values = pd.to_numeric(df[c], errors="coerce")
         label = COLUMN_LABELS_VI[c]
         for year, raw, v in zip(df["year"], df[c], values, strict=True):
+            if io_mode and c in ("labour_share", "io_year") and (raw is None or pd.isna(raw) or raw == ""):
+                continue
+            if c == "io_year":
+                if pd.isna(v) or v != round(v) or not 1950 <= v <= 2100:
+                    raise TfpInputError(f"Năm {year}: {label} phải là một năm (ví dụ 2016), nhận {raw!r}")
+                continue
             if pd.isna(v) or not math.isfinite(float(v)):
                 raise TfpInputError(f"Năm {year}: thiếu hoặc sai giá trị {label} ({raw!r})")
             if c == "labour_share":
@@ -293,23 +322,55 @@ def compute_tfp(
     inputs: pd.DataFrame,
     params: TfpParameters = TfpParameters(),
     periods: list[tuple[int, int]] | None = None,
+    *,
+    boundary: str | None = None,
 ) -> TfpResult:
     """Growth accounting per year and per period from a table of yearly inputs.
 
     ``inputs`` has the columns year, grdp (constant prices), investment (constant prices, same
     price base as grdp), employment, and optionally capital_stock (skips the perpetual inventory;
-    investment is then not needed and ignored) and labour_share (bL by year; bK = 1 - bL).
+    investment is then not needed and ignored), labour_share (bL by year; bK = 1 - bL) or
+    io_year + labour_share (bL of each input-output table, held until the next one; see
+    :mod:`nscl.analysis.tfp_shares`) and territory (one series per territory, summed into the
+    reported ``boundary``; see :mod:`nscl.analysis.territories`).
     Growth rates and contributions are returned in percent / percentage points. Reported years
     are those with a growth rate after the burn-in; ``periods`` default to
-    :func:`default_periods` of those years.
+    :func:`default_periods` of those years. A series whose level jumps as a change of boundary
+    does (two provinces in one column) is refused.
     """
+    from nscl.analysis import territories, tfp_shares
+
+    if territories.has_territories(inputs):
+        return territories.compute_boundary(inputs, params, periods, boundary)
     df = _check_inputs(inputs)
+    territories.refuse_breaks(df, None)
     given_k = "capital_stock" in df.columns
-    burn_in = 0 if given_k else params.burn_in_years
-    n = len(df)
+    if not given_k:
+        _enough_history(df, params)
+    k = (
+        df["capital_stock"].to_numpy()
+        if given_k
+        else capital_stock(df["investment"].to_numpy(), df["grdp"].to_numpy(), params)
+    )
+    shares = tfp_shares.shares_for(df, list(df["year"]), params)
+    res = account_series(
+        df["year"].to_numpy(),
+        df["grdp"].to_numpy(),
+        k,
+        df["employment"].to_numpy(),
+        shares,
+        params,
+        periods,
+        given_k,
+    )
+    if "investment" in df.columns:
+        res.series["investment"] = [float(v) for v in df["investment"]]
+    return res
+
+
+def _enough_history(df: pd.DataFrame, params: TfpParameters) -> None:
+    burn_in, n = params.burn_in_years, len(df)
     if n < burn_in + 2:
-        if given_k:
-            raise TfpInputError(f"Cần ít nhất 2 năm số liệu liên tiếp để tính tăng trưởng (có {n} năm)")
         raise TfpInputError(
             f"Không đủ số liệu để dựng tài sản vốn: cần ít nhất {burn_in + 2} năm liên tiếp "
             f"({burn_in} năm khởi tạo vốn và 2 năm để tính tăng trưởng), hiện có {n} năm "
@@ -317,19 +378,29 @@ def compute_tfp(
             "giảm burn_in_years hoặc cung cấp cột capital_stock."
         )
 
-    y = df["grdp"].to_numpy()
-    emp = df["employment"].to_numpy()
-    k = df["capital_stock"].to_numpy() if given_k else capital_stock(df["investment"].to_numpy(), y, params)
-    if "labour_share" in df.columns:
-        ls = df["labour_share"].to_numpy()
-        alpha_t = 1.0 - 0.5 * (ls[1:] + ls[:-1])  # Törnqvist average of adjacent years
-    else:
-        alpha_t = np.full(n - 1, params.capital_share)
 
+def account_series(
+    years_all: np.ndarray,
+    y: np.ndarray,
+    k: np.ndarray,
+    emp: np.ndarray,
+    shares: Any,
+    params: TfpParameters,
+    periods: list[tuple[int, int]] | None,
+    given_k: bool,
+) -> TfpResult:
+    """Growth accounting on prepared series of one boundary (``shares``: a
+    :class:`nscl.analysis.tfp_shares.Shares`)."""
+    burn_in = 0 if given_k else params.burn_in_years
+    n = len(years_all)
+    if n < burn_in + 2:
+        raise TfpInputError(
+            f"Cần ít nhất {burn_in + 2} năm số liệu liên tiếp để tính tăng trưởng (có {n} năm)"
+        )
+    alpha_t = shares.alpha
     gy = _growth(y, params.growth) * 100.0
     gk = _growth(k, params.growth) * 100.0
     gl = _growth(emp, params.growth) * 100.0
-    years_all = df["year"].to_numpy()
 
     warnings: list[str] = []
     year_rows: list[dict[str, Any]] = []
@@ -372,13 +443,20 @@ def compute_tfp(
     if given_k:
         parameters["initial_capital_method"] = "given"
         parameters["burn_in_years"] = 0
-    if "labour_share" in df.columns:
-        # Mean bK actually used; the yearly values are in each row's "capital_share".
-        parameters["capital_share"] = float(np.mean(alpha_t))
-        parameters["capital_share_source"] = "1 - labour_share (inputs)"
+    reported_alpha = alpha_t[burn_in:]
+    parameters.update(shares.describe(reported, reported_alpha, params))
     parameters["first_year"] = int(years_all[0])
     parameters["last_year"] = int(years_all[-1])
-    return TfpResult(parameters=parameters, years=year_rows, periods=period_rows, warnings=warnings)
+    series: dict[str, list[Any]] = {
+        "year": [int(v) for v in years_all],
+        "grdp": [float(v) for v in y],
+        "employment": [float(v) for v in emp],
+        "capital_stock": [float(v) for v in k],
+        "capital_share": [None, *(float(a) for a in alpha_t)],
+    }
+    return TfpResult(
+        parameters=parameters, years=year_rows, periods=period_rows, warnings=warnings, series=series
+    )
 
 
 # --------------------------------------------------------------------------- sensitivity
@@ -393,6 +471,7 @@ def sensitivity(
     depreciations: Sequence[float] = DEFAULT_SENSITIVITY_DEPRECIATIONS,
     period: tuple[int, int] | None = None,
     params: TfpParameters = TfpParameters(),
+    boundary: str | None = None,
 ) -> list[dict[str, Any]]:
     """The period result over a grid of capital shares and depreciation rates.
 
@@ -400,14 +479,16 @@ def sensitivity(
     given ``capital_stock`` the depreciation rate has no effect (the rows repeat). ``period``
     defaults to the whole span of reported years.
     """
-    base = inputs.drop(columns=[c for c in inputs.columns if str(c).strip().lower() == "labour_share"])
+    base = inputs.drop(
+        columns=[c for c in inputs.columns if str(c).strip().lower() in ("labour_share", "io_year")]
+    )
     rows: list[dict[str, Any]] = []
     for a in capital_shares:
         for d in depreciations:
             p = TfpParameters(**{**params.to_dict(), "capital_share": float(a), "depreciation": float(d)})
-            probe = compute_tfp(base, p, periods=[] if period is None else [period])
+            probe = compute_tfp(base, p, periods=[] if period is None else [period], boundary=boundary)
             span = period or (probe.years[0]["year"], probe.years[-1]["year"])
-            res = probe if period is not None else compute_tfp(base, p, periods=[span])
+            res = probe if period is not None else compute_tfp(base, p, periods=[span], boundary=boundary)
             pr = res.periods[0]
             rows.append(
                 {

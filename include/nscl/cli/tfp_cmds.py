@@ -1,10 +1,12 @@
 """``nscl tfp``: the TFP engine for analysts, without Airflow.
 
     nscl tfp --inputs FILE.csv [--capital-share A] [--depreciation D] [--json]
+             [--by-territory] [--boundary CODE] [--xlsx FILE.xlsx]
 
-The CSV has the columns year,grdp,investment,employment and optionally capital_stock and
-labour_share (with capital_stock, investment may be left out). ``python -m nscl.cli.tfp_cmds`` runs
-the same command standalone.
+The CSV has the columns year,grdp,investment,employment and optionally capital_stock,
+labour_share (yearly, or with io_year: per input-output table) and territory (one series per
+territory, summed into the reported boundary; docs/tfp.md, section 8). With capital_stock,
+investment may be left out. ``python -m nscl.cli.tfp_cmds`` runs the same command standalone.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from nscl.analysis.territories import compute_by_territory
 from nscl.analysis.tfp import (
     DEFAULT_SENSITIVITY_DEPRECIATIONS,
     DEFAULT_SENSITIVITY_SHARES,
@@ -59,6 +62,17 @@ def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     )
     parser.add_argument("--sensitivity", action="store_true", help="also print the capital share x d grid")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--by-territory", action="store_true", help="also report each territory alone (inputs with territory)"
+    )
+    parser.add_argument(
+        "--boundary", metavar="CODE", help="territory to report (default: the merged province)"
+    )
+    parser.add_argument(
+        "--xlsx",
+        metavar="FILE.xlsx",
+        help="write the analyst's workbook (inputs, capital, results, sensitivity)",
+    )
     parser.set_defaults(func=run)
     return parser
 
@@ -111,6 +125,8 @@ def render_text(result_dict: dict[str, Any], grid: list[dict[str, Any]] | None =
         "Đóng góp của TFP vào tăng trưởng GRDP (đ.% = điểm phần trăm; % = tỷ trọng trong tăng trưởng)",
         f"Tham số: bK={p['capital_share']}, khấu hao={p['depreciation']}, "
         f"vốn ban đầu={p['initial_capital_method']}, tăng trưởng={p['growth']}",
+        *([p["boundary"]["note_vi"]] if p.get("boundary") else []),
+        *([p["factor_shares"]["note_vi"]] if p.get("factor_shares") else []),
         "",
         _table(
             YEAR_HEADERS,
@@ -184,9 +200,9 @@ def run(args: argparse.Namespace) -> int:
             capital_output_ratio=args.capital_output_ratio,
             period_method=args.period_method,
         )
-        result = compute_tfp(inputs, params, periods=args.period)
+        result = compute_tfp(inputs, params, periods=args.period, boundary=args.boundary)
         grid = None
-        if args.sensitivity:
+        if args.sensitivity or args.xlsx:
             span = args.period[0] if args.period else None
             grid = sensitivity(
                 inputs,
@@ -194,6 +210,7 @@ def run(args: argparse.Namespace) -> int:
                 DEFAULT_SENSITIVITY_DEPRECIATIONS,
                 period=span,
                 params=params,
+                boundary=args.boundary,
             )
     except TfpInputError as exc:
         print(f"Lỗi số liệu đầu vào: {exc}", file=sys.stderr)
@@ -201,12 +218,28 @@ def run(args: argparse.Namespace) -> int:
     for w in result.warnings:
         print(f"Cảnh báo: {w}", file=sys.stderr)
     out = result.to_dict(ndigits=6)
+    if args.by_territory:
+        if result.territories is None:
+            print("Lỗi: --by-territory cần cột territory trong tệp số liệu", file=sys.stderr)
+            return 2
+        # The merged province's own rows are already in the boundary's result.
+        skip = tuple({result.parameters["boundary"]["code"]} - set(result.territories))
+        out["by_territory"] = compute_by_territory(inputs, params, periods=args.period, ndigits=6, skip=skip)
+    if args.xlsx:
+        from nscl.cli.tfp_export import write_export
+
+        try:
+            write_export(args.xlsx, inputs, result, out, grid or [])
+        except OSError as exc:
+            print(f"Lỗi: không ghi được tệp {args.xlsx}: {exc}", file=sys.stderr)
+            return 2
+        print(f"Đã ghi bảng tính: {args.xlsx}", file=sys.stderr)
     if args.json:
-        if grid is not None:
+        if grid is not None and args.sensitivity:
             out["sensitivity"] = grid
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        print(render_text(out, grid))
+        print(render_text(out, grid if args.sensitivity else None))
     return 0
 
 

@@ -114,11 +114,14 @@ def consolidate(year: int, zones: Zones, catalogue: Catalogue, receipts: list[Re
             "year",
             "agency_code",
             "sha256",
+            "territory",
             "grdp",
             "investment",
             "employment",
             "trained_labour_share",
             "rd_spending",
+            "io_year",
+            "labour_share_pct",
         ],
     }
     for table in TABLES:

@@ -23,11 +23,13 @@ from nscl.forms.workbook import (
     SUPPORT_TYPES,
     TASK_STATUSES,
     TFP_FIRST_YEAR,
+    TFP_IO_FIRST_COL,
     build_workbook,
     saver,
     workbook_filename,
 )
 from nscl.plan.catalogue import Catalogue, Expectation
+from nscl.plan.territories import TERRITORIES, territory_name, workbook_territories
 from nscl.settings import LOCAL_TZ
 from nscl.store.fsutil import atomic_write
 
@@ -112,6 +114,55 @@ GRDP_GROWTH = {
 INVESTMENT_RATIO = 0.36
 EMPLOYMENT_2010 = 640.0
 EMPLOYMENT_GROWTH = 0.8  # % a year
+# Thái Bình (cũ), sample: a larger workforce, a smaller and slower-growing GRDP.
+TB_GRDP_2010 = 27_800.0
+TB_GRDP_GROWTH = {y: g - 1.1 + 0.3 * ((y * 5) % 3) for y, g in GRDP_GROWTH.items()}
+TB_INVESTMENT_RATIO = 0.31
+TB_EMPLOYMENT_2010 = 1_085.0
+TB_EMPLOYMENT_GROWTH = -0.15  # % a year
+# Input-output tables (sample): year and labour share of GRDP (%) per former province.
+IO_TABLES = {
+    "hung_yen_cu": ((2012, 41.5), (2016, 40.2), (2020, 38.8)),
+    "thai_binh_cu": ((2012, 52.0), (2016, 50.6), (2020, 49.1)),
+}
+
+
+TFP_SAMPLE_KEYS = ("grdp", "investment", "employment", "trained_labour_share", "rd_spending")
+
+
+def tfp_series(territory: str, year: int) -> list[dict[str, float]]:
+    """The sample series of a former province from 2010 to ``year`` (as entered: rounded to 0.1);
+    the merged province's rows are their sums (2025 on)."""
+    if territory == "hung_yen":
+        a, b = tfp_series("hung_yen_cu", year), tfp_series("thai_binh_cu", year)
+        keys = ("grdp", "investment", "employment", "rd_spending")
+        return [
+            {"year": x["year"], **{k: round(x[k] + z[k], 1) for k in keys},
+             "trained_labour_share": round((x["trained_labour_share"] * x["employment"] + z["trained_labour_share"] * z["employment"]) / (x["employment"] + z["employment"]), 1)}
+            for x, z in zip(a, b, strict=True)
+            if x["year"] >= 2025
+        ]  # fmt: skip
+    hy = territory == "hung_yen_cu"
+    grdp, employment = (GRDP_2010, EMPLOYMENT_2010) if hy else (TB_GRDP_2010, TB_EMPLOYMENT_2010)
+    out = []
+    for y in range(TFP_FIRST_YEAR, year + 1):
+        if y > TFP_FIRST_YEAR:
+            grdp *= 1 + (GRDP_GROWTH if hy else TB_GRDP_GROWTH)[y] / 100
+            employment *= 1 + (EMPLOYMENT_GROWTH if hy else TB_EMPLOYMENT_GROWTH) / 100
+        ratio = (INVESTMENT_RATIO if hy else TB_INVESTMENT_RATIO) + 0.004 * ((y * 7) % 5)
+        # R&D spending share rising from about 0.25 % to 0.8 % of GRDP, unevenly.
+        rd_share = 0.0025 + 0.00025 * (y - TFP_FIRST_YEAR) + 0.0003 * ((y * 3) % 4) / 3
+        out.append(
+            {
+                "year": y,
+                "grdp": round(grdp, 1),
+                "investment": round(grdp * ratio, 1),
+                "employment": round(employment, 1),
+                "trained_labour_share": round((20 if hy else 18) + 1.3 * (y - TFP_FIRST_YEAR), 1),
+                "rd_spending": round(grdp * rd_share * (1 if hy else 0.8), 1),
+            }
+        )
+    return out
 
 
 @dataclass(frozen=True)
@@ -186,19 +237,20 @@ def fill_workbook(exp: Expectation, year: int, catalogue: Catalogue, mistake: st
     rng = _rng(year, exp.agency.code)
     if exp.tfp_inputs:
         ws = wb[SHEET_TFP]
-        grdp, employment = GRDP_2010, EMPLOYMENT_2010
-        for i, y in enumerate(range(TFP_FIRST_YEAR, year + 1)):
-            if y > TFP_FIRST_YEAR:
-                grdp *= 1 + GRDP_GROWTH[y] / 100
-                employment *= 1 + EMPLOYMENT_GROWTH / 100
-            r = FIRST_DATA_ROW + i
-            ws.cell(row=r, column=2, value=round(grdp, 1))
-            ws.cell(row=r, column=3, value=round(grdp * (INVESTMENT_RATIO + 0.004 * ((y * 7) % 5)), 1))
-            ws.cell(row=r, column=4, value=round(employment, 1))
-            ws.cell(row=r, column=5, value=round(20 + 1.3 * (y - TFP_FIRST_YEAR), 1))
-            # R&D spending share rising from about 0.25 % to 0.8 % of GRDP, unevenly.
-            rd_share = 0.0025 + 0.00025 * (y - TFP_FIRST_YEAR) + 0.0003 * ((y * 3) % 4) / 3
-            ws.cell(row=r, column=6, value=round(grdp * rd_share, 1))
+        n_years = year - TFP_FIRST_YEAR + 1
+        for block, code in enumerate(workbook_territories(year)):
+            for rec in tfp_series(code, year):
+                r = FIRST_DATA_ROW + block * n_years + rec["year"] - TFP_FIRST_YEAR
+                for c, key in enumerate(TFP_SAMPLE_KEYS, 3):
+                    ws.cell(row=r, column=c, value=rec[key])
+        r = FIRST_DATA_ROW
+        for code in workbook_territories(year):
+            for io_year, pct in IO_TABLES.get(code, ()):
+                note = "Bảng I/O của tỉnh (số liệu mẫu)"
+                for c, v in enumerate((territory_name(code), io_year, pct, note)):
+                    ws.cell(row=r, column=TFP_IO_FIRST_COL + c, value=v)
+                r += 1
+        assert set(IO_TABLES) <= set(TERRITORIES)
         return wb
 
     n_ent = _n_enterprises(exp, rng)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from nscl.plan.catalogue import Catalogue, Expectation
+from nscl.plan.territories import MERGER_YEAR, territory_name, workbook_territories
 from nscl.settings import TEMPLATE_VERSION
 
 META_SHEET = "_meta"
@@ -66,6 +67,7 @@ ENTERPRISE_COLUMNS = [
 ]
 TFP_COLUMNS = [
     ("year", "Năm"),
+    ("territory", "Địa bàn"),
     ("grdp", "GRDP theo giá so sánh 2010 (tỷ đồng)"),
     ("investment", "Vốn đầu tư thực hiện theo giá so sánh 2010 (tỷ đồng)"),
     ("employment", "Lao động đang làm việc (nghìn người)"),
@@ -73,6 +75,16 @@ TFP_COLUMNS = [
     ("rd_spending", "Chi cho khoa học và công nghệ (tỷ đồng)"),
 ]
 TFP_FIRST_YEAR = 2010  # history needed to build the capital stock before 2021
+TFP_MIN_YEAR = 2015  # the latest start that still gives 2021 after five burn-in years
+# The statistics office's factor shares, one row per input-output table (block right of the data).
+TFP_IO_COLUMNS = [
+    ("io_territory", "Địa bàn của bảng I/O"),
+    ("io_year", "Năm lập bảng I/O"),
+    ("labour_share_pct", "Tỷ phần thu nhập của người lao động trong GRDP theo bảng I/O (%)"),
+    ("io_note", "Nguồn, ghi chú"),
+]
+TFP_IO_FIRST_COL = 10  # column J
+TFP_IO_ROWS = 8
 ENTERPRISE_ROWS = 200  # rows prepared with data validation on the enterprise sheet
 FIRST_DATA_ROW = 5  # rows 1-3: title and notes; row 4: header
 
@@ -95,6 +107,7 @@ class Submission:
     budget: dict[str, Any] = field(default_factory=dict)
     narrative: dict[str, dict[str, Any]] = field(default_factory=dict)
     tfp: list[dict[str, Any]] = field(default_factory=list)
+    tfp_io: list[dict[str, Any]] = field(default_factory=list)  # input-output tables (factor shares)
     agency_name: str = ""
 
 
@@ -222,8 +235,10 @@ def _guide_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st, tfp:
         lines += [
             (
                 "body",
-                f"Trang '{SHEET_TFP}': nhập số liệu theo năm từ {TFP_FIRST_YEAR} đến {year}, theo giá so sánh năm 2010.",
+                f"Trang '{SHEET_TFP}': nhập số liệu theo năm từ {TFP_FIRST_YEAR} (tối thiểu từ {TFP_MIN_YEAR}, để "
+                f"dựng tài sản vốn) đến {year}, theo giá so sánh năm 2010, cho từng địa bàn đã in sẵn.",
             ),
+            *(_tfp_merger_lines(year)),
             (
                 "body",
                 "GRDP và vốn đầu tư tính bằng tỷ đồng; lao động tính bằng nghìn người; tỷ lệ tính bằng %.",
@@ -418,29 +433,97 @@ def _narrative_sheet(wb, exp: Expectation, year: int, st) -> None:
     ws.protection.sheet = True
 
 
+def _tfp_merger_lines(year: int) -> list[tuple[str, str]]:
+    """The guide's Vietnamese instructions on territories and input-output tables."""
+    lines = []
+    if year >= MERGER_YEAR:
+        lines.append(
+            (
+                "body",
+                "Từ ngày 01/7/2025 tỉnh Hưng Yên và tỉnh Thái Bình hợp nhất thành tỉnh Hưng Yên. Để tính TFP trên "
+                "cùng một địa giới cho mọi năm, đề nghị nhập riêng chuỗi số liệu của Hưng Yên (cũ) và của Thái "
+                f"Bình (cũ) cho mọi năm từ {TFP_FIRST_YEAR} đến {year} (kể cả các năm sau hợp nhất, theo địa "
+                "giới của từng tỉnh cũ). Các dòng Hưng Yên (sau hợp nhất) nhập số liệu chính thức của toàn tỉnh "
+                "mới nếu đã có (không bắt buộc); tổng của hai tỉnh cũ phải bằng số của toàn tỉnh (chênh lệch "
+                "chỉ do làm tròn).",
+            )
+        )
+    lines.append(
+        (
+            "body",
+            "Bảng I/O (bên phải trang số liệu): mỗi dòng là một bảng cân đối liên ngành đã lập, ghi năm lập "
+            "bảng và tỷ phần thu nhập của người lao động trong GRDP (%); hệ số của mỗi bảng được dùng từ năm "
+            "lập bảng đến khi có bảng mới. Nếu không có bảng I/O, để trống: hệ số mặc định (vốn 0,4; lao động "
+            "0,6) sẽ được áp dụng và ghi rõ trong báo cáo.",
+        )
+    )
+    return lines
+
+
 def _tfp_sheet(wb, exp: Expectation, year: int, st) -> None:
     ws = wb.create_sheet(SHEET_TFP)
+    territories = workbook_territories(year)
     _table(
         ws,
         "SỐ LIỆU PHỤC VỤ TÍNH ĐÓNG GÓP CỦA TFP VÀO TĂNG TRƯỞNG KINH TẾ",
-        f"{exp.agency.name}. Số liệu chính thức theo năm, giá so sánh năm 2010.",
+        f"{exp.agency.name}. Số liệu chính thức theo năm, giá so sánh năm 2010, theo từng địa bàn; "
+        f"từ năm {TFP_FIRST_YEAR} (tối thiểu {TFP_MIN_YEAR}) đến năm {year}.",
         [label for _, label in TFP_COLUMNS],
-        [8, 24, 28, 22, 26, 22],
+        [8, 22, 22, 26, 20, 24, 20],
         st,
     )
+    if len(territories) > 1:
+        ws["A3"] = (
+            "Nhập riêng Hưng Yên (cũ) và Thái Bình (cũ) cho mọi năm; Hưng Yên (sau hợp nhất): số của toàn tỉnh "
+            "mới nếu có (không bắt buộc), phải bằng tổng hai tỉnh cũ."
+        )
+        ws["A3"].font = st["note"]
     positive = _number_validation(0)
     share = _number_validation(0, 100)
     for dv in (positive, share):
         ws.add_data_validation(dv)
-    for i, y in enumerate(range(TFP_FIRST_YEAR, year + 1)):
-        r = FIRST_DATA_ROW + i
-        _fixed(ws.cell(row=r, column=1), st, y)
-        for c in range(2, 7):
-            _input(ws.cell(row=r, column=c), st)
-        positive.add(f"B{r}:D{r}")
-        share.add(f"E{r}")
-        positive.add(f"F{r}")
+    r = FIRST_DATA_ROW
+    for code in territories:
+        for y in range(TFP_FIRST_YEAR, year + 1):
+            _fixed(ws.cell(row=r, column=1), st, y)
+            _fixed(ws.cell(row=r, column=2), st, territory_name(code))
+            for c in range(3, 3 + len(TFP_COLUMNS) - 2):
+                _input(ws.cell(row=r, column=c), st)
+            positive.add(f"C{r}:E{r}")
+            share.add(f"F{r}")
+            positive.add(f"G{r}")
+            r += 1
+    _tfp_io_block(ws, territories, year, st)
     ws.protection.sheet = True
+
+
+def _tfp_io_block(ws, territories: list[str], year: int, st) -> None:
+    from openpyxl.utils import get_column_letter
+
+    first = TFP_IO_FIRST_COL
+    for i, (_, label) in enumerate(TFP_IO_COLUMNS):
+        cell = ws.cell(row=FIRST_DATA_ROW - 1, column=first + i, value=label)
+        cell.font, cell.fill, cell.border, cell.alignment = (
+            st["header"],
+            st["header_fill"],
+            st["border"],
+            st["wrap"],
+        )
+        ws.column_dimensions[cell.column_letter].width = [22, 12, 26, 30][i]
+    title = ws.cell(row=FIRST_DATA_ROW - 2, column=first)
+    title.value = "HỆ SỐ CO GIÃN THEO BẢNG CÂN ĐỐI LIÊN NGÀNH (I/O)"
+    title.font = st["header"]
+    names = _list_validation([territory_name(c) for c in territories], "Địa bàn")
+    io_year = _number_validation(1990, year, whole=True)
+    pct = _number_validation(0, 100)
+    for dv in (names, io_year, pct):
+        ws.add_data_validation(dv)
+    for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + TFP_IO_ROWS):
+        for i in range(len(TFP_IO_COLUMNS)):
+            _input(ws.cell(row=r, column=first + i), st)
+        names.add(f"{get_column_letter(first)}{r}")
+        io_year.add(f"{get_column_letter(first + 1)}{r}")
+        pct.add(f"{get_column_letter(first + 2)}{r}")
 
 
 def build_workbook(exp: Expectation, year: int, catalogue: Catalogue):
@@ -646,9 +729,7 @@ def _read_sheets(wb, merged: dict[str, list[str]], max_rows: int | None) -> Subm
         return _rows(_require(wb, name), first_col, last_col, merged.get(name), max_rows)
 
     if sub.kind == "tfp":
-        keys = [k for k, _ in TFP_COLUMNS]
-        for r, values in rows(SHEET_TFP, 2, len(keys)):
-            sub.tfp.append({"row": r, **dict(zip(keys, values, strict=True))})
+        _read_tfp(wb, sub, merged, max_rows)
         return sub
     for r, v in rows(SHEET_INDICATORS, 2, 9):
         sub.indicators.append({"row": r, "code": _text(v[1]), "value": v[7], "note": v[8]})
@@ -664,3 +745,21 @@ def _read_sheets(wb, merged: dict[str, list[str]], max_rows: int | None) -> Subm
     for r, v in rows(SHEET_NARRATIVE, 3, 4):
         sub.narrative[_text(v[2])] = {"row": r, "value": v[3]}
     return sub
+
+
+def _read_tfp(wb, sub: Submission, merged: dict[str, list[str]], max_rows: int | None) -> None:
+    """The TFP sheet: yearly rows (territory in column B; a sheet without it, from before the
+    merger layout, gives rows without territory) and the input-output block."""
+    ws = _require(wb, SHEET_TFP)
+    header: tuple[Any, ...] = next(
+        ws.iter_rows(min_row=FIRST_DATA_ROW - 1, max_row=FIRST_DATA_ROW - 1, values_only=True), ()
+    )
+    with_territory = len(header) > 1 and _text(header[1]) == TFP_COLUMNS[1][1]
+    keys = [k for k, _ in TFP_COLUMNS] if with_territory else [k for k, _ in TFP_COLUMNS if k != "territory"]
+    first = 3 if with_territory else 2
+    for r, values in _rows(ws, first, len(keys), merged.get(SHEET_TFP), max_rows):
+        sub.tfp.append({"row": r, **dict(zip(keys, values[: len(keys)], strict=True))})
+    io_keys = [k for k, _ in TFP_IO_COLUMNS]
+    last = TFP_IO_FIRST_COL + len(io_keys) - 1
+    for r, values in _rows(ws, TFP_IO_FIRST_COL, last, merged.get(SHEET_TFP), TFP_IO_ROWS):
+        sub.tfp_io.append({"row": r, **dict(zip(io_keys, values[TFP_IO_FIRST_COL - 1 : last], strict=True))})

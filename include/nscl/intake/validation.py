@@ -141,13 +141,14 @@ COLUMN_INDEX: dict[tuple[str, str], int] = {
     (wbm.SHEET_BUDGET, BUDGET_VALUE): 4,
     **{(wbm.SHEET_ENTERPRISES, label): i + 2 for i, (_, label) in enumerate(wbm.ENTERPRISE_COLUMNS)},
     **{(wbm.SHEET_TFP, label): i + 1 for i, (_, label) in enumerate(wbm.TFP_COLUMNS)},
+    **{(wbm.SHEET_TFP, label): wbm.TFP_IO_FIRST_COL + i for i, (_, label) in enumerate(wbm.TFP_IO_COLUMNS)},
 }
 # Columns where agencies type numbers: a merged range there would hide or repeat a figure.
 NUMERIC_INPUT_COLUMNS = {
     wbm.SHEET_INDICATORS: {8},
     wbm.SHEET_ENTERPRISES: {6, 7, 8, 9},
     wbm.SHEET_BUDGET: {4},
-    wbm.SHEET_TFP: {2, 3, 4, 5, 6},
+    wbm.SHEET_TFP: {3, 4, 5, 6, 7, wbm.TFP_IO_FIRST_COL + 1, wbm.TFP_IO_FIRST_COL + 2},
 }
 DATA_SHEETS = {wbm.SHEET_INDICATORS, wbm.SHEET_TASKS, wbm.SHEET_ENTERPRISES, wbm.SHEET_BUDGET}
 DATA_SHEETS |= {wbm.SHEET_NARRATIVE, wbm.SHEET_TFP, wbm.META_SHEET}
@@ -584,11 +585,26 @@ def _cross_sheet(indicators, enterprises, budget, sub, issues: list[Issue]) -> N
 
 
 def _tfp_data(sub: wbm.Submission, issues: list[Issue], conversions: list[str], gx: list) -> dict[str, Any]:
+    from nscl.intake.tfp_checks import attach_io_tables, check_rows
+
     rows = []
     for r in sub.tfp:
         rec = {"row": r["row"]}
         for key, label in wbm.TFP_COLUMNS:
-            rec[key] = _number(r[key], wbm.SHEET_TFP, r["row"], label, issues, conversions)
+            if key == "territory":
+                text = _text(r[key], wbm.SHEET_TFP, r["row"], label, conversions) if key in r else ""
+                rec[key] = text or None
+                continue
+            rec[key] = _number(r.get(key), wbm.SHEET_TFP, r["row"], label, issues, conversions)
         rows.append(rec)
     issues += _gx_issues("tfp", wbm.SHEET_TFP, rows, TFP_RULES, TFP_LABELS, gx)
+    io_rows, io_labels = [], dict(wbm.TFP_IO_COLUMNS)
+    for r in sub.tfp_io:
+        rec = {"row": r["row"], "io_territory": r["io_territory"]}
+        for key in ("io_year", "labour_share_pct"):
+            rec[key] = _number(r[key], wbm.SHEET_TFP, r["row"], io_labels[key], issues, conversions)
+        io_rows.append(rec)
+    # Territories add up to the merged figures, no break in a series, input-output tables.
+    problems = check_rows(rows, sub.year) + attach_io_tables(rows, io_rows, sub.year)
+    issues += [Issue(wbm.SHEET_TFP, *problem) for problem in problems]
     return {"tfp": rows}

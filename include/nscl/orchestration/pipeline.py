@@ -52,7 +52,8 @@ def consolidate(year: int, zones: Zones | None = None, catalogue: Catalogue | No
 
 
 def tfp_inputs_frame(year: int, zones: Zones):
-    """The statistics office's latest accepted figures for ``year`` as the engine's input table."""
+    """The statistics office's latest accepted figures for ``year`` as the engine's input table
+    (with territory, io_year and labour_share when the workbook gives them)."""
     from nscl.store.curated import load_table
 
     frame = load_table(zones, year, "tfp_inputs")
@@ -61,16 +62,26 @@ def tfp_inputs_frame(year: int, zones: Zones):
     frame = frame.dropna(subset=["grdp", "investment", "employment"]).sort_values("year")
     out = frame[["year", "grdp", "investment", "employment"]].copy()
     out["year"] = out["year"].astype(int)
+    out["rd_spending"] = frame["rd_spending"]
     out["rd_share"] = frame["rd_spending"] / frame["grdp"] * 100
     out["trained_labour_share"] = frame["trained_labour_share"]
+    if "territory" in frame.columns and frame["territory"].notna().any():
+        out.insert(0, "territory", frame["territory"])
+    if "io_year" in frame.columns and frame["io_year"].notna().any():
+        out["io_year"] = frame["io_year"]
+        out["labour_share"] = frame["labour_share_pct"] / 100
     return out.reset_index(drop=True)
 
 
 def compute_tfp(year: int, zones: Zones | None = None) -> dict[str, Any]:
-    """Run the TFP engine on the statistics office's inputs; writes curated/<year>/tfp.json."""
+    """Run the TFP engine on the statistics office's inputs; writes curated/<year>/tfp.json.
+    With territories, the reported boundary is the province of the report's year (from 2025
+    the merged province, on one boundary for every year)."""
+    from nscl.analysis.territories import boundary_proxies
     from nscl.analysis.tfp import TfpInputError, TfpParameters, default_periods, sensitivity
     from nscl.analysis.tfp import compute_tfp as engine
     from nscl.analysis.tfp_sti import sti_share_from_result
+    from nscl.plan.territories import reported_territory
     from nscl.store.fsutil import atomic_write_json
 
     zones = zones or Zones.default()
@@ -81,14 +92,19 @@ def compute_tfp(year: int, zones: Zones | None = None) -> dict[str, Any]:
             params = TfpParameters()
             # The plan's periods (2021-2025, 2026-2029) up to the report's year.
             periods = default_periods(range(2021, year + 1)) if year >= 2021 else None
-            res = engine(inputs[["year", "grdp", "investment", "employment"]], params, periods)
+            boundary = reported_territory(year) if "territory" in inputs.columns else None
+            proxy_columns = ("rd_share", "rd_spending", "trained_labour_share")
+            columns = [c for c in inputs.columns if c not in proxy_columns]
+            res = engine(inputs[columns], params, periods, boundary=boundary)
             result = {"year": year, "available": True, **res.to_dict(), "warnings": list(res.warnings)}
             result["sensitivity"] = sensitivity(
-                inputs[["year", "grdp", "investment", "employment"]],
+                inputs[columns],
                 period=(2021, min(year, 2025)) if year >= 2021 else None,
+                boundary=boundary,
             )
+            proxies = boundary_proxies(inputs, res.territories) if res.territories else inputs
             try:
-                sti = sti_share_from_result(res, inputs, ["rd_share"], period=(2021, year))
+                sti = sti_share_from_result(res, proxies, ["rd_share"], period=(2021, year))
                 result["sti"] = sti.to_dict()
             except TfpInputError as exc:
                 result["sti_unavailable"] = str(exc)

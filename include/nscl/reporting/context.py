@@ -491,6 +491,8 @@ def tfp_pieces(tfp: dict[str, Any] | None, last_year: int) -> dict[str, Any]:
         f"giãn của vốn {fmt(params['capital_share'], 2)}, tỷ lệ khấu hao "
         f"{fmt(params['depreciation'] * 100, 1)}%/năm. Số liệu đầu vào do cơ quan thống kê cung cấp."
     )
+    # Which boundary the figures are for, and which input-output table gave the shares (docs/tfp.md).
+    note = " ".join([note, *(params[k]["note_vi"] for k in ("boundary", "factor_shares") if k in params)])
     sti = tfp.get("sti")
     if sti and sti.get("reliable"):
         sti_text = (
