@@ -84,8 +84,8 @@ def write_export(
         for row in ws.iter_rows(min_row=3):
             for cell in row:
                 cell.font = body
-                if isinstance(cell.value, float):
-                    cell.number_format = "#,##0.000"
+                if isinstance(cell.value, float):  # levels with one decimal, rates and shares with three
+                    cell.number_format = "#,##0.0" if abs(cell.value) >= 1000 else "0.000"
         ws.freeze_panes = "B3"
 
     frame = inputs.rename(columns={c: str(c).strip().lower() for c in inputs.columns})
