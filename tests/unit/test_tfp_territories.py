@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -181,3 +182,39 @@ def test_a_missing_former_province_is_named():
     with pytest.raises(TfpInputError, match="Thiếu số liệu của Thái Bình \\(cũ\\)"):
         compute_tfp(pd.concat([a, merged]), TfpParameters())
     assert math.isfinite(compute_tfp(a, TfpParameters()).years[0]["contribution_tfp_pp"])
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _doc_rows(marker: str) -> dict[str, list[float]]:
+    text = (ROOT / "docs" / "tfp.md").read_text(encoding="utf-8")
+    block = text.split(f"<!-- {marker}:start -->")[1].split(f"<!-- {marker}:end -->")[0]
+    lines = [line for line in block.splitlines() if line.startswith("|")][2:]
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in lines]
+    return {c[0]: [float(x.replace(",", ".")) for x in c[1:]] for c in cells}
+
+
+def test_merger_worked_example_in_doc():
+    """docs/tfp.md, section 8.1: the table equals the engine, and 2021 equals the test's own
+    arithmetic on the CSV (each province's own inventory, summed; bK = 0.4)."""
+    frame = pd.read_csv(ROOT / "docs" / "tfp_merger_example.csv")
+    doc = _doc_rows("merger-example")
+    res = compute_tfp(frame)
+    fields = ("growth_output", "growth_capital", "growth_labour", "contribution_capital_pp",
+              "contribution_labour_pp", "contribution_tfp_pp", "share_tfp_pct")  # fmt: skip
+    rows = [(str(r["year"]), r) for r in res.years] + [(f"{p['from']}-{p['to']}", p) for p in res.periods]
+    assert sorted(doc) == sorted(label for label, _ in rows)
+    for label, row in rows:
+        for got, f in zip(doc[label], fields, strict=True):
+            assert got == pytest.approx(row[f], abs=0.006), (label, f)
+    parts = [frame[frame.territory == t].set_index("year") for t in ("hung_yen_cu", "thai_binh_cu")]
+    k = sum(_own_pim(p["investment"].to_numpy(), p["grdp"].to_numpy(), 0.05) for p in parts)
+    y = sum(p["grdp"].to_numpy() for p in parts)
+    emp = sum(p["employment"].to_numpy() for p in parts)
+    i = 6  # 2021
+    gy, gk, gl = (y[i] / y[i - 1] - 1) * 100, (k[i] / k[i - 1] - 1) * 100, (emp[i] / emp[i - 1] - 1) * 100
+    tfp = gy - 0.4 * gk - 0.6 * gl
+    assert doc["2021"] == pytest.approx([gy, gk, gl, 0.4 * gk, 0.6 * gl, tfp, tfp / gy * 100], abs=0.006)
+    merged = frame[frame.territory == "hung_yen"].set_index("year").loc[2025]
+    assert merged["grdp"] == pytest.approx(y[10]) and merged["employment"] == pytest.approx(emp[10])

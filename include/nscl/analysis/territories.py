@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from nscl.analysis import tfp_shares
-from nscl.analysis.tfp import (
+from nscl.analysis.tfp_core import (
     TfpInputError,
     TfpParameters,
     TfpResult,
@@ -114,6 +114,28 @@ def choose_boundary(codes: list[str], boundary: str | None) -> tuple[str, tuple[
     )
 
 
+def compute_single(
+    inputs: pd.DataFrame,
+    params: TfpParameters | None = None,
+    periods: list[tuple[int, int]] | None = None,
+) -> TfpResult:
+    """Growth accounting for one series (no territory column): the engine's behaviour before
+    territories, plus the refusal of a series that mixes boundaries."""
+    params = params or TfpParameters()
+    df = _check_inputs(inputs)
+    refuse_breaks(df, None)
+    given_k = "capital_stock" in df.columns
+    if not given_k:
+        _enough_history(df, params)
+    y, emp = df["grdp"].to_numpy(), df["employment"].to_numpy()
+    k = df["capital_stock"].to_numpy() if given_k else capital_stock(df["investment"].to_numpy(), y, params)
+    shares = tfp_shares.shares_for(df, list(df["year"]), params)
+    res = account_series(df["year"].to_numpy(), y, k, emp, shares, params, periods, given_k)
+    if "investment" in df.columns:
+        res.series["investment"] = [float(v) for v in df["investment"]]
+    return res
+
+
 def compute_boundary(
     inputs: pd.DataFrame,
     params: TfpParameters | None = None,
@@ -185,7 +207,7 @@ def compute_boundary(
     else:
         _enough_history(boundary_frame, params)
         k = _boundary_capital(checked, comps, years, comp_end, np.array(inv), params)
-    shares = _boundary_shares(checked, code, comps, years, comp_end, ya, params)
+    shares = tfp_shares.boundary_shares(checked, code, comps, years, comp_end, params)
     res = account_series(np.array(years), ya, k, ea, shares, params, periods, given_k)
     merged_years = [yr for yr, s in zip(years, source, strict=True) if s == "merged"]
     res.parameters["boundary"] = {
@@ -270,86 +292,6 @@ def _boundary_capital(
     return k
 
 
-def _boundary_shares(
-    checked: dict[str, pd.DataFrame],
-    code: str,
-    comps: tuple[str, ...],
-    years: list[int],
-    comp_end: int,
-    y: np.ndarray,
-    params: TfpParameters,
-) -> tfp_shares.Shares:
-    n = len(years)
-    if code in checked and code not in comps:
-        own_tables = tfp_shares.io_tables(checked[code], territory_name(code))
-        if own_tables:
-            own = np.array([tfp_shares.table_in_force(own_tables, yr).labour_share for yr in years])
-            return tfp_shares.Shares(
-                tfp_shares.alpha_from("io_table", own, n, params), "io_table", years, [(code, own_tables)]
-            )
-    infos = {}
-    for t in comps:
-        df = checked[t]
-        comp_years = [yr for yr in years if yr <= comp_end]
-        infos[t] = tfp_shares.labour_share_values(df, comp_years, territory_name(t))
-    sources = {t: s for t, (s, _, _) in infos.items()}
-    if len(comps) == 1:
-        s, one, tables = infos[comps[0]]
-        if one is not None and s == "yearly" and len(one) < n:
-            one = _extend_yearly(checked, code, years, one)
-        elif one is not None and len(one) < n:
-            one = np.array([tfp_shares.table_in_force(tables, yr).labour_share for yr in years])
-        return tfp_shares.Shares(
-            tfp_shares.alpha_from(s, one, n, params), s, years, [(comps[0], tables)] if tables else []
-        )
-    if all(s == "default" for s in sources.values()):
-        return tfp_shares.Shares(np.full(n - 1, params.capital_share), "default", years)
-    if len(set(sources.values())) > 1:
-        detail = ", ".join(f"{territory_name(t)}: {s}" for t, s in sources.items())
-        raise TfpInputError(
-            "Tỷ phần lao động phải được cho theo cùng một cách cho mọi địa bàn (theo bảng I/O, theo từng năm, "
-            f"hoặc không cho); hiện có {detail}"
-        )
-    source = next(iter(sources.values()))
-    m = len([yr for yr in years if yr <= comp_end])
-    weights = np.array(
-        [[float(checked[t].set_index("year").loc[yr, "grdp"]) for t in comps] for yr in years[:m]]
-    )
-    weights = weights / weights.sum(axis=1, keepdims=True)
-    values = np.column_stack([np.asarray(infos[t][1], dtype=float) for t in comps])
-    bl: list[float] = [float(v) for v in (weights * values).sum(axis=1)]
-    notes = []
-    for yr in years[m:]:
-        if source == "io_table":
-            row = np.array([tfp_shares.table_in_force(infos[t][2], yr).labour_share for t in comps])
-            bl.append(float(weights[-1] @ row))
-        else:
-            bl.append(_merged_yearly(checked, code, yr))
-    if source == "io_table" and m < n:
-        notes.append(f"Các năm sau {comp_end} dùng trọng số GRDP của năm {comp_end}.")
-    return tfp_shares.Shares(
-        tfp_shares.alpha_from(source, np.array(bl), n, params),
-        source,
-        years,
-        [(t, infos[t][2]) for t in comps] if source == "io_table" else [],
-        weighted_by_grdp=list(comps),
-        notes=notes,
-    )
-
-
-def _merged_yearly(checked: dict[str, pd.DataFrame], code: str, yr: int) -> float:
-    df = checked.get(code)
-    if df is None or "labour_share" not in df.columns or yr not in set(df["year"]):
-        raise TfpInputError(f"Năm {yr}: thiếu tỷ phần lao động (labour_share) của {territory_name(code)}")
-    return float(df.set_index("year").loc[yr, "labour_share"])
-
-
-def _extend_yearly(
-    checked: dict[str, pd.DataFrame], code: str, years: list[int], bl: np.ndarray
-) -> np.ndarray:
-    return np.concatenate([bl, [_merged_yearly(checked, code, yr) for yr in years[len(bl) :]]])
-
-
 def compute_by_territory(
     inputs: pd.DataFrame,
     params: TfpParameters | None = None,
@@ -359,8 +301,6 @@ def compute_by_territory(
 ) -> dict[str, Any]:
     """Each territory of the inputs alone (except ``skip``): ``{code: result dict}``
     (``{"error": ...}`` when its own series cannot be used, e.g. too few years)."""
-    from nscl.analysis.tfp import compute_tfp
-
     params = params or TfpParameters()
 
     out: dict[str, Any] = {}
@@ -368,7 +308,7 @@ def compute_by_territory(
         if code in skip:
             continue
         try:
-            res = compute_tfp(frame, params, periods)
+            res = compute_single(frame, params, periods)
             d = res.to_dict(ndigits)
             d["name_vi"] = territory_name(code)
             out[code] = d

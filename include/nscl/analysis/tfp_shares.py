@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nscl.analysis.tfp import TfpInputError, TfpParameters
+from nscl.analysis.tfp_core import TfpInputError, TfpParameters
 from nscl.labels import format_vn_number
+from nscl.plan.territories import territory_name
 
 SOURCES = ("default", "yearly", "io_table")
 
@@ -96,8 +97,6 @@ class Shares:
     ) -> dict[str, Any]:
         """Keys merged into the result's parameters: capital_share (mean used),
         capital_share_source, factor_shares (source, tables, note_vi)."""
-        from nscl.plan.territories import territory_name
-
         out: dict[str, Any] = {}
         info: dict[str, Any] = {"source": self.source}
         if self.source == "default":
@@ -167,3 +166,80 @@ def shares_for(df: pd.DataFrame, years: list[int], params: TfpParameters) -> Sha
     return Shares(
         alpha_from(source, bl, len(years), params), source, list(years), [(None, tables)] if tables else []
     )
+
+
+def boundary_shares(
+    checked: dict[str, pd.DataFrame],
+    code: str,
+    comps: tuple[str, ...],
+    years: list[int],
+    comp_end: int,
+    params: TfpParameters,
+) -> Shares:
+    """bK per growth year of a boundary from its territories' shares: the merged province's own
+    I/O tables when it gives them, else the components' bL weighted by GRDP (docs/tfp.md, 2.5)."""
+    n = len(years)
+    if code in checked and code not in comps:
+        own_tables = io_tables(checked[code], territory_name(code))
+        if own_tables:
+            own = np.array([table_in_force(own_tables, yr).labour_share for yr in years])
+            return Shares(alpha_from("io_table", own, n, params), "io_table", years, [(code, own_tables)])
+    infos = {}
+    for t in comps:
+        df = checked[t]
+        comp_years = [yr for yr in years if yr <= comp_end]
+        infos[t] = labour_share_values(df, comp_years, territory_name(t))
+    sources = {t: s for t, (s, _, _) in infos.items()}
+    if len(comps) == 1:
+        s, one, tables = infos[comps[0]]
+        if one is not None and s == "yearly" and len(one) < n:
+            one = _extend_yearly(checked, code, years, one)
+        elif one is not None and len(one) < n:
+            one = np.array([table_in_force(tables, yr).labour_share for yr in years])
+        return Shares(alpha_from(s, one, n, params), s, years, [(comps[0], tables)] if tables else [])
+    if all(s == "default" for s in sources.values()):
+        return Shares(np.full(n - 1, params.capital_share), "default", years)
+    if len(set(sources.values())) > 1:
+        detail = ", ".join(f"{territory_name(t)}: {s}" for t, s in sources.items())
+        raise TfpInputError(
+            "Tỷ phần lao động phải được cho theo cùng một cách cho mọi địa bàn (theo bảng I/O, theo từng năm, "
+            f"hoặc không cho); hiện có {detail}"
+        )
+    source = next(iter(sources.values()))
+    m = len([yr for yr in years if yr <= comp_end])
+    weights = np.array(
+        [[float(checked[t].set_index("year").loc[yr, "grdp"]) for t in comps] for yr in years[:m]]
+    )
+    weights = weights / weights.sum(axis=1, keepdims=True)
+    values = np.column_stack([np.asarray(infos[t][1], dtype=float) for t in comps])
+    bl: list[float] = [float(v) for v in (weights * values).sum(axis=1)]
+    notes = []
+    for yr in years[m:]:
+        if source == "io_table":
+            row = np.array([table_in_force(infos[t][2], yr).labour_share for t in comps])
+            bl.append(float(weights[-1] @ row))
+        else:
+            bl.append(_merged_yearly(checked, code, yr))
+    if source == "io_table" and m < n:
+        notes.append(f"Các năm sau {comp_end} dùng trọng số GRDP của năm {comp_end}.")
+    return Shares(
+        alpha_from(source, np.array(bl), n, params),
+        source,
+        years,
+        [(t, infos[t][2]) for t in comps] if source == "io_table" else [],
+        weighted_by_grdp=list(comps),
+        notes=notes,
+    )
+
+
+def _merged_yearly(checked: dict[str, pd.DataFrame], code: str, yr: int) -> float:
+    df = checked.get(code)
+    if df is None or "labour_share" not in df.columns or yr not in set(df["year"]):
+        raise TfpInputError(f"Năm {yr}: thiếu tỷ phần lao động (labour_share) của {territory_name(code)}")
+    return float(df.set_index("year").loc[yr, "labour_share"])
+
+
+def _extend_yearly(
+    checked: dict[str, pd.DataFrame], code: str, years: list[int], bl: np.ndarray
+) -> np.ndarray:
+    return np.concatenate([bl, [_merged_yearly(checked, code, yr) for yr in years[len(bl) :]]])

@@ -34,6 +34,16 @@ RESULT_HEADINGS = [
     ("share_labour_pct", "Tỷ trọng lao động (%)"),
     ("share_tfp_pct", "Tỷ trọng TFP (%)"),
 ]
+SHARE_SOURCES_VI = {
+    "default": "Giá trị mặc định (chưa có bảng I/O)",
+    "1 - labour_share (inputs)": "1 − tỷ phần lao động theo từng năm",
+    "1 - labour_share (io_table)": "1 − tỷ phần lao động theo bảng I/O",
+}
+INITIAL_VI = {
+    "growth": "theo tốc độ tăng GRDP những năm đầu (Harberger)",
+    "capital_output_ratio": "theo hệ số vốn/GRDP",
+    "given": "tài sản vốn cho sẵn",
+}
 SHEETS = ("Đầu vào", "Tài sản vốn", "Kết quả theo năm", "Kết quả giai đoạn", "Độ nhạy", "Phương pháp")
 
 
@@ -74,8 +84,8 @@ def write_export(
         for row in ws.iter_rows(min_row=3):
             for cell in row:
                 cell.font = body
-                if isinstance(cell.value, float):
-                    cell.number_format = "#,##0.000"
+                if isinstance(cell.value, float):  # levels with one decimal, rates and shares with three
+                    cell.number_format = "#,##0.0" if abs(cell.value) >= 1000 else "0.000"
         ws.freeze_panes = "B3"
 
     frame = inputs.rename(columns={c: str(c).strip().lower() for c in inputs.columns})
@@ -142,10 +152,13 @@ def write_export(
     p = result_dict["parameters"]
     notes = [
         ["Hệ số co giãn của vốn bK (bình quân)", p.get("capital_share")],
-        ["Nguồn hệ số", p.get("capital_share_source")],
+        [
+            "Nguồn hệ số",
+            SHARE_SOURCES_VI.get(p.get("capital_share_source", ""), p.get("capital_share_source")),
+        ],
         ["Tỷ lệ khấu hao", p.get("depreciation")],
-        ["Vốn ban đầu", p.get("initial_capital_method")],
-        ["Cách tính tăng trưởng", p.get("growth")],
+        ["Vốn ban đầu", INITIAL_VI.get(p.get("initial_capital_method", ""), p.get("initial_capital_method"))],
+        ["Cách tính tăng trưởng", "logarit" if p.get("growth") == "log" else "tốc độ tăng (rời rạc)"],
         ["Số năm khởi tạo vốn", p.get("burn_in_years")],
         ["Hệ số co giãn (giải thích)", (p.get("factor_shares") or {}).get("note_vi")],
         ["Địa giới", (p.get("boundary") or {}).get("note_vi")],

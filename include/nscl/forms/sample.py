@@ -122,8 +122,8 @@ TB_EMPLOYMENT_2010 = 1_085.0
 TB_EMPLOYMENT_GROWTH = -0.15  # % a year
 # Input-output tables (sample): year and labour share of GRDP (%) per former province.
 IO_TABLES = {
-    "hung_yen_cu": ((2012, 41.5), (2016, 40.2), (2020, 38.8)),
-    "thai_binh_cu": ((2012, 52.0), (2016, 50.6), (2020, 49.1)),
+    "hung_yen_cu": ((2012, 52.0), (2016, 50.5), (2020, 49.0)),
+    "thai_binh_cu": ((2012, 60.5), (2016, 58.8), (2020, 57.0)),
 }
 
 

@@ -271,6 +271,8 @@ def _guide_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st, tfp:
     for row, (style, text) in enumerate(lines, start=1):
         cell = ws.cell(row=row, column=1, value=text)
         cell.font, cell.alignment = st[style], st["wrap"]
+        if tfp and len(text) > 110:  # the TFP instructions are long: room for each wrapped line
+            ws.row_dimensions[row].height = 15 * (len(text) // 100 + 1)
     ws.protection.sheet = True
 
 

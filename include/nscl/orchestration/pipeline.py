@@ -91,7 +91,10 @@ def compute_tfp(year: int, zones: Zones | None = None) -> dict[str, Any]:
         try:
             params = TfpParameters()
             # The plan's periods (2021-2025, 2026-2029) up to the report's year.
-            periods = default_periods(range(2021, year + 1)) if year >= 2021 else None
+            # A period of one year (2026-2026 in the 2026 report) would repeat that year's row.
+            periods = (
+                [p for p in default_periods(range(2021, year + 1)) if p[1] > p[0]] if year >= 2021 else None
+            )
             boundary = reported_territory(year) if "territory" in inputs.columns else None
             proxy_columns = ("rd_share", "rd_spending", "trained_labour_share")
             columns = [c for c in inputs.columns if c not in proxy_columns]
