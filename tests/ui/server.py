@@ -157,12 +157,15 @@ def wait_setup(proc: subprocess.Popen, home: Path) -> None:
         raise RuntimeError(f"Airflow setup failed ({rc}):\n{tail}")
 
 
-def start_server(home: Path, data_dir: Path) -> Server:
+def start_server(
+    home: Path, data_dir: Path, extra_args: tuple[str, ...] = (), extra_env: dict[str, str] | None = None,
+    log_name: str = "api.log",
+) -> Server:
     port = free_port()
-    server = Server(base=f"http://127.0.0.1:{port}", data_dir=data_dir, home=home, log_path=home / "api.log")
+    server = Server(base=f"http://127.0.0.1:{port}", data_dir=data_dir, home=home, log_path=home / log_name)
     server.process = subprocess.Popen(
-        [str(AIRFLOW), "api-server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        env=environment(home, data_dir),
+        [str(AIRFLOW), "api-server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", *extra_args],
+        env={**environment(home, data_dir), **(extra_env or {})},
         stdout=open(server.log_path, "wb"),  # noqa: SIM115 - closed with the process
         stderr=subprocess.STDOUT,
         cwd=str(home),
