@@ -206,3 +206,27 @@ def test_withdrawal_is_recorded_and_honoured(tmp_path):
     assert len(withdrawals.load(z, 2025)) == 1  # the record stays
     with pytest.raises(ValueError):
         withdrawals.path_of(z, 2025, "../x")
+
+
+def test_how_a_file_came_from_its_sidecar(tmp_path):
+    import json
+
+    from nscl.staff_page.queries import origin_of
+    from nscl.store.zones import Zones
+
+    z = Zones(tmp_path)
+    inbox = z.inbox(2025)
+    inbox.mkdir(parents=True)
+    (inbox / ".a.xlsx.mail.json").write_text(
+        json.dumps({"email": {"sender": "vanthu@syt.example.vn", "subject": "Báo cáo NSCL 2025",
+                              "date": "2025-11-28T08:15:00+07:00"}}), encoding="utf-8")
+    (inbox / ".b.xlsx.upload.json").write_text(
+        json.dumps({"uploader": "canbo", "uploaded_at": "2025-12-01T02:00:00+00:00", "note": "qua Zalo"}),
+        encoding="utf-8")
+    mail = origin_of(z, 2025, {"inbox_path": "inbox/2025/a.xlsx"})
+    assert mail == {"via": "email", "sender": "vanthu@syt.example.vn", "subject": "Báo cáo NSCL 2025",
+                    "when": "28/11/2025 08:15"}
+    upload = origin_of(z, 2025, {"inbox_path": "b.xlsx"})  # as receipts record it
+    assert upload["via"] == "upload" and upload["uploader"] == "canbo" and upload["note"] == "qua Zalo"
+    assert upload["when"] == "01/12/2025 09:00"  # shown in Vietnam time
+    assert origin_of(z, 2025, {"inbox_path": "inbox/2025/c.xlsx"}) is None

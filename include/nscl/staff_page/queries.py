@@ -169,19 +169,25 @@ def mail_sidecar_name(file_name: str) -> str:
     return f".{file_name}.mail.json"
 
 
-def _inbox_name(receipt: Receipt | dict[str, Any]) -> tuple[int | None, str]:
-    path = PurePosixPath(str(receipt.get("inbox_path") or ""))
-    year = int(path.parts[-2]) if len(path.parts) >= 2 and path.parts[-2].isdigit() else None
-    return year, path.name or str(receipt.get("original_name") or "")
+def _inbox_file(z: Zones, year: int, receipt: Receipt | dict[str, Any]) -> Path | None:
+    """Where the received file lies in the inbox (``inbox_path`` is relative to the data folder
+    when it starts with ``inbox/``, else to the year's inbox)."""
+    raw = str(receipt.get("inbox_path") or receipt.get("original_name") or "")
+    path = PurePosixPath(raw)
+    if not path.name or ".." in path.parts or path.is_absolute():
+        return None
+    if path.parts[0] == "inbox":
+        return z.root.joinpath(*path.parts)
+    return z.inbox(year).joinpath(*path.parts)
 
 
 def origin_of(z: Zones, year: int, receipt: Receipt | dict[str, Any]) -> dict[str, Any] | None:
     """How the file came: uploaded on this page (``.upload.json``) or by e-mail
     (``.mail.json``), from the sidecar beside it in the inbox; None for a file dropped there."""
-    in_year, name = _inbox_name(receipt)
-    if not name:
+    file = _inbox_file(z, year, receipt)
+    if file is None:
         return None
-    folder = z.inbox(in_year or year)
+    folder, name = file.parent, file.name
     upload = read_json(folder / upload_sidecar_name(name))
     if upload:
         return {
