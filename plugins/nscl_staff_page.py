@@ -3,7 +3,10 @@
 
 - ``fastapi_apps``: the page's FastAPI app, mounted by the API server at ``/nscl``;
 - ``external_views``: its entry "Báo cáo NSCL" in the Airflow UI's navigation (an iframe, same
-  origin, so the login cookie goes along).
+  origin, so the login cookie goes along);
+- ``fastapi_root_middlewares``: staff (roles ``NSCL Staff``/``NSCL Viewer``, not ``Admin``) who
+  open Airflow's home ``/`` land on ``/nscl/`` (``deploy/webserver_config.py`` does the same
+  right after login).
 
 The page's permissions and roles are created when the API server starts, and by
 ``python plugins/nscl_staff_page.py setup-roles`` (run it once before
@@ -18,6 +21,7 @@ from airflow.plugins_manager import AirflowPlugin
 from nscl.staff_page.app import create_app
 from nscl.staff_page.auth import setup_roles
 from nscl.staff_page.common import PAGE_TITLE, URL_PREFIX
+from nscl.staff_page.landing import LandingMiddleware
 
 
 class NsclStaffPagePlugin(AirflowPlugin):
@@ -34,6 +38,9 @@ class NsclStaffPagePlugin(AirflowPlugin):
             "url_route": "bao-cao-nscl",
             "nav_top_level": True,
         }
+    ]
+    fastapi_root_middlewares = [
+        {"middleware": LandingMiddleware, "args": [], "kwargs": {}, "name": "nscl_landing"}
     ]
 
 

@@ -44,6 +44,8 @@ DUMMY_SECRETS = {
     "NSCL_ADMIN_USER": "admin",
     "NSCL_ADMIN_PASSWORD": "admin-test",
     "NSCL_ADMIN_EMAIL": "admin@example.invalid",
+    "NSCL_SITE_ADDRESS": "baocao.example.invalid",
+    "NSCL_BASE_URL": "https://baocao.example.invalid",
 }
 
 
@@ -70,7 +72,8 @@ def test_production_shape_services(compose):
     assert AIRFLOW_SERVICES | {"postgres", "redis"} <= set(services)
     # The same components as the native launcher, with the same commands.
     for name, argv in native.COMPONENTS.items():
-        assert services[name]["command"].split() == argv, name
+        extra = ["--proxy-headers"] if name == "airflow-apiserver" else []  # behind the TLS proxy
+        assert services[name]["command"].split() == argv + extra, name
     # Workers scale: no fixed container name or host port on the worker.
     assert "container_name" not in services["airflow-worker"]
     assert "ports" not in services["airflow-worker"]
@@ -175,3 +178,26 @@ def test_docker_compose_config():
         cwd=ROOT,
     )
     assert missing.returncode != 0 and "POSTGRES_PASSWORD" in missing.stderr
+
+
+def test_api_server_only_behind_the_tls_proxy(compose):
+    """Plain HTTP never leaves the compose network: the proxy (deploy/Caddyfile) is the only
+    service with host ports, terminates TLS and forwards to the API server, which trusts its
+    X-Forwarded-Proto (--proxy-headers) so the login cookie is Secure; the FAB session cookie
+    is Secure too (NSCL_COOKIE_SECURE, read by deploy/webserver_config.py)."""
+    services = compose["services"]
+    with_ports = {name for name, s in services.items() if s.get("ports")}
+    assert with_ports == {"proxy"}
+    proxy = services["proxy"]
+    assert any(str(p).endswith(":443") for p in proxy["ports"])
+    assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    assert proxy["environment"]["NSCL_UPSTREAM"] == "airflow-apiserver:8080"
+    assert proxy["environment"]["NSCL_SITE_ADDRESS"].startswith("${NSCL_SITE_ADDRESS:?")
+    assert services["airflow-apiserver"]["expose"] == [8080]
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text(encoding="utf-8")
+    assert "reverse_proxy {$NSCL_UPSTREAM}" in caddyfile and "tls {$NSCL_TLS}" in caddyfile
+    env = compose["x-airflow-common"]["environment"]
+    assert env["NSCL_COOKIE_SECURE"] == "1"
+    assert env["AIRFLOW__API__BASE_URL"].startswith("${NSCL_BASE_URL:?")
+    config = env["AIRFLOW__FAB__CONFIG_FILE"]
+    assert config.startswith("/opt/nscl/") and (ROOT / config.removeprefix("/opt/nscl/")).is_file()

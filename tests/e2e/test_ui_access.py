@@ -12,19 +12,45 @@ import httpx
 import pytest
 
 YEAR = 2025
-READ_ENDPOINTS = [
-    "/nscl/",
-    "/nscl/reports",
-    f"/nscl/reports?year={YEAR}",
-    f"/nscl/submissions?year={YEAR}",
-    "/nscl/templates",
-    "/nscl/api/me",
-    "/nscl/api/reports",
-    f"/nscl/api/submissions?year={YEAR}",
-    f"/nscl/files/reports/{YEAR}/bao-cao-nam-{YEAR}-v001.docx",
-    f"/nscl/files/reports/{YEAR}/bao-cao-nam-{YEAR}-v001.manifest.json",
-    f"/nscl/files/templates/{YEAR}/SKHCN",
-]
+# Mounts that are not routes of the app: the page's own CSS and JavaScript, public on purpose
+# (the login and error pages need them; nothing from the data folder is there).
+PUBLIC_MOUNTS = {"/static"}
+
+
+def app_routes() -> list[tuple[str, str]]:
+    """(method, path template) of every route of the staff page, read from the app itself, so
+    a route added later is checked without anyone adding it here."""
+    from fastapi.routing import APIRoute
+    from nscl.staff_page.app import create_app
+
+    out = []
+    for route in create_app().routes:
+        if isinstance(route, APIRoute):
+            out += [(m, route.path) for m in sorted(route.methods - {"HEAD"})]
+        else:
+            assert getattr(route, "path", None) in PUBLIC_MOUNTS, f"unexpected mount {route}"
+    return out
+
+
+ROUTES = app_routes()
+
+
+def concrete(path: str, server) -> str:
+    """The route's address with every parameter filled by something real on disk, so that a
+    route that forgot its permission check would answer 200 with real content."""
+    data = server.data_dir
+    reports = sorted((data / "reports" / str(YEAR)).glob("*.docx"))
+    rejected = next(p for p in sorted((data / "quarantine" / str(YEAR)).glob("*/feedback.json")))
+    values = {"year": str(YEAR), "code": "SKHCN", "zone": "quarantine", "sha": rejected.parent.name}
+    if path.startswith("/files/reports/"):
+        values["name"] = reports[0].name
+    elif "{sha}" in path:
+        values["name"] = rejected.name
+    filled = path
+    for key, value in values.items():
+        filled = filled.replace("{" + key + "}", value)
+    assert "{" not in filled, f"no real value for a parameter of {path}: add one in concrete()"
+    return "/nscl" + filled
 
 
 @pytest.fixture(scope="session")
@@ -63,12 +89,66 @@ def _inbox_files(server) -> set[str]:
     )
 
 
-@pytest.mark.parametrize("path", READ_ENDPOINTS)
-def test_anonymous_is_refused(http, path):
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "x-frame-options": "SAMEORIGIN",
+}
+
+
+def _has_security_headers(r) -> None:
+    csp = r.headers.get("content-security-policy", "")
+    assert "frame-ancestors 'self'" in csp and "default-src 'self'" in csp, (r.url, csp)
+    for key, value in SECURITY_HEADERS.items():
+        assert r.headers.get(key) == value, (r.url, key)
+
+
+def test_routes_are_read_from_the_app():
+    paths = {p for _, p in ROUTES}
+    # A few the page cannot do without; the full list is whatever the app has.
+    assert {"/", "/submissions", "/upload", "/files/reports/{year}/{name}", "/remind", "/withdraw"} <= paths
+    assert len(ROUTES) >= 20
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_every_route_refuses_anonymous_and_unrelated_roles(staff_server, http, method, path):
+    server, _ = staff_server
+    url = concrete(path, server)
+    if method == "GET":  # the address is real: staff get it
+        ok = http.get(url, headers=_auth(server, "staff"))
+        assert ok.status_code == 200, (url, ok.status_code, ok.text[:300])
+        _has_security_headers(ok)
+    before = _inbox_files(server)
     for headers in ({}, {"Accept": "text/html"}):
-        r = http.get(path, headers=headers)
-        assert r.status_code == 401, (path, r.status_code)
-        assert b"PK" not in r.content[:2]
+        r = http.request(method, url, headers=headers)
+        assert r.status_code == 401, (method, url, r.status_code)
+        assert b"PK" not in r.content[:2] and b"%PDF" not in r.content[:4]
+        _has_security_headers(r)
+    r = http.request(method, url, headers=_auth(server, "other"))
+    assert r.status_code == 403, (method, url, r.status_code)
+    assert b"PK" not in r.content[:2] and b"%PDF" not in r.content[:4]
+    assert _inbox_files(server) == before
+
+
+@pytest.mark.parametrize(("method", "path"), [r for r in ROUTES if r[0] == "POST"])
+def test_changes_need_a_same_origin_request(staff_server, http, method, path):
+    """With the login cookie (what a forged cross-site form would carry), a change must say it
+    comes from this site: a foreign Origin, ``Origin: null`` and no word at all are refused."""
+    server, _ = staff_server
+    url = concrete(path, server)
+    cookie = {"Cookie": f"_token={server.token('staff')}"}
+    host = server.base.split("//", 1)[1]
+    for extra in (
+        {},
+        {"Origin": "null"},
+        {"Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "cross-site", "Origin": f"http://{host}"},
+        {"Sec-Fetch-Site": "same-site"},
+    ):
+        r = http.post(url, headers={**cookie, **extra}, data={"year": str(YEAR)})
+        assert r.status_code == 403, (url, extra, r.status_code)
+    r = http.post(url, headers={**cookie, "Origin": f"http://{host}"}, data={"year": str(YEAR)})
+    assert r.status_code != 403, (url, r.status_code, r.text[:200])
 
 
 def test_anonymous_upload_is_refused_and_nothing_is_written(staff_server, http, catalogue):
@@ -111,10 +191,11 @@ def test_permissions_are_the_pages_own(staff_server, http, catalogue):
     )
     assert r.status_code == 403
     assert _inbox_files(server) == before
-    # Signed in to Airflow, but without the page's permission: nothing.
-    other = _auth(server, "other")
-    for path in READ_ENDPOINTS:
-        assert http.get(path, headers=other).status_code == 403, path
+    # A read-only user may not change anything.
+    for method, path in ROUTES:
+        if method == "POST":
+            r = http.post(concrete(path, server), headers=viewer, data={"year": str(YEAR)})
+            assert r.status_code == 403, (path, r.status_code)
     # The login cookie the browser gets works as well as the bearer token.
     r = http.get("/nscl/api/me", cookies={"_token": server.token("staff")})
     assert r.status_code == 200

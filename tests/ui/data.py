@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 YEAR = 2025
+RUN_ENV = {"AIRFLOW_CTX_DAG_ID": "nscl_annual_report", "AIRFLOW_CTX_DAG_RUN_ID": "manual__2025-11-30T10:00:00+00:00"}
 
 
 def write_workbook(
@@ -58,9 +59,23 @@ def build(root: Path, catalogue, year: int = YEAR) -> dict[str, str]:
             before + dt.timedelta(days=1),
         ),
     ]
+    # Where the page's one-click e-mails go (the deployment's contacts.yaml).
+    (Path(root) / "contacts.yaml").write_text(
+        "".join(f"{c}: vanthu.{c.lower()}@example.vn\n" for c in codes.values()), encoding="utf-8"
+    )
     for f in files:
         pipeline.process_submission(str(f), year, zones, catalogue)
     pipeline.consolidate(year, zones, catalogue)
     pipeline.compute_tfp(year, zones)
-    pipeline.write_report(year, zones, catalogue)
+    # As a DAG run writes it (the task runner exports these), so the page links the run.
+    saved = {k: os.environ.get(k) for k in RUN_ENV}
+    os.environ.update(RUN_ENV)
+    try:
+        pipeline.write_report(year, zones, catalogue)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     return codes

@@ -1,6 +1,8 @@
 """A local Airflow API server for the staff page's tests: a temporary AIRFLOW_HOME, SQLite, the
-FAB auth manager, the repository's plugins, three users; started on 127.0.0.1 on a free port and
-stopped at the end. Every wait is bounded."""
+FAB auth manager with the project's ``deploy/webserver_config.py`` (Vietnamese login, staff
+land on /nscl/), the repository's plugins, three users, and an SMTP server (aiosmtpd) that
+the ``nscl_smtp`` connection points at; all on 127.0.0.1, on free ports, stopped at the end.
+Every wait is bounded."""
 
 from __future__ import annotations
 
@@ -74,6 +76,33 @@ class Server:
         self.process = None
 
 
+class MailBox:
+    """What the test SMTP server received."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], object]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        import email
+        import email.policy
+
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+
+def start_smtp():
+    from aiosmtpd.controller import Controller
+
+    box = MailBox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    return controller, box
+
+
+SMTP_PORT: int | None = None
+
+
 def environment(home: Path, data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
     env.update(
@@ -92,9 +121,16 @@ def environment(home: Path, data_dir: Path) -> dict[str, str]:
             "GX_ANALYTICS_ENABLED": "false",
             "NSCL_DATA_DIR": str(data_dir),
             "NSCL_UPLOAD_MAX_BYTES": str(UPLOAD_LIMIT),
+            "AIRFLOW__FAB__CONFIG_FILE": str(ROOT / "deploy" / "webserver_config.py"),
+            # The tests log in more often than FAB's default 5 per 40 s allows.
+            "AIRFLOW__FAB__AUTH_RATE_LIMITED": "False",
             "PYTHONUNBUFFERED": "1",
         }
     )
+    if SMTP_PORT is not None:
+        env["AIRFLOW_CONN_NSCL_SMTP"] = (
+            f"smtp://127.0.0.1:{SMTP_PORT}?disable_tls=true&disable_ssl=true&from_email=nscl%40skhcn.example.vn"
+        )
     return env
 
 
@@ -121,12 +157,15 @@ def wait_setup(proc: subprocess.Popen, home: Path) -> None:
         raise RuntimeError(f"Airflow setup failed ({rc}):\n{tail}")
 
 
-def start_server(home: Path, data_dir: Path) -> Server:
+def start_server(
+    home: Path, data_dir: Path, extra_args: tuple[str, ...] = (), extra_env: dict[str, str] | None = None,
+    log_name: str = "api.log",
+) -> Server:
     port = free_port()
-    server = Server(base=f"http://127.0.0.1:{port}", data_dir=data_dir, home=home, log_path=home / "api.log")
+    server = Server(base=f"http://127.0.0.1:{port}", data_dir=data_dir, home=home, log_path=home / log_name)
     server.process = subprocess.Popen(
-        [str(AIRFLOW), "api-server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        env=environment(home, data_dir),
+        [str(AIRFLOW), "api-server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", *extra_args],
+        env={**environment(home, data_dir), **(extra_env or {})},
         stdout=open(server.log_path, "wb"),  # noqa: SIM115 - closed with the process
         stderr=subprocess.STDOUT,
         cwd=str(home),
@@ -159,10 +198,12 @@ _SHARED: Server | None = None
 
 def shared_server(catalogue) -> tuple[Server, dict[str, str]]:
     """One server (and data folder) for every staff-page test of the session."""
-    global _SHARED
+    global _SHARED, SMTP_PORT
     if _SHARED is None:
         from ui import data
 
+        smtp, box = start_smtp()
+        SMTP_PORT = smtp.port
         tmp = Path(tempfile.mkdtemp(prefix="nscl-ui-"))
         home, data_dir = tmp / "airflow", tmp / "data"
         setup = start_setup(home, data_dir)
@@ -173,6 +214,7 @@ def shared_server(catalogue) -> tuple[Server, dict[str, str]]:
             server = start_server(home, data_dir)
             wait_ready(server)
         except BaseException:
+            smtp.stop()
             if setup.poll() is None:
                 setup.kill()
                 setup.wait(timeout=10)
@@ -181,6 +223,7 @@ def shared_server(catalogue) -> tuple[Server, dict[str, str]]:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         server.codes = codes  # type: ignore[attr-defined]
+        server.smtp, server.mailbox = smtp, box  # type: ignore[attr-defined]
         _SHARED = server
     return _SHARED, _SHARED.codes  # type: ignore[attr-defined]
 
@@ -189,5 +232,6 @@ def stop_shared() -> None:
     global _SHARED
     if _SHARED is not None:
         _SHARED.stop()
+        _SHARED.smtp.stop()  # type: ignore[attr-defined]
         shutil.rmtree(_SHARED.home.parent, ignore_errors=True)
         _SHARED = None

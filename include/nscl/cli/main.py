@@ -19,6 +19,7 @@ from nscl.cli import intake_cmds as intake_cli
 from nscl.cli import ops_cmds as ops_cli
 from nscl.cli import report_cmds as report_cli
 from nscl.cli import tfp_cmds as tfp_cli
+from nscl.cli import ui_cmds as ui_cli
 from nscl.plan.catalogue import CatalogueError, default_catalogue
 from nscl.store.zones import Zones
 
@@ -150,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     report_cli.add_parser(sub)
     intake_cli.add_parser(sub)
     ops_cli.add_parser(sub)
+    ui_cli.add_parser(sub)
     return parser
 
 

@@ -7,10 +7,11 @@ and one reader (``year_status``) that loads them from the store."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from nscl.labels import SEVERITY_LABELS
 from nscl.plan.catalogue import Catalogue, Expectation
+from nscl.store import withdrawals
 from nscl.store.receipts import load_receipts, load_sightings
 from nscl.store.records import AgencyStatus, FileStatus, Issue, Receipt, Sighting, YearStatus
 from nscl.store.zones import Zones
@@ -24,10 +25,13 @@ def _order(r: Receipt) -> tuple[str, str]:
     return (str(r["received_at"]), r["sha256"])
 
 
-def select_submissions(receipts: Iterable[Receipt]) -> dict[str, Receipt]:
-    """The receipt that counts per agency: its latest accepted submission (ties by hash)."""
+def select_submissions(receipts: Iterable[Receipt], withdrawn: Collection[str] = ()) -> dict[str, Receipt]:
+    """The receipt that counts per agency: its latest accepted submission (ties by hash),
+    leaving out the files staff withdrew (``nscl.store.withdrawals``)."""
     chosen: dict[str, Receipt] = {}
     for r in sorted(receipts, key=_order):
+        if r["sha256"] in withdrawn:
+            continue
         code = r.get("agency_code")
         if r["status"] == "accepted" and code:
             chosen[code] = r
@@ -204,22 +208,30 @@ def expected_or_none(catalogue: Catalogue, year: int) -> list[Expectation]:
         return []
 
 
+def current_receipts(zones: Zones, year: int, damaged: list[str] | None = None) -> list[Receipt]:
+    """The year's receipts without the files staff withdrew: what every count starts from."""
+    gone = withdrawals.withdrawn(zones, year)
+    return [r for r in load_receipts(zones, year, damaged) if r["sha256"] not in gone]
+
+
 def year_status(year: int, zones: Zones, catalogue: Catalogue) -> YearStatus:
     """Who has reported and what became of every received file, from the receipts on file
-    (not the last consolidation), so a file that arrived a minute ago is already counted."""
+    (not the last consolidation), so a file that arrived a minute ago is already counted. A
+    withdrawn file counts for nothing: the agency is where it was before that file came."""
     damaged: list[str] = []
-    receipts = load_receipts(zones, year, damaged)
+    receipts = current_receipts(zones, year, damaged)
     return status_of(year, receipts, load_sightings(zones, year), expected_or_none(catalogue, year), damaged)
 
 
 def receipts_by_agency(zones: Zones, year: int) -> dict[str, list[Receipt]]:
-    return by_agency(load_receipts(zones, year))
+    return by_agency(current_receipts(zones, year))
 
 
 __all__ = [
     "OUTCOMES",
     "STATES",
     "by_agency",
+    "current_receipts",
     "file_outcome",
     "file_rows",
     "file_state",

@@ -25,6 +25,7 @@ from nscl.staff_page.common import (
     fmt_size,
     fmt_time,
 )
+from nscl.store import withdrawals
 from nscl.store.receipts import load_receipts
 from nscl.store.records import Receipt
 from nscl.store.zones import Zones
@@ -168,19 +169,25 @@ def mail_sidecar_name(file_name: str) -> str:
     return f".{file_name}.mail.json"
 
 
-def _inbox_name(receipt: Receipt | dict[str, Any]) -> tuple[int | None, str]:
-    path = PurePosixPath(str(receipt.get("inbox_path") or ""))
-    year = int(path.parts[-2]) if len(path.parts) >= 2 and path.parts[-2].isdigit() else None
-    return year, path.name or str(receipt.get("original_name") or "")
+def _inbox_file(z: Zones, year: int, receipt: Receipt | dict[str, Any]) -> Path | None:
+    """Where the received file lies in the inbox (``inbox_path`` is relative to the data folder
+    when it starts with ``inbox/``, else to the year's inbox)."""
+    raw = str(receipt.get("inbox_path") or receipt.get("original_name") or "")
+    path = PurePosixPath(raw)
+    if not path.name or ".." in path.parts or path.is_absolute():
+        return None
+    if path.parts[0] == "inbox":
+        return z.root.joinpath(*path.parts)
+    return z.inbox(year).joinpath(*path.parts)
 
 
 def origin_of(z: Zones, year: int, receipt: Receipt | dict[str, Any]) -> dict[str, Any] | None:
     """How the file came: uploaded on this page (``.upload.json``) or by e-mail
     (``.mail.json``), from the sidecar beside it in the inbox; None for a file dropped there."""
-    in_year, name = _inbox_name(receipt)
-    if not name:
+    file = _inbox_file(z, year, receipt)
+    if file is None:
         return None
-    folder = z.inbox(in_year or year)
+    folder, name = file.parent, file.name
     upload = read_json(folder / upload_sidecar_name(name))
     if upload:
         return {
@@ -262,8 +269,14 @@ def safe_child(base: Path, name: str, suffixes: tuple[str, ...] | None = None) -
 # ---- who has reported ---------------------------------------------------------------------
 
 
-def _history_row(z: Zones, year: int, r: Receipt, outcome: str) -> dict[str, Any]:
+def _history_row(
+    z: Zones, year: int, r: Receipt, outcome: str, withdrawn: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    w = (withdrawn or {}).get(r["sha256"])
     return {
+        "withdrawn": (
+            {"by": w.get("by") or "?", "at": fmt_time(w.get("at")), "reason": w.get("reason") or ""} if w else None
+        ),
         "sha256": r["sha256"],
         "original_name": r.get("original_name"),
         "received_at": fmt_time(r.get("received_at")),
@@ -280,10 +293,25 @@ def _history_row(z: Zones, year: int, r: Receipt, outcome: str) -> dict[str, Any
     }
 
 
-def submission_status(z: Zones, cat: Catalogue, year: int) -> dict[str, Any]:
+def overdue_days(state: str, received_at: str | None, deadline: dt.date, today: dt.date) -> int:
+    """Days past the deadline: until today for an agency still missing or rejected, until its
+    file came for a late one; 0 otherwise."""
+    if state in ("missing", "rejected"):
+        return max(0, (today - deadline).days)
+    if state == "late" and received_at:
+        when = dt.datetime.fromisoformat(received_at)
+        return max(1, (when.astimezone(TZ).date() - deadline).days)
+    return 0
+
+
+def submission_status(z: Zones, cat: Catalogue, year: int, today: dt.date | None = None) -> dict[str, Any]:
     """Per expected agency: its state (``year_status``, the pipeline's one computation), its
-    latest file, what went back and its history; problems first (``STATE_ORDER``)."""
+    latest file, what went back and its history; problems first (``STATE_ORDER``), then the
+    longest overdue. A withdrawn file is listed, marked, and counts for nothing."""
     status = year_status(year, z, cat)
+    today = today or dt.datetime.now(TZ).date()
+    deadline = cat.deadline(year)
+    gone = {w["sha256"]: dict(w) for w in withdrawals.load(z, year) if not w.get("restored_at")}
     outcomes = {(f["sha256"]): f["outcome"] for f in status["files"] if f["outcome"] != "duplicate"}
     receipts = load_receipts(z, year)
     by_code: dict[str, list[Receipt]] = {}
@@ -293,7 +321,10 @@ def submission_status(z: Zones, cat: Catalogue, year: int) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     for s in status["agencies"]:
         code = s["agency_code"]
-        history = [_history_row(z, year, r, outcomes.get(r["sha256"], "")) for r in reversed(by_code.get(code, []))]
+        history = [
+            _history_row(z, year, r, outcomes.get(r["sha256"], ""), gone) for r in reversed(by_code.get(code, []))
+        ]
+        current = [h for h in history if not h["withdrawn"]]
         rows.append(
             {
                 "agency_code": code,
@@ -302,11 +333,12 @@ def submission_status(z: Zones, cat: Catalogue, year: int) -> dict[str, Any]:
                 "state_label": STATE_LABELS.get(s["state"], s["state"]),
                 "received_at": fmt_time(s["received_at"]),
                 "files": s["files"],
-                "latest": history[0] if history else None,
+                "overdue_days": overdue_days(s["state"], s["received_at"], deadline, today),
+                "latest": current[0] if current else None,
                 "history": history,
             }
         )
-    rows.sort(key=lambda a: (rank.get(a["state"], 9), a["agency_code"]))
+    rows.sort(key=lambda a: (rank.get(a["state"], 9), -a["overdue_days"], a["agency_code"]))
     expected_codes = {s["agency_code"] for s in status["agencies"]}
     others = [r for r in receipts if (r.get("agency_code") or "") not in expected_codes]
     return {
@@ -314,7 +346,11 @@ def submission_status(z: Zones, cat: Catalogue, year: int) -> dict[str, Any]:
         "agencies": rows,
         "counts": status["counts"],
         "expected": status["expected"],
+        "deadline": f"{deadline:%d/%m/%Y}",
+        "past_deadline": today > deadline,
         "damaged": status["damaged"],
-        "unidentified": [_history_row(z, year, r, outcomes.get(r["sha256"], "")) | {
-            "agency_code": r.get("agency_code")} for r in reversed(others)],
+        "unidentified": [
+            _history_row(z, year, r, outcomes.get(r["sha256"], ""), gone) | {"agency_code": r.get("agency_code")}
+            for r in reversed(others)
+        ],
     }

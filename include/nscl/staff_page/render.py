@@ -55,6 +55,7 @@ ENV = _env()
 
 # Tabs in order: (id, label, needs write permission). A module adding a tab appends here.
 TABS: list[tuple[str, str, bool]] = [
+    ("overview", "Tổng quan", False),
     ("submissions", "Tình hình nộp báo cáo", False),
     ("reports", "Báo cáo", False),
     ("upload", "Tải tệp lên", True),
@@ -78,11 +79,13 @@ def page_context(request: Request) -> dict[str, Any]:
     }
 
 
-def render(request: Request, template: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+def render(
+    request: Request, template: str, status_code: int = 200, headers: Any = None, **ctx: Any
+) -> HTMLResponse:
     """The template with the page's frame (tabs, user, year) around it."""
     full = {**page_context(request), **ctx}
     full.setdefault("year", current_year())
-    return HTMLResponse(ENV.get_template(template).render(**full), status_code=status_code)
+    return HTMLResponse(ENV.get_template(template).render(**full), status_code=status_code, headers=headers)
 
 
 MESSAGES = {
@@ -98,9 +101,27 @@ def wants_html(request: Request) -> bool:
     )
 
 
+async def resolve_user(request: Request) -> None:
+    """For an error page of an address no route matched: who is it, so the tabs show."""
+    if getattr(request.state, "nscl_user", None) is not None:
+        return
+    header = request.headers.get("authorization", "")
+    token = header[7:] if header.lower().startswith("bearer ") else request.cookies.get("_token")
+    if not token:
+        return
+    try:
+        user = await auth.auth_manager().get_user_from_token(token)
+        if auth.is_allowed(user, False):
+            request.state.nscl_user = user
+    except Exception:  # noqa: BLE001 - not signed in: the page says so
+        return
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     """Every error as a Vietnamese page with the tabs and a way back (JSON for ``/api/``)."""
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code != 401:
+        await resolve_user(request)
     detail = exc.detail if isinstance(exc.detail, str) else None
     if exc.status_code in (401, 405) or not detail or detail in {"Not Found", "Not Authenticated"}:
         message = MESSAGES.get(exc.status_code, detail or "Đã có lỗi xảy ra.")
@@ -114,9 +135,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
             login = auth.auth_manager().get_url_login()
         except Exception:  # noqa: BLE001
             login = None
+    back = request.headers.get("referer", "")
+    same_site = back.startswith(f"{request.url.scheme}://{request.url.netloc}/")
     return render(
-        request, "error.html", status_code=exc.status_code, status=exc.status_code, message=message,
-        login_url=login, tab=None,
+        request, "error.html", status_code=exc.status_code, headers=exc.headers, status=exc.status_code,
+        message=message, login_url=login, tab=None, back_url=back if same_site else None,
     )
 
 

@@ -129,6 +129,9 @@ def process_upload(path: Path, year: int) -> dict[str, Any]:
     then the year's consolidation so the status table shows the new file."""
     from nscl.orchestration import pipeline
 
-    receipt = pipeline.process_submission(str(path), year)
+    receipt = dict(pipeline.process_submission(str(path), year))
     pipeline.consolidate(year)
-    return read_json(zones().receipts(year) / f"{receipt['sha256']}.json") or dict(receipt)
+    full = read_json(zones().receipts(year) / f"{receipt['sha256']}.json") or receipt
+    if receipt.get("duplicate_of"):  # the same bytes as a file received before: not counted again
+        full = {**full, "duplicate_of": receipt["duplicate_of"]}
+    return full

@@ -6,11 +6,23 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from nscl.staff_page.routes import downloads, reports, submissions, templates, uploads
+from nscl.staff_page.routes import (
+    actions,
+    downloads,
+    exports,
+    overview,
+    reports,
+    submissions,
+    templates,
+    uploads,
+)
 
 ROUTERS: list[APIRouter] = [
+    overview.router,
     reports.router,
     submissions.router,
+    actions.router,
+    exports.router,
     uploads.router,
     templates.router,
     downloads.router,

@@ -13,7 +13,6 @@ from nscl.staff_page.render import render
 router = APIRouter()
 
 
-@router.get("/", response_class=HTMLResponse)
 @router.get("/reports", response_class=HTMLResponse)
 def reports_page(request: Request, year: str | None = None, _user=Depends(require_read)):  # noqa: B008
     z = zones()

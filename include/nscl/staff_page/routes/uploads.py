@@ -1,4 +1,5 @@
-"""Tab "Tải tệp lên": a workbook an agency sent by e-mail, uploaded on its behalf."""
+"""Tab "Tải tệp lên": a workbook an agency sent by e-mail, uploaded on its behalf. The upload
+is a preview first (``nscl.staff_page.preview``); it counts only when staff confirm."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from nscl.labels import RECEIPT_LABELS
+from nscl.staff_page import preview as pv
 from nscl.staff_page.auth import require_write, user_name
 from nscl.staff_page.common import FIRST_YEAR, LAST_YEAR, max_upload_bytes, parse_year, process_on_upload
 from nscl.staff_page.queries import CODE_RE, catalogue, default_year, expected, zones
@@ -22,19 +24,18 @@ router = APIRouter()
 YEARS = list(range(LAST_YEAR, FIRST_YEAR - 1, -1))
 
 
-def upload_form(request: Request, year: int, result: dict[str, Any] | None = None, status_code: int = 200):
+def upload_form(request: Request, year: int, **ctx: Any) -> HTMLResponse:
     agencies = expected(catalogue(), year)
     return render(
         request,
         "upload.html",
-        status_code=status_code,
         tab="upload",
         year=year,
         years=YEARS,
         agencies=agencies,
         agency_names={a["code"]: a["name"] for a in agencies},
         max_mb=max_upload_bytes() // (1024 * 1024),
-        result=result,
+        **{"result": None, "preview": None, "cancelled": request.query_params.get("done") == "cancelled", **ctx},
     )
 
 
@@ -52,42 +53,78 @@ def check_agency(fields: dict[str, str], year: int) -> str | None:
     return agency
 
 
-async def handle_upload(request: Request, user: Any) -> tuple[int, Path, dict[str, Any] | None, str | None]:
+async def read_upload(request: Request) -> tuple[int, str | None, bytes, str | None, str]:
     fields, filename, data = await read_form(request)
     if not data:
         raise HTTPException(400, "Chưa chọn tệp để tải lên, hoặc tệp rỗng (0 byte).")
     year = parse_year(fields.get("year"))
-    agency = check_agency(fields, year)
-    note = (fields.get("note") or "").strip()[:300]
-    path = await run_in_threadpool(store_upload, zones(), year, filename, data, user_name(user), agency, note)
-    log.info("NSCL staff page: %s uploaded %s for %s", user_name(user), path, agency or "?")
-    receipt, problem = None, None
-    if process_on_upload():
-        try:
-            receipt = await run_in_threadpool(process_upload, path, year)
-        except Exception as exc:  # noqa: BLE001 - the file is safe in the inbox; the DAG retries
-            log.exception("NSCL staff page: processing %s failed", path)
-            problem = f"{type(exc).__name__}: {exc}"
-    return year, path, receipt, problem
+    return year, filename, data, check_agency(fields, year), (fields.get("note") or "").strip()[:300]
+
+
+def receive(path_year: tuple[Path, int]) -> tuple[dict[str, Any] | None, str | None]:
+    """Process the file now (unless turned off); a failure leaves it for the next DAG run."""
+    path, year = path_year
+    if not process_on_upload():
+        return None, None
+    try:
+        return process_upload(path, year), None
+    except Exception as exc:  # noqa: BLE001 - the file is safe in the inbox; the DAG retries
+        log.exception("NSCL staff page: processing %s failed", path)
+        return None, f"{type(exc).__name__}: {exc}"
 
 
 @router.post("/upload", response_class=HTMLResponse)
 async def upload_post(request: Request, user=Depends(require_write)):  # noqa: B008
-    year, path, receipt, problem = await handle_upload(request, user)
+    """Step 1: keep the file aside and show what it is."""
+    year, filename, data, agency, note = await read_upload(request)
+    z = zones()
+    token = await run_in_threadpool(pv.stage, z, year, filename, data, user_name(user), agency, note)
+    meta, path = pv.load_pending(z, token)
+    shown = await run_in_threadpool(pv.preview, z, catalogue(), {**meta, "token": token}, path)
+    return upload_form(request, year, preview=shown)
+
+
+@router.post("/upload-confirm", response_class=HTMLResponse)
+async def upload_confirm(request: Request, user=Depends(require_write)):  # noqa: B008
+    """Step 2: into the inbox like any agency's file, then processed."""
+    fields, _, _ = await read_form(request)
+    z = zones()
+    token = fields.get("token", "")
+    meta, path = pv.load_pending(z, token)
+    year = int(meta["year"])
+    stored = await run_in_threadpool(
+        store_upload, z, year, meta["original_name"], path.read_bytes(), user_name(user), meta.get("agency"),
+        meta.get("note") or "",
+    )
+    pv.discard(z, token)
+    log.info("NSCL staff page: %s uploaded %s for %s", user_name(user), stored, meta.get("agency") or "?")
+    receipt, problem = await run_in_threadpool(receive, (stored, year))
     result = {
-        "stored_name": path.name,
+        "stored_name": stored.name,
         "receipt": receipt,
         "status_label": RECEIPT_LABELS.get((receipt or {}).get("status") or "", None),
+        "duplicate_of": (receipt or {}).get("duplicate_of"),
         "problem": problem,
-        "processed": process_on_upload(),
     }
-    return upload_form(request, year, result)
+    return upload_form(request, year, result=result)
+
+
+@router.post("/upload-cancel")
+async def upload_cancel(request: Request, _user=Depends(require_write)):  # noqa: B008
+    fields, _, _ = await read_form(request)
+    z = zones()
+    meta, _ = pv.load_pending(z, fields.get("token", ""))
+    pv.discard(z, fields.get("token", ""))
+    return RedirectResponse(f"upload?year={int(meta['year'])}&done=cancelled", status_code=303)
 
 
 @router.post("/api/upload")
 async def upload_api(request: Request, user=Depends(require_write)):  # noqa: B008
-    year, path, receipt, problem = await handle_upload(request, user)
-    keys = ("sha256", "status", "agency_code", "late", "errors", "warnings", "original_name")
+    """For scripts: straight in (no preview step), the same checks and processing."""
+    year, filename, data, agency, note = await read_upload(request)
+    path = await run_in_threadpool(store_upload, zones(), year, filename, data, user_name(user), agency, note)
+    receipt, problem = await run_in_threadpool(receive, (path, year))
+    keys = ("sha256", "status", "agency_code", "late", "errors", "warnings", "original_name", "duplicate_of")
     return {
         "year": year,
         "stored_name": path.name,
