@@ -349,7 +349,7 @@ def snapshot(root: Path) -> dict[str, str]:
 def test_mail_intake_end_to_end(data, imap, smtp, catalogue, monkeypatch):
     from nscl.consolidate.status import year_status
     from nscl.intake.mailbox import mail_origin
-    from nscl.outreach.mail_replies import FLAG_LABELS, mail_status
+    from nscl.outreach.mail_status import FLAG_LABELS, mail_status
     from nscl.store.archive import archive_path
     from nscl.store.receipts import load_receipts
 
@@ -450,7 +450,11 @@ def test_mail_intake_end_to_end(data, imap, smtp, catalogue, monkeypatch):
     assert snapshot(data.root) == before and len(smtp.messages) == sent
 
 
-CRASH_POINTS = ["planned:2", "stored_file:3", "stored:3", "marked:2", "replied:2", "replied:3"]
+# Four messages (1, 1, 2 and 0 files), five replies due. Each run is killed a little further on:
+# with the 2nd message's file written but the message not yet marked on the server; once every
+# message is marked but before any file is processed; with two of four files processed; after
+# two replies. The ordinary run then sends the other three.
+CRASH_POINTS = ["stored_file:2", "marked:3", "processed:2", "replied:2"]
 
 
 def test_mail_intake_survives_kill_9(data, imap, smtp, catalogue):
@@ -487,7 +491,8 @@ def test_mail_intake_survives_kill_9(data, imap, smtp, catalogue):
         proc = nscl("mail-intake", "--year", str(YEAR), env={"NSCL_MAIL_CRASH_AT": point}, check=False)
         assert proc.returncode in (-9, 0), (point, proc.stdout + proc.stderr)
         killed += [point] if proc.returncode == -9 else []
-    assert len(killed) >= 4, killed  # the runs were really cut short, at different points
+    assert killed == CRASH_POINTS  # every run was really cut short, where intended
+    assert len(smtp.messages) == 2  # the two replies before the last kill
     nscl("mail-intake", "--year", str(YEAR))
 
     assert imap.folder("INBOX") == [] and len(imap.folder("NSCL/Da-xu-ly")) == 4

@@ -48,7 +48,7 @@ def _reprocess(zones, prefix: str) -> int:
     import datetime as dt
 
     from nscl.intake.imap_client import ImapSettings, Mailbox
-    from nscl.intake.mailbox import all_states, state_path
+    from nscl.intake.mail_state import all_states, state_path
     from nscl.store.fsutil import atomic_write_json
 
     found = [s for s in all_states(zones) if s["key"].startswith(prefix) or s["key"] == f"header-{prefix}"]
@@ -98,7 +98,7 @@ def format_mail_status(rows: list[dict]) -> str:
 
 
 def cmd_mail_status(args) -> int:
-    from nscl.outreach.mail_replies import mail_status
+    from nscl.outreach.mail_status import mail_status
     from nscl.store.zones import Zones
 
     rows = mail_status(Zones.default(), args.year)

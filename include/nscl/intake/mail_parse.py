@@ -27,30 +27,24 @@ import datetime as dt
 import email
 import email.policy
 import email.utils
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from email.message import Message
-from pathlib import PurePosixPath
 
+from nscl.intake.mail_attachments import (
+    SPREADSHEET_TYPES,
+    WANTED,
+    Candidate,
+    MailProblem,
+    archive_problem,
+    classify,
+    decode_name,
+    expand_zip,
+    suffix,
+)
 from nscl.settings import IntakeLimits
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".xltx", ".xltm", ".xlt", ".ods", ".csv")
-ARCHIVE_SUFFIXES = (".zip",)
-OTHER_ARCHIVES = (".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
-SPREADSHEET_TYPES = {
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-    "application/vnd.ms-excel": ".xls",
-    "application/vnd.ms-excel.sheet.macroenabled.12": ".xlsm",
-    "application/vnd.ms-excel.sheet.binary.macroenabled.12": ".xlsb",
-    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
-}
-ZIP_TYPES = {"application/zip", "application/x-zip-compressed", "application/x-zip"}
-WANTED = (
-    "biểu mẫu Excel (.xlsx) do Sở Khoa học và Công nghệ gửi, đính kèm trực tiếp hoặc nén trong một tệp .zip"
-)
 MAX_PARTS = 500  # MIME parts walked at most: a message built to exhaust the parser stops here
 MAX_DEPTH = 4  # message/rfc822 inside message/rfc822 ...
 _ROBOT_LOCALS = {
@@ -62,24 +56,6 @@ _ROBOT_LOCALS = {
     "no-reply",
     "donotreply",
 }
-
-
-@dataclass(frozen=True)
-class MailProblem:
-    code: str
-    message: str  # Vietnamese, for the reply and the staff page
-
-
-@dataclass
-class Candidate:
-    """One file taken from the message for the inbox."""
-
-    index: int  # 1-based, in message order
-    name: str  # as received, decoded (may be empty)
-    data: bytes
-    container: str | None = None  # the archive it was taken from
-    problem: MailProblem | None = None  # why an archive was kept whole
-    notes: list[str] = field(default_factory=list)  # Vietnamese, what was decoded or repaired
 
 
 @dataclass
@@ -240,124 +216,6 @@ def _message_ids(text: str | None) -> list[str]:
     return re.findall(r"<[^<>\s]{1,250}>", text or "")
 
 
-# ---- attachment names ----------------------------------------------------------------------
-
-
-def decode_name(raw: str | None) -> tuple[str, list[str]]:
-    """The attachment's name as the sender meant it: RFC 2047 words left by a client inside a
-    quoted parameter decoded, raw 8-bit bytes read as UTF-8 (else Windows-1258), NFC."""
-    notes: list[str] = []
-    if not raw:
-        return "", notes
-    name = str(raw)
-    if "=?" in name and "?=" in name:
-        try:
-            from email.header import decode_header, make_header
-
-            name = str(make_header(decode_header(name)))
-            notes.append("tên tệp mã hóa kiểu RFC 2047, đã giải mã")
-        except Exception:
-            pass
-    if any(0xDC80 <= ord(c) <= 0xDCFF for c in name):  # 8-bit bytes smuggled in as surrogates
-        data = name.encode("utf-8", "surrogateescape")
-        try:
-            name = data.decode("utf-8")
-        except UnicodeDecodeError:
-            name = data.decode("cp1258", "replace")
-        notes.append("tên tệp gửi dạng 8-bit không mã hóa, đã đọc lại")
-    if "\ufffd" in name:
-        notes.append("tên tệp có ký tự không giải mã được (bảng mã lạ)")
-    return unicodedata.normalize("NFC", name), notes
-
-
-def _zip_name(info: zipfile.ZipInfo) -> str:
-    """An archive entry's name: UTF-8 when flagged; otherwise the bytes zipfile read as CP437
-    are tried as UTF-8 (what most tools write), then as Windows-1258 (Vietnamese Windows)."""
-    if info.flag_bits & 0x800:
-        return info.filename
-    data = info.filename.encode("cp437", "replace")
-    for codec in ("utf-8", "cp1258"):
-        try:
-            return data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-    return info.filename
-
-
-def suffix(name: str) -> str:
-    return PurePosixPath(name.replace("\\", "/")).suffix.lower()
-
-
-# ---- archives ------------------------------------------------------------------------------
-
-
-def _archive_problem(code: str, name: str, what: str) -> MailProblem:
-    return MailProblem(code, f"Tệp nén '{name}' {what}; vui lòng gửi {WANTED}.")
-
-
-def expand_zip(
-    name: str, data: bytes, limits: IntakeLimits
-) -> tuple[list[tuple[str, bytes]], MailProblem | None]:
-    """The workbooks inside a zip (entry name, bytes), or the problem that keeps it closed.
-    The directory is checked before a byte is expanded; each entry is read with a cap."""
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        return [], _archive_problem("archive_corrupt", name, "bị hỏng, không giải nén được")
-    with zf:
-        infos = [i for i in zf.infolist() if not i.is_dir()]
-        if len(infos) > limits.max_zip_entries:
-            return [], _archive_problem("archive_bomb", name, f"có quá nhiều tệp ({len(infos)})")
-        if sum(i.file_size for i in infos) > limits.max_uncompressed_bytes:
-            return [], _archive_problem(
-                "archive_bomb", name, "có dung lượng giải nén quá lớn, có thể là tệp độc hại"
-            )
-        if any(i.flag_bits & 0x1 for i in infos):
-            return [], _archive_problem(
-                "archive_encrypted",
-                name,
-                "được đặt mật khẩu nên không mở được; vui lòng gửi tệp không đặt mật khẩu",
-            )
-        wanted, nested = [], []
-        for info in infos:
-            entry = _zip_name(info)
-            sfx = suffix(entry)
-            if sfx in ARCHIVE_SUFFIXES + OTHER_ARCHIVES:
-                nested.append(entry)
-            elif sfx in WORKBOOK_SUFFIXES and not PurePosixPath(entry.replace("\\", "/")).name.startswith(
-                "~$"
-            ):
-                wanted.append((info, entry))
-        if nested:
-            return [], _archive_problem(
-                "archive_nested",
-                name,
-                f"chứa tệp nén khác ({nested[0]}); hệ thống không mở tệp nén lồng nhau",
-            )
-        if not wanted:
-            return [], _archive_problem("archive_without_workbook", name, "không chứa bảng tính Excel nào")
-        out = []
-        for info, entry in wanted:
-            if info.file_size > limits.max_file_bytes or (
-                info.file_size > 1024 * 1024
-                and info.file_size > limits.max_compression_ratio * max(info.compress_size, 1)
-            ):
-                return [], _archive_problem(
-                    "archive_bomb", name, f"có tệp '{entry}' quá lớn hoặc nén bất thường"
-                )
-            try:
-                with zf.open(info) as fh:
-                    content = fh.read(limits.max_file_bytes + 1)
-            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, ValueError):
-                return [], _archive_problem(
-                    "archive_corrupt", name, "bị hỏng hoặc nén theo cách không hỗ trợ"
-                )
-            if len(content) > limits.max_file_bytes:
-                return [], _archive_problem("archive_bomb", name, f"có tệp '{entry}' quá lớn")
-            out.append((entry, content))
-        return out, None
-
-
 # ---- the message ---------------------------------------------------------------------------
 
 
@@ -381,19 +239,6 @@ def _parts(msg: Message) -> list[tuple[Message, int]]:
             continue
         out.append((part, depth))
     return out
-
-
-def _is_candidate(part: Message, name: str) -> str | None:
-    """'workbook', 'zip', 'archive' (unsupported) or None (not ours)."""
-    sfx = suffix(name)
-    content_type = part.get_content_type().lower()
-    if sfx in WORKBOOK_SUFFIXES or (not sfx and content_type in SPREADSHEET_TYPES):
-        return "workbook"
-    if sfx in ARCHIVE_SUFFIXES or (not sfx and content_type in ZIP_TYPES):
-        return "zip"
-    if sfx in OTHER_ARCHIVES:
-        return "archive"
-    return None
 
 
 def parse_mail(
@@ -463,7 +308,7 @@ def parse_mail(
             parsed.defects.append("tên tệp đính kèm không đọc được")
         name, notes = decode_name(raw_name if isinstance(raw_name, str) else None)
         disposition = (part.get_content_disposition() or "").lower()
-        kind = _is_candidate(part, name)
+        kind = classify(part, name)
         if kind is None:
             if name or disposition == "attachment":
                 parsed.ignored.append(name or part.get_content_type())
@@ -501,7 +346,7 @@ def parse_mail(
                     index,
                     name,
                     data,
-                    problem=_archive_problem(
+                    problem=archive_problem(
                         "archive_unsupported", name, f"có định dạng {suffix(name)} mà hệ thống không mở"
                     ),
                     notes=notes,

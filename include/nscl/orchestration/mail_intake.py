@@ -26,8 +26,8 @@ def collect(
 ) -> dict[str, Any]:
     """Take in the new messages; returns the summary and the files now waiting."""
     from nscl.intake.imap_client import ImapSettings, Mailbox
+    from nscl.intake.mail_state import pending_files
     from nscl.intake.mailbox import collect as collect_messages
-    from nscl.intake.mailbox import pending_files
     from nscl.outreach.mail_replies import own_addresses
 
     zones = zones or Zones.default()
@@ -45,6 +45,7 @@ def process(
     pending: list[dict[str, Any]], zones: Zones | None = None, catalogue: Catalogue | None = None
 ) -> list[dict]:
     """The ordinary intake on each waiting file, then the consolidation of each year touched."""
+    from nscl.intake.mail_state import crash_point
     from nscl.orchestration import pipeline
 
     zones = zones or Zones.default()
@@ -52,6 +53,7 @@ def process(
     results = []
     for item in pending:
         results.append(pipeline.process_submission(item["path"], int(item["year"]), zones, catalogue))
+        crash_point("processed")
     for year in sorted({int(i["year"]) for i in pending}):
         pipeline.consolidate(year, zones, catalogue)
     return results

@@ -16,9 +16,7 @@ Return-Path, mailer-daemon/postmaster, no-reply addresses, our own address) and 
 a usable sender; a "nothing to take" reply goes to one address at most once a day, so two robots
 can never loop. ``NSCL_MAIL_REPLIES=0`` switches replies off (the messages are still taken in).
 
-:func:`mail_status` is what the staff page and ``nscl mail-status`` show: for every file that
-came by mail, where it came from, what became of it, the flags for staff (a sender who is not
-the agency's registered or confirmed address) and the replies sent.
+What staff see of it (origin, flags, replies sent) is ``nscl.outreach.mail_status``.
 """
 
 from __future__ import annotations
@@ -33,9 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from nscl.intake.mail_parse import clean_text
-from nscl.intake.mailbox import all_states, crash_point, file_path, save_state
-from nscl.outreach.reminders import Reminder, addresses, feedback_attachment, load_contacts, smtp_sender
-from nscl.plan.catalogue import Catalogue
+from nscl.intake.mail_state import all_states, crash_point, save_state
+from nscl.outreach.reminders import Reminder, feedback_attachment, smtp_sender
 from nscl.settings import LOCAL_TZ, SMTP_CONN_ID
 from nscl.store.fsutil import atomic_write_json
 from nscl.store.receipts import read_receipt
@@ -45,22 +42,6 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 THROTTLE = dt.timedelta(hours=24)
 SIGNATURE = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
-ROBOT_LABELS = {
-    "bounce": "thư báo lỗi chuyển phát",
-    "auto_submitted": "thư trả lời tự động",
-    "precedence": "thư gửi hàng loạt",
-    "mailing_list": "thư từ danh sách thư",
-    "no_reply_address": "địa chỉ không nhận thư trả lời",
-    "own_address": "thư từ chính hộp thư của Sở",
-    "no_sender": "không có địa chỉ người gửi hợp lệ",
-}
-FLAG_LABELS = {
-    "sender_unconfirmed": "Người gửi không phải địa chỉ thư đã đăng ký của cơ quan: cần xác nhận",
-    "sender_unknown": "Người gửi không thuộc cơ quan nào đã đăng ký: cần xác nhận",
-    "robot": "Thư tự động: không trả lời",
-    "suspect_headers": "Tiêu đề thư thiếu hoặc bất thường",
-    "replies_off": "Chưa trả lời (tự động trả lời đang tắt)",
-}
 
 
 def replies_enabled() -> bool:
@@ -326,111 +307,3 @@ def answer(
             outcome = "failed"
         summary[outcome].append(state["key"])
     return summary
-
-
-# ---- for staff -------------------------------------------------------------------------------
-
-
-def _flags(
-    state: dict[str, Any], receipt: dict[str, Any] | None, catalogue: Catalogue, contacts: dict
-) -> list:
-    origin = state["origin"]
-    sender = (origin.get("sender") or "").lower()
-    flags = []
-    code = (receipt or {}).get("agency_code")
-    if code and code in catalogue.agencies:
-        if sender not in {a.lower() for a in addresses(code, catalogue, contacts)}:
-            flags.append("sender_unconfirmed")
-    elif sender:
-        known = {a.lower() for c in catalogue.agencies for a in addresses(c, catalogue, contacts)}
-        if sender not in known:
-            flags.append("sender_unknown")
-    if origin.get("robot"):
-        flags.append("robot")
-    if origin.get("defects"):
-        flags.append("suspect_headers")
-    if state.get("not_answered") == "replies_off":
-        flags.append("replies_off")
-    return [{"code": f, "label": FLAG_LABELS[f]} for f in flags]
-
-
-def _origin_view(state: dict[str, Any]) -> dict[str, Any]:
-    o = state["origin"]
-    return {
-        "sender": o.get("sender"),
-        "sender_name": o.get("sender_name"),
-        "recipients": o.get("recipients", []),
-        "subject": o.get("subject"),
-        "message_id": o.get("message_id"),
-        "date": o.get("date"),
-        "received_at": state.get("received_at"),
-        "message_sha256": state["key"],
-        "robot": ROBOT_LABELS.get(o.get("robot") or "", None),
-        "defects": o.get("defects", []),
-    }
-
-
-def _replies_view(state: dict[str, Any], key_prefix: str) -> list[dict[str, Any]]:
-    return [
-        {k: r.get(k) for k in ("subject", "to", "sent_at", "outcome", "message_id", "attachments")}
-        for key, r in sorted(state.get("replies", {}).items())
-        if key.startswith(key_prefix) and r.get("sent_at")
-    ]
-
-
-def mail_status(zones: Zones, year: int, catalogue: Catalogue | None = None) -> list[dict[str, Any]]:
-    """Every file of ``year`` that came by mail, and every message of that year (by its
-    fallback year) that brought no file: origin, outcome, flags and replies sent."""
-    from nscl.plan.catalogue import default_catalogue
-
-    catalogue = catalogue or default_catalogue()
-    contacts = load_contacts(zones)
-    out = []
-    for state in all_states(zones):
-        files = state.get("files", [])
-        for entry in files:
-            if int(entry["year"]) != year:
-                continue
-            receipt = read_receipt(zones, year, entry["sha256"])
-            r = dict(receipt) if receipt else None
-            out.append(
-                {
-                    "inbox_path": entry["inbox_path"],
-                    "path": str(file_path(zones, entry)),
-                    "sha256": entry["sha256"],
-                    "attachment_name": entry.get("name"),
-                    "container": entry.get("container"),
-                    "problem": entry.get("problem"),
-                    "origin": _origin_view(state),
-                    "stage": state.get("stage"),
-                    "status": r.get("status") if r else None,
-                    "outcome": r.get("outcome") if r else None,
-                    "agency_code": r.get("agency_code") if r else None,
-                    "duplicate_of": r.get("inbox_path")
-                    if r and r.get("inbox_path") != entry["inbox_path"]
-                    else None,
-                    "flags": _flags(state, r, catalogue, contacts),
-                    "replies": _replies_view(state, f"file:{entry['index']}:"),
-                }
-            )
-        if not files and int(state.get("fallback_year") or 0) == year:
-            out.append(
-                {
-                    "inbox_path": None,
-                    "path": None,
-                    "sha256": None,
-                    "attachment_name": None,
-                    "container": None,
-                    "problem": state.get("problem"),
-                    "origin": _origin_view(state),
-                    "stage": state.get("stage"),
-                    "status": None,
-                    "outcome": (state.get("problem") or {}).get("code")
-                    or f"robot:{state['origin'].get('robot') or 'unknown'}",
-                    "agency_code": None,
-                    "duplicate_of": None,
-                    "flags": _flags(state, None, catalogue, contacts),
-                    "replies": _replies_view(state, "message:"),
-                }
-            )
-    return out
