@@ -14,7 +14,13 @@ from __future__ import annotations
 import json
 import sys
 
-from nscl.labels import OUTCOME_LABELS
+from nscl.labels import RECEIPT_LABELS
+
+
+def _when(iso: str | None) -> str:
+    import datetime as dt
+
+    return f"{dt.datetime.fromisoformat(iso):%H:%M %d/%m/%Y}" if iso else "—"
 
 
 def cmd_mail_intake(args) -> int:
@@ -24,7 +30,13 @@ def cmd_mail_intake(args) -> int:
     zones = Zones.default()
     if args.reprocess:
         return _reprocess(zones, args.reprocess)
-    summary = mail_intake.run(args.year, zones)
+    from nscl.intake.imap_client import MailboxNotConfigured
+
+    try:
+        summary = mail_intake.run(args.year, zones)
+    except MailboxNotConfigured as exc:
+        print(f"{exc}.", file=sys.stderr)
+        return 2
     for r in summary["files"]:
         print(
             f"{r['original_name']}: {r['status']} ({r.get('outcome')}){' [trùng lặp]' if r['duplicate'] else ''}"
@@ -84,13 +96,21 @@ def _reprocess(zones, prefix: str) -> int:
 
 
 def format_mail_status(rows: list[dict]) -> str:
-    lines = [f"TỆP NHẬN QUA THƯ ĐIỆN TỬ ({len(rows)})"]
+    from nscl.outreach.mail_status import MESSAGE_OUTCOME_LABELS
+
+    lines = [f"TỆP VÀ THƯ NHẬN QUA THƯ ĐIỆN TỬ ({len(rows)})"]
     for r in rows:
         o = r["origin"]
-        what = OUTCOME_LABELS.get(r["status"] or "", r["outcome"] or "chưa xử lý")
+        if r["inbox_path"]:
+            what = RECEIPT_LABELS.get(r["status"] or "", "chưa xử lý")
+            if r["duplicate_of"]:
+                what += f" (trùng với {r['duplicate_of']})"
+        else:
+            what = MESSAGE_OUTCOME_LABELS.get((r["outcome"] or "").split(":")[0], r["outcome"] or "")
         lines.append(
             f"- {r['inbox_path'] or '(không có tệp)'}: {what}; từ {o['sender'] or '?'}, "
-            f'"{o["subject"] or ""}", {o["received_at"] or ""}; {len(r["replies"])} thư trả lời'
+            f'"{o["subject"] or ""}", nhận lúc {_when(o["received_at"])}; {len(r["replies"])} thư trả lời '
+            f"[mã thư {o['message_sha256'][:16]}]"
         )
         for f in r["flags"]:
             lines.append(f"    ! {f['label']}")

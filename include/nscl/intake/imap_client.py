@@ -41,6 +41,14 @@ def _bool(value: Any, default: bool) -> bool:
     return str(value).strip().lower() not in ("0", "false", "no", "off")
 
 
+class MailboxError(RuntimeError):
+    pass
+
+
+class MailboxNotConfigured(MailboxError):
+    """No IMAP connection: the deployment does not take mail in."""
+
+
 @dataclass(frozen=True)
 class ImapSettings:
     host: str
@@ -80,7 +88,16 @@ class ImapSettings:
         the command line, the metadata database or a secrets backend in a task)."""
         from airflow.sdk import BaseHook
 
-        return cls.from_connection(BaseHook.get_connection(conn_id))
+        try:
+            conn = BaseHook.get_connection(conn_id)
+        except Exception as exc:
+            if type(exc).__name__ == "AirflowNotFoundException":
+                raise MailboxNotConfigured(
+                    f"Chưa khai báo kết nối hộp thư '{conn_id}' (biến môi trường AIRFLOW_CONN_{conn_id.upper()} "
+                    "hoặc Admin > Connections)"
+                ) from exc
+            raise
+        return cls.from_connection(conn)
 
 
 def _utf7(name: str) -> str:
@@ -113,10 +130,6 @@ def _quote(name: str) -> str:
 _INTERNALDATE = re.compile(rb'INTERNALDATE "([^"]+)"')
 _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
 _UID = re.compile(rb"UID (\d+)")
-
-
-class MailboxError(RuntimeError):
-    pass
 
 
 class Mailbox:

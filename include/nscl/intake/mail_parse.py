@@ -241,6 +241,20 @@ def _parts(msg: Message) -> list[tuple[Message, int]]:
     return out
 
 
+_RAW_NAME = re.compile(r'(?:^|;)\s*(?:file)?name\s*=\s*"([^"]*)"', re.IGNORECASE)
+
+
+def _raw_8bit_name(part: Message) -> str | None:
+    """A quoted name sent as raw 8-bit bytes (which the header parser replaces by U+FFFD): the
+    bytes as they came, surrogate-escaped for :func:`decode_name` to read."""
+    for header, value in part.raw_items():
+        if header.lower() in ("content-disposition", "content-type") and isinstance(value, str):
+            m = _RAW_NAME.search(value)
+            if m and any(0xDC80 <= ord(c) <= 0xDCFF for c in m.group(1)):
+                return m.group(1)
+    return None
+
+
 def parse_mail(
     raw: bytes, limits: IntakeLimits | None = None, own_addresses: set[str] | None = None
 ) -> ParsedMail:
@@ -306,6 +320,8 @@ def parse_mail(
         except Exception:
             raw_name = None
             parsed.defects.append("tên tệp đính kèm không đọc được")
+        if not isinstance(raw_name, str) or "\ufffd" in raw_name:
+            raw_name = _raw_8bit_name(part) or raw_name
         name, notes = decode_name(raw_name if isinstance(raw_name, str) else None)
         disposition = (part.get_content_disposition() or "").lower()
         kind = classify(part, name)

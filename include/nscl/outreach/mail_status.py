@@ -24,6 +24,15 @@ ROBOT_LABELS = {
     "own_address": "thư từ chính hộp thư của Sở",
     "no_sender": "không có địa chỉ người gửi hợp lệ",
 }
+# What became of a message that brought no file into the inbox.
+MESSAGE_OUTCOME_LABELS = {
+    "no_attachment": "Thư không có tệp báo cáo",
+    "too_many_attachments": "Thư có quá nhiều tệp đính kèm, chưa tiếp nhận",
+    "too_many_parts": "Thư có cấu trúc bất thường, chưa tiếp nhận",
+    "message_too_large": "Thư quá lớn, không tải về (vẫn còn trên hộp thư)",
+    "unreadable": "Thư không đọc được",
+    "robot": "Thư tự động, bỏ qua",
+}
 FLAG_LABELS = {
     "sender_unconfirmed": "Người gửi không phải địa chỉ thư đã đăng ký của cơ quan: cần xác nhận",
     "sender_unknown": "Người gửi không thuộc cơ quan nào đã đăng ký: cần xác nhận",
