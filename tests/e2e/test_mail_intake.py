@@ -517,3 +517,31 @@ def test_mail_intake_survives_kill_9(data, imap, smtp, catalogue):
     before, sent = snapshot(data.root), len(smtp.messages)
     nscl("mail-intake", "--year", str(YEAR))
     assert snapshot(data.root) == before and len(smtp.messages) == sent
+
+
+def test_the_dag_answers_and_a_message_can_be_reprocessed(data, imap, smtp, catalogue):
+    """The scheduled DAG (run by Airflow's own machinery, dag.test on SQLite): a message
+    appended becomes a receipt and a reply; ``--reprocess`` puts it back in INBOX and the next
+    run takes it in again under the same inbox name and answers again."""
+    from nscl.orchestration.airflow_run import run_dag
+    from nscl.store.receipts import load_receipts
+
+    raw, msgid = mail(REGISTERED["SCT"], "Báo cáo SCT", [("sct.xlsx", workbook(catalogue, "SCT"))])
+    imap.append(raw, when=ON_TIME)
+    key = hashlib.sha256(raw).hexdigest()
+    first = run_dag("nscl_mail_intake", "nscl_mail_intake.py", {"year": YEAR}, "answer")
+    assert first == {"answered": [key], "waiting": [], "failed": []}
+    [receipt] = load_receipts(data, YEAR)
+    assert receipt["inbox_path"] == "sct.xlsx" and receipt["status"] == "accepted"
+    [(rcpt, reply)] = smtp.messages
+    assert rcpt == [REGISTERED["SCT"]] and reply["In-Reply-To"] == msgid and reply["References"] == msgid
+    assert imap.folder("INBOX") == [] and imap.folder("NSCL/Da-xu-ly") == [raw]
+
+    out = nscl("mail-intake", "--reprocess", key[:16]).stdout
+    assert "đã chuyển 1 thư về thư mục nhận" in out
+    assert imap.folder("INBOX") == [raw] and imap.folder("NSCL/Da-xu-ly") == []
+    second = run_dag("nscl_mail_intake", "nscl_mail_intake.py", {"year": YEAR}, "answer")
+    assert second == {"answered": [key], "waiting": [], "failed": []}
+    assert [r["inbox_path"] for r in load_receipts(data, YEAR)] == ["sct.xlsx"]
+    assert sorted(p.name for p in data.inbox(YEAR).iterdir()) == [".sct.xlsx.mail.json", "sct.xlsx"]
+    assert len(smtp.messages) == 2 and len(list((data.mail / "history").iterdir())) == 1
