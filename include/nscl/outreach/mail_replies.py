@@ -70,26 +70,34 @@ def _when(iso: str | None) -> str:
     return f"{t:%H:%M} ngày {t:%d/%m/%Y}"
 
 
-def _intro(state: dict[str, Any]) -> list[str]:
+def _about(state: dict[str, Any]) -> str:
+    """Which message this answers (the reply threads under it, but a printed copy says it too)."""
     o = state["origin"]
-    subject = f' có tiêu đề "{o["subject"]}"' if o.get("subject") else ""
+    subject = f' "{o["subject"]}"' if o.get("subject") else ""
+    return f"Trả lời thư{subject} của {o['sender']} nhận lúc {_when(state['received_at'])}."
+
+
+def _salutation(state: dict[str, Any], receipt: dict[str, Any] | None = None) -> list[str]:
+    name = (receipt or {}).get("agency_name") or state["origin"].get("sender_name") or "Quý đơn vị"
+    return [SIGNATURE.upper(), "", f"Kính gửi: {name}", ""]
+
+
+def _footer(resend: str | None) -> list[str]:
     return [
-        f"Kính gửi: {o.get('sender_name') or o['sender']}",
         "",
-        f"Sở Khoa học và Công nghệ tỉnh Hưng Yên đã nhận thư{subject} của {o['sender']} lúc "
-        f"{_when(state['received_at'])}.",
+        *([resend] if resend else []),
+        "Thư này do hệ thống tiếp nhận báo cáo Kế hoạch 101/KH-UBND gửi tự động.",
+        "",
+        "Trân trọng,",
+        SIGNATURE,
     ]
 
 
-FOOTER = [
-    "",
-    "Để gửi lại báo cáo đã sửa, đơn vị trả lời thư này và đính kèm tệp Excel đã sửa (không đổi tên, không xóa "
-    "trang tính của biểu mẫu).",
-    "Thư này do hệ thống tiếp nhận báo cáo Kế hoạch 101/KH-UBND gửi tự động.",
-    "",
-    "Trân trọng,",
-    SIGNATURE,
-]
+RESEND = (
+    "Để gửi lại, đơn vị trả lời thư này và đính kèm tệp Excel đã sửa (không đổi tên, không xóa trang tính "
+    "của biểu mẫu)."
+)
+SEND = "Để gửi báo cáo, đơn vị trả lời thư này và đính kèm tệp Excel (.xlsx) của biểu mẫu Sở đã gửi."
 
 
 def _notice(zones: Zones, receipt: dict[str, Any]) -> str:
@@ -106,35 +114,39 @@ def _file_reply(zones: Zones, state: dict[str, Any], entry: dict[str, Any], rece
     where = f" (trong tệp nén '{clean_text(entry['container'], 120)}')" if entry.get("container") else ""
     duplicate = receipt.get("inbox_path") not in (None, entry["inbox_path"])
     year = int(entry["year"])
-    body = [*_intro(state), f"Tệp đính kèm: '{name}'{where}.", ""]
+    about = f"{_about(state)} Tệp đính kèm: '{name}'{where}."
     attachments: list[Path] = []
+    resend: str | None = RESEND
     if entry.get("problem"):
         outcome = entry["problem"]["code"]
         subject = f"[NSCL {year}] Tệp chưa được tiếp nhận: {name}"
-        body += [
+        body = [
+            *_salutation(state),
+            about,
             f"Kết quả: CHƯA TIẾP NHẬN. {entry['problem']['message']}",
-            f"Mã tệp SHA-256: {entry['sha256']}.",
+            f"(Mã tệp SHA-256: {entry['sha256']}; Sở vẫn lưu tệp này.)",
         ]
     else:
         outcome = f"{receipt.get('status')}:{receipt.get('outcome')}" + (":duplicate" if duplicate else "")
+        # The intake's own notice (letterhead, "Kính gửi", result) comes first, as on paper.
+        body = [_notice(zones, receipt), "", about]
         if duplicate:
             subject = f"[NSCL {year}] Tệp đã nhận trước đó: {name}"
-            body += [
+            body.append(
                 f"Tệp này giống hệt tệp '{receipt.get('original_name')}' Sở đã nhận lúc "
-                f"{_when(receipt.get('received_at'))}; Sở giữ nguyên kết quả đã báo của tệp đó, đơn vị không "
-                "cần gửi lại tệp này.",
-                "",
-            ]
+                f"{_when(receipt.get('received_at'))}; kết quả trên là của tệp đó, đơn vị không cần gửi lại."
+            )
         elif receipt.get("status") == "accepted":
             subject = f"[NSCL {year}] Đã tiếp nhận báo cáo: {name}"
         else:
             subject = f"[NSCL {year}] Báo cáo chưa đạt, đề nghị sửa và gửi lại: {name}"
-        body.append(_notice(zones, receipt))
         if receipt.get("status") == "rejected":
             found = feedback_attachment(zones, receipt)
             attachments += [found] if found else []
-        elif receipt.get("feedback_file") and (zones.root / receipt["feedback_file"]).is_file():
-            attachments.append(zones.root / receipt["feedback_file"])
+        else:
+            resend = None
+            if receipt.get("feedback_file") and (zones.root / receipt["feedback_file"]).is_file():
+                attachments.append(zones.root / receipt["feedback_file"])
     key = f"file:{entry['index']}:{entry['sha256'][:16]}:{outcome}"
     return {
         "key": key,
@@ -147,7 +159,7 @@ def _file_reply(zones: Zones, state: dict[str, Any], entry: dict[str, Any], rece
         "agency_code": receipt.get("agency_code"),
         "agency_name": receipt.get("agency_name"),
         "subject": subject,
-        "body": "\n".join(body + FOOTER),
+        "body": "\n".join(body + _footer(resend)),
         "attachments": [str(p) for p in attachments],
     }
 
@@ -159,14 +171,14 @@ def _message_reply(state: dict[str, Any]) -> dict:
         if problem["code"] == "no_attachment"
         else "[NSCL] Thư chưa được tiếp nhận"
     )
-    body = [*_intro(state), "", f"Kết quả: CHƯA TIẾP NHẬN. {problem['message']}"]
+    body = [*_salutation(state), _about(state), f"Kết quả: CHƯA TIẾP NHẬN. {problem['message']}"]
     return {
         "key": f"message:{problem['code']}",
         "kind": "message",
         "outcome": problem["code"],
         "year": int(state.get("fallback_year") or 0),
         "subject": subject,
-        "body": "\n".join(body + FOOTER),
+        "body": "\n".join(body + _footer(SEND)),
         "attachments": [],
     }
 
