@@ -38,7 +38,7 @@ base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = {user}
@@ -64,7 +64,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service anvil {{
@@ -96,6 +97,41 @@ def require_dovecot() -> str:
     raise AssertionError("unreachable")
 
 
+def _self_signed(cert: Path, key: Path) -> None:
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    private = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(private.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(private, hashes.SHA256())
+    )
+    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    key.chmod(0o600)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -103,7 +139,7 @@ def free_port() -> int:
 
 
 class Dovecot:
-    def __init__(self, keep: Path, user: str = USER, password: str = PASSWORD):
+    def __init__(self, keep: Path, user: str = USER, password: str = PASSWORD, tls: bool = False):
         self.binary = require_dovecot()
         # The server's own folder must be reachable by the mail user (``dovecot`` under root),
         # and pytest keeps its tmp_path under a 0700 folder that any new pytest session resets:
@@ -114,6 +150,10 @@ class Dovecot:
         self.root.chmod(0o711)
         self.user, self.password = user, password
         self.port = free_port()
+        # With ``tls``, also IMAP over TLS (imaps) on ``tls_port``, with a self-signed certificate
+        # for 127.0.0.1 made here (``cert`` is its path, for a client that trusts it).
+        self.tls_port = free_port() if tls else 0
+        self.cert: Path | None = None
         self.proc: subprocess.Popen | None = None
 
     # ---- lifecycle ------------------------------------------------------------------------
@@ -134,9 +174,22 @@ class Dovecot:
         for sub in ("run", "state", "mail"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         (self.root / "passwd").write_text(f"{self.user}:{{PLAIN}}{self.password}::::::\n", encoding="utf-8")
+        ssl = "ssl = no"
+        if self.tls_port:
+            self.cert = self.root / "cert.pem"
+            _self_signed(self.cert, self.root / "key.pem")
+            ssl = f"ssl = yes\nssl_cert = <{self.cert}\nssl_key = <{self.root / 'key.pem'}"
         self.config = self.root / "dovecot.conf"
         self.config.write_text(
-            CONFIG.format(root=self.root, port=self.port, user=user, group=group, login_user=login_user),
+            CONFIG.format(
+                root=self.root,
+                port=self.port,
+                tls_port=self.tls_port,
+                ssl=ssl,
+                user=user,
+                group=group,
+                login_user=login_user,
+            ),
             encoding="utf-8",
         )
         uid, gid = pwd.getpwnam(user).pw_uid, grp.getgrnam(group).gr_gid
@@ -195,6 +248,14 @@ class Dovecot:
         """The Airflow connection URI (``AIRFLOW_CONN_IMAP_DEFAULT``)."""
         query = "&".join(f"{k}={quote(v, safe='')}" for k, v in {"use_ssl": "false", **extra}.items())
         return f"imap://{quote(self.user, safe='')}:{quote(self.password, safe='')}@127.0.0.1:{self.port}?{query}"
+
+    def tls_uri(self, **extra: str) -> str:
+        """The connection URI of the imaps listener (``use_ssl`` left at its default: true)."""
+        query = "&".join(f"{k}={quote(v, safe='')}" for k, v in extra.items())
+        return (
+            f"imap://{quote(self.user, safe='')}:{quote(self.password, safe='')}@127.0.0.1:{self.tls_port}"
+            + (f"?{query}" if query else "")
+        )
 
     def client(self) -> imaplib.IMAP4:
         c = imaplib.IMAP4("127.0.0.1", self.port, timeout=30)

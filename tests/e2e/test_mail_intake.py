@@ -545,3 +545,29 @@ def test_the_dag_answers_and_a_message_can_be_reprocessed(data, imap, smtp, cata
     assert [r["inbox_path"] for r in load_receipts(data, YEAR)] == ["sct.xlsx"]
     assert sorted(p.name for p in data.inbox(YEAR).iterdir()) == [".sct.xlsx.mail.json", "sct.xlsx"]
     assert len(smtp.messages) == 2 and len(list((data.mail / "history").iterdir())) == 1
+
+
+def test_imap_over_tls_verifies_the_certificate(tmp_path, monkeypatch):
+    """The default (``use_ssl`` true, ``ssl_context`` default) is IMAP over TLS with the server's
+    certificate verified: a self-signed certificate is refused unless the system trusts it
+    (here through SSL_CERT_FILE) or ``ssl_context=none`` says not to check."""
+    import ssl
+
+    from airflow.models.connection import Connection
+    from nscl.intake.imap_client import ImapSettings, Mailbox
+
+    with Dovecot(tmp_path / "imap", tls=True) as server:
+        server.append(b"From: a@example.vn\r\nSubject: x\r\n\r\nbody\r\n")
+        settings = ImapSettings.from_connection(Connection(uri=server.tls_uri()))
+        assert settings.use_ssl and settings.verify and settings.port == server.tls_port
+        with pytest.raises(ssl.SSLCertVerificationError):
+            Mailbox(settings)
+        unverified = ImapSettings.from_connection(Connection(uri=server.tls_uri(ssl_context="none")))
+        with Mailbox(unverified) as mb:
+            assert len(mb.uids()) == 1 and "MOVE" in mb.caps
+        monkeypatch.setenv("SSL_CERT_FILE", str(server.cert))
+        with Mailbox(settings) as mb:
+            assert mb.client.sock.version().startswith("TLS") and len(mb.uids()) == 1
+        starttls = ImapSettings.from_connection(Connection(uri=server.uri(use_ssl="false", starttls="true")))
+        with Mailbox(starttls) as mb:  # the plain port, upgraded before the login
+            assert mb.client.sock.version().startswith("TLS") and len(mb.uids()) == 1
