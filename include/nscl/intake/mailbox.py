@@ -9,7 +9,7 @@ Zones written (under the data folder):
 
 - ``archive/<sha[:2]>/<sha>``: the raw message (RFC 5322 bytes as the server holds them);
 - ``mail/messages/<message sha256>.json``: the message's state (``stage`` ``planned`` → ``stored``
-  → ``answered``), its origin (sender, recipients, subject, Message-ID, Date, the server's
+  → ``answered``, or ``processed`` while a reply could not be sent yet), its origin (sender, recipients, subject, Message-ID, Date, the server's
   arrival time), what was taken from it (name, hash, year, inbox path, problem), the replies sent
   (keyed by file and outcome) and how it was marked on the server. Written atomically;
 - ``inbox/<year>/<name>``: each workbook (the arrival time on the server as its modification
@@ -21,6 +21,10 @@ The year comes from the workbook itself (its hidden ``_meta`` sheet, read only a
 the fallback year's inbox (the current reporting year), where the intake gives it its outcome.
 A message over ``NSCL_MAX_MAIL_MB`` is not downloaded: its header is archived, it gets its
 outcome, and it is moved like the others (it stays on the mail server).
+
+With ``NSCL_INBOX_URL`` (an object-store inbox) the mail's files still go to the data folder's
+``inbox/<year>/`` and are processed from there (the hourly intake, which lists the object store,
+does not see them twice).
 
 A state file is keyed by the message's SHA-256, so the same message met again (still in the
 folder after a crash, or copied back by staff) is recognised. ``NSCL_MAIL_CRASH_AT=point[:n]``

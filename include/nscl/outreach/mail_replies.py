@@ -291,7 +291,9 @@ def answer_message(
                 _throttle_path(zones, origin["sender"]), {"sender": origin["sender"], "at": now.isoformat()}
             )
         crash_point("replied")
-    if failed:
+    if failed:  # every file has its receipt: only the replies are left (not processed again)
+        state["stage"] = "processed"
+        save_state(zones, state)
         return "failed"
     state["stage"] = "answered"
     state["not_answered"] = reason
@@ -310,7 +312,7 @@ def answer(
     sender = send or smtp_sender()
     summary: dict[str, list[str]] = {"answered": [], "waiting": [], "failed": []}
     for state in all_states(zones):
-        if state.get("stage") != "stored":
+        if state.get("stage") not in ("stored", "processed"):
             continue
         try:
             outcome = answer_message(zones, state, sender, now, domain)
