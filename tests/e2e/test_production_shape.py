@@ -224,7 +224,15 @@ def smtp_sink():
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory, smtp_sink):
+def imap_server(tmp_path_factory):
+    from dovecot import Dovecot
+
+    with Dovecot(tmp_path_factory.mktemp("imap")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, smtp_sink, imap_server):
     import importlib.util
 
     import redis
@@ -256,6 +264,11 @@ def stack(tmp_path_factory, smtp_sink):
             **TUNING,
             # The SMTP connection of the alerts, to the test's sink.
             "AIRFLOW_CONN_SMTP_DEFAULT": f"smtp://127.0.0.1:{smtp_sink.server_address[1]}"
+            "?disable_tls=true&disable_ssl=true&from_email=nscl%40example.invalid",
+            # The mail intake: the Department's mailbox (a Dovecot the test starts) and the
+            # SMTP connection its replies (and the reminders) go through, to the same sink.
+            "AIRFLOW_CONN_IMAP_DEFAULT": imap_server.uri(),
+            "AIRFLOW_CONN_NSCL_SMTP": f"smtp://127.0.0.1:{smtp_sink.server_address[1]}"
             "?disable_tls=true&disable_ssl=true&from_email=nscl%40example.invalid",
         },
     )
@@ -411,3 +424,50 @@ def test_deadline_alert_mails_through_smtp(stack, smtp_sink):
     assert alerts[0]["To"] == "vanhanh@example.invalid"
     assert alerts[0]["From"] == "nscl@example.invalid"
     assert run["dag_run_id"]
+
+
+def test_mail_becomes_a_receipt_and_a_reply_on_the_celery_worker(stack, smtp_sink, imap_server):
+    """A message appended to the mailbox becomes, through the mail intake DAG run by the
+    scheduler on the Celery worker, a receipt and a reply threaded under the message. (Runs
+    last: its files are for 2024, and the raw message joins the archive.)"""
+    import email.policy
+    import io
+    from email.message import EmailMessage
+
+    from nscl.forms.sample import fill_workbook
+    from nscl.plan.catalogue import default_catalogue
+
+    s, api, zones = stack
+    catalogue = default_catalogue()
+    book = io.BytesIO()
+    fill_workbook(catalogue.expectation(2024, "SCT"), 2024, catalogue).save(book)
+    m = EmailMessage(policy=email.policy.SMTP)
+    m["From"], m["To"], m["Subject"] = "vanthu.sct@example.vn", "nscl@example.invalid", "Báo cáo năm 2024"
+    m["Message-ID"], m["Date"] = "<sct-2024@example.vn>", "Thu, 20 Nov 2025 09:30:00 +0700"
+    m.set_content("Kính gửi Sở.")
+    m.add_attachment(
+        book.getvalue(), maintype="application", subtype="octet-stream", filename="SCT 2024.xlsx"
+    )
+    imap_server.append(m.as_bytes())
+
+    dag_id = "nscl_mail_intake"
+    _wait_for(
+        lambda: any(d["dag_id"] == dag_id for d in api.call("GET", "/api/v2/dags?limit=100")["dags"]),
+        180,
+        "the DAG processor to register the mail intake DAG",
+        s,
+    )
+    api.call("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
+    run = api.call("POST", f"/api/v2/dags/{dag_id}/dagRuns", {"logical_date": None, "conf": {"year": 2024}})
+
+    def done():
+        state = api.call("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run['dag_run_id']}")["state"]
+        return state if state in ("success", "failed") else None
+
+    assert _wait_for(done, RUN_TIMEOUT, "the mail intake run", s, interval=3) == "success", s.tail_logs()
+    sha = hashlib.sha256(book.getvalue()).hexdigest()
+    receipt = json.loads((zones.receipts(2024) / f"{sha}.json").read_text(encoding="utf-8"))
+    assert receipt["status"] == "accepted" and receipt["inbox_path"] == "SCT 2024.xlsx"
+    replies = [r for r in smtp_sink.messages if r["In-Reply-To"] == "<sct-2024@example.vn>"]
+    assert len(replies) == 1 and _subject(replies[0]) == "[NSCL 2024] Đã tiếp nhận báo cáo: SCT 2024.xlsx"
+    assert imap_server.folder("INBOX") == [] and len(imap_server.folder("NSCL/Da-xu-ly")) == 1

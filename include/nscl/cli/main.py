@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from nscl.cli import intake_cmds as intake_cli
+from nscl.cli import mail_cmds as mail_cli
 from nscl.cli import ops_cmds as ops_cli
 from nscl.cli import report_cmds as report_cli
 from nscl.cli import tfp_cmds as tfp_cli
@@ -152,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     intake_cli.add_parser(sub)
     ops_cli.add_parser(sub)
     ui_cli.add_parser(sub)
+    mail_cli.add_parser(sub)
     return parser
 
 

@@ -51,6 +51,7 @@ class Reminder:
     subject: str
     body: str
     attachments: list[str] = field(default_factory=list)  # absolute paths
+    headers: dict[str, str] = field(default_factory=dict)  # extra headers (a reply's In-Reply-To...)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -231,6 +232,7 @@ def smtp_sender(conn_id: str = SMTP_CONN_ID) -> Callable[[Reminder], None]:
                 + html.escape(reminder.body)
                 + "</pre>",
                 files=reminder.attachments or None,
+                custom_headers=reminder.headers or None,
             )
 
     return send

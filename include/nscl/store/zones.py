@@ -58,6 +58,11 @@ class Zones:
         return self.root / "reminders" / str(year)
 
     @property
+    def mail(self) -> Path:
+        """The mail intake's state: one file per message received (``nscl.intake.mailbox``)."""
+        return self.root / "mail"
+
+    @property
     def contacts(self) -> Path:
         """Agency e-mail addresses kept by staff (YAML: code -> address or list)."""
         return self.root / "contacts.yaml"
