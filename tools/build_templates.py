@@ -679,6 +679,7 @@ def review(kind: str) -> Document:
             ("Kết quả 2026-2030", "r.p2_value", 1.6),
             ("Mục tiêu 2026-2030", "r.p2_target", 2.3),
             ("Đánh giá 2026-2030", "r.p2_status", 1.7),
+            ("Kết quả 2021-2030", "r.ten_value", 1.6),
             ("Mục tiêu 2021-2030", "r.ten_target", 2.3),
             ("Đánh giá 2021-2030", "r.ten_status", 1.7),
         ]
