@@ -221,6 +221,9 @@ def data_table(doc, loop: str, columns: list[tuple[str, str, float]], *, size: f
     el = OxmlElement("w:tblHeader")
     el.set(qn("w:val"), "true")
     trpr.append(el)
+    # A row is never split across two pages.
+    el = OxmlElement("w:cantSplit")
+    body._tr.get_or_add_trPr().append(el)
     cell_text(start.cells[0], f"{{%tr for r in {loop} %}}", size=size)
     for cell, (_, expr, _) in zip(body.cells, columns, strict=True):
         numeric = not any(

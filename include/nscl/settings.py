@@ -22,8 +22,6 @@ def data_dir() -> Path:
     return Path(os.environ.get("NSCL_DATA_DIR", "data")).resolve()
 
 
-
-
 # ---- intake limits and sources (env overrides; see docs in nscl.intake.hostile and nscl.intake.inbox) ------
 
 

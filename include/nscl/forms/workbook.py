@@ -523,11 +523,7 @@ def write_templates(catalogue: Catalogue, year: int, out_dir: Path) -> list[Path
     paths = []
     for exp in catalogue.expected_reporters(year):
         wb = build_workbook(exp, year, catalogue)
-        paths.append(
-            atomic_write(
-                out_dir / workbook_filename(exp, year), saver(wb)
-            )
-        )
+        paths.append(atomic_write(out_dir / workbook_filename(exp, year), saver(wb)))
     return paths
 
 

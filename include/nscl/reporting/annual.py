@@ -44,6 +44,11 @@ from nscl.reporting.yeardata import YearData
 BEHIND = ("Chậm tiến độ", "Chưa thực hiện", "Không đạt")
 
 
+def to_date(year: int) -> str:
+    """ "lũy kế 2021-2024", or in the plan's first year "năm 2021"."""
+    return f"lũy kế 2021-{year}" if year > 2021 else f"năm {year}"
+
+
 def indicator_sentence(p: Progress, events: int | None = None) -> str:
     """One line of section II: the year's figure, then the figures to date against the targets."""
     ind = p.indicator
@@ -112,7 +117,7 @@ def reporting_sentence(catalogue: Catalogue, year: int, status: list[dict[str, A
 def own_next_tasks(progress: list[Progress], year: int) -> list[str]:
     """The Department's own next tasks the figures call for: indicators behind their target."""
     return [
-        f"Đẩy nhanh tiến độ thực hiện chỉ tiêu “{p.indicator.name}” (lũy kế 2021-{year} "
+        f"Đẩy nhanh tiến độ thực hiện chỉ tiêu “{p.indicator.name}” ({to_date(year)} "
         f"{amount_text(p.indicator, p.ten_year_value)}, mục tiêu 2021-2030 là {target_text(p.ten_year_target)})."
         for p in progress
         if p.ten_year_status in BEHIND and p.ten_year_target

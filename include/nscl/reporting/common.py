@@ -23,7 +23,7 @@ ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5"}
 BLANK = "      "
 RULE_NOTE = (
     "Cách đánh giá: mục tiêu được coi là đạt khi số lũy kế đạt mức của mục tiêu như Kế hoạch ghi: "
-    "cận dưới đối với khoảng (ví dụ 2-4 đợt: từ 2 đợt), chính con số đối với mục tiêu “ít nhất” và "
+    "cận dưới đối với khoảng (ví dụ mục tiêu 2-4 đợt: đạt khi có từ 02 đợt), chính con số đối với mục tiêu “ít nhất” và "
     f"mục tiêu xác định, {format_vn_number(APPROX_TOLERANCE * 100, 0)}% con số đối với mục tiêu "
     "“khoảng”; “Vượt mục tiêu” khi vượt cận trên của khoảng. Trước năm cuối của giai đoạn, "
     "“Đúng tiến độ” khi số lũy kế không thấp hơn mức mục tiêu nhân với tỷ lệ số năm đã qua của "
@@ -76,6 +76,8 @@ def amount_text(ind: Indicator, value: float | None) -> str:
     """A figure with its unit in running text ("02 chuyên gia", "đã thực hiện")."""
     if ind.is_deliverable:
         return fmt_deliverable(value).lower() if value is not None else "chưa thực hiện"
+    if not value:
+        return f"chưa có {ind.unit} nào"
     return f"{count(value)} {ind.unit}"
 
 

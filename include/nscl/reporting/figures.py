@@ -11,7 +11,7 @@ from typing import Any
 from nscl.labels import BUDGET_SOURCES, STATE_LABELS
 from nscl.plan.catalogue import Catalogue
 from nscl.reporting.charts import tfp_chart
-from nscl.reporting.common import count, fmt
+from nscl.reporting.common import count, fmt, span
 from nscl.reporting.names import row
 from nscl.reporting.yeardata import YearData, inputs_of, organisations
 
@@ -168,7 +168,10 @@ def tfp_pieces(tfp: dict[str, Any] | None, last_year: int) -> dict[str, Any]:
         )
 
     rows = [tfp_row(str(r["year"]), r) for r in years]
-    rows += [tfp_row(f"Bình quân {p['from']}-{p['to']}", p) for p in tfp.get("periods", [])]
+    # A one-year "average" is that year's row again: only periods of two years or more.
+    rows += [
+        tfp_row(f"Bình quân {p['from']}-{p['to']}", p) for p in tfp.get("periods", []) if p["to"] > p["from"]
+    ]
     params = tfp["parameters"]
     note = (
         "Phương pháp hạch toán tăng trưởng (hàm sản xuất Cobb-Douglas) trên GRDP theo giá so sánh, vốn "
@@ -218,9 +221,10 @@ def sensitivity_pieces(grid: list[dict[str, Any]]) -> dict[str, Any]:
             )
         )
     shares = [v for v in cells.values() if v is not None]
-    period = f"{grid[0]['from']}-{grid[0]['to']}"
+    period = span(grid[0]["from"], grid[0]["to"])
+    period = f"giai đoạn {period}" if "-" in period else period
     note = (
-        f"Độ nhạy của kết quả (giai đoạn {period}): với hệ số co giãn của vốn từ "
+        f"Độ nhạy của kết quả ({period}): với hệ số co giãn của vốn từ "
         f"{fmt(min(k[0] for k in cells), 2)} đến {fmt(max(k[0] for k in cells), 2)} và tỷ lệ khấu hao từ "
         f"{fmt(min(k[1] for k in cells) * 100, 0)}% đến {fmt(max(k[1] for k in cells) * 100, 0)}%/năm, tỷ trọng "
         f"đóng góp của TFP vào tăng trưởng nằm trong khoảng {fmt(min(shares), 1)}% - {fmt(max(shares), 1)}%."

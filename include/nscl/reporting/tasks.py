@@ -53,11 +53,9 @@ def lead_text(catalogue: Catalogue, task: Task, year: int) -> str:
 
 def responsible(catalogue: Catalogue, task: Task, year: int) -> set[str]:
     """Every agency whose report speaks for a lead agency of ``task`` in ``year``: the plan's
-    leads, the agencies that took them over, and those agencies' other predecessors."""
-    codes = set(task.lead)
-    for now, _ in leads_in(catalogue, task, year):
-        codes |= {now} | catalogue.predecessors(now)
-    return codes
+    leads and the agencies that had taken them over by the end of ``year`` (an agency that
+    later took over a lead was, in the years before, a coordinator like any other)."""
+    return set(task.lead) | {now for now, _ in leads_in(catalogue, task, year)}
 
 
 def task_status(statuses: list[str]) -> str:
@@ -134,20 +132,26 @@ def task_rows(catalogue: Catalogue, data: list[YearData], first: int, last: int)
             else:
                 result, status, coord = "Chưa có báo cáo.", "Chưa có báo cáo", "—"
         else:
-            lines = []
             status = ""
+            said: dict[str, list[int]] = {}  # each year once; years saying the same, together
             for y in covered:
                 v = views[y]
                 if v["reported"]:
                     text = " ".join(v["results"]) or "chưa nêu kết quả cụ thể."
-                    lines.append(f"Năm {y} ({(v['status'] or 'chưa rõ tình trạng').lower()}): {text}")
+                    said.setdefault(f"({(v['status'] or 'chưa rõ tình trạng').lower()}): {text}", []).append(
+                        y
+                    )
                     status = f"{v['status']} (năm {y})" if v["status"] else status
                 elif v["coordinators"]:
-                    lines.append(
-                        f"Năm {y}: cơ quan chủ trì chưa báo cáo; {count(v['coordinators'])} cơ quan phối hợp có báo cáo."
-                    )
+                    said.setdefault(
+                        ": cơ quan chủ trì chưa báo cáo, các cơ quan phối hợp có báo cáo.", []
+                    ).append(y)
                 else:
-                    lines.append(f"Năm {y}: chưa có báo cáo.")
+                    said.setdefault(": chưa có báo cáo.", []).append(y)
+            lines = [
+                f"{years_text(ys)} {text}".replace(" :", ":")
+                for text, ys in sorted(said.items(), key=lambda kv: kv[1][0])
+            ]
             result = "\n".join(lines) or "Chưa có báo cáo."
             status = status or "Chưa có báo cáo"
             n = sorted({v["coordinators"] for v in views.values()})
@@ -169,6 +173,14 @@ def task_rows(catalogue: Catalogue, data: list[YearData], first: int, last: int)
             )
         )
     return out
+
+
+def years_text(years: list[int]) -> str:
+    """ "Năm 2021", "Năm 2021 và 2023", "Các năm 2021, 2022 và 2024"."""
+    if len(years) == 1:
+        return f"Năm {years[0]}"
+    head = ", ".join(map(str, years[:-1]))
+    return f"{'Năm' if len(years) == 2 else 'Các năm'} {head} và {years[-1]}"
 
 
 def tasks_by_group(catalogue: Catalogue, tasks: list[dict[str, Any]]) -> dict[str, str]:
