@@ -161,7 +161,7 @@ def shared_server(catalogue) -> tuple[Server, dict[str, str]]:
     """One server (and data folder) for every staff-page test of the session."""
     global _SHARED
     if _SHARED is None:
-        from nscl import data
+        from ui import data
 
         tmp = Path(tempfile.mkdtemp(prefix="nscl-ui-"))
         home, data_dir = tmp / "airflow", tmp / "data"

@@ -1,14 +1,12 @@
 """Prepare a fresh Airflow home for the staff page's tests, in one process (each ``airflow``
 command costs seconds of imports): ``airflow db migrate``, the page's permissions and roles
-(``plugins/nscl_staff_page.py setup-roles``), a role without them, and the test users
+(``nscl.staff_page.auth.setup_roles``), a role without them, and the test users
 (``airflow users create``). Run with the environment of the API server it prepares."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
-from pathlib import Path
 
 
 def main(users_json: str) -> int:
@@ -22,12 +20,9 @@ def main(users_json: str) -> int:
 
     airflow("db", "migrate")
 
-    plugin = Path(__file__).resolve().parents[2] / "plugins" / "nscl_staff_page.py"
-    spec = importlib.util.spec_from_file_location("nscl_staff_page", plugin)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["nscl_staff_page"] = module
-    spec.loader.exec_module(module)
-    print("roles:", module.setup_roles())
+    from nscl.staff_page.auth import setup_roles
+
+    print("roles:", setup_roles())
 
     from airflow.providers.fab.www.security_appless import ApplessAirflowSecurityManager
     from airflow.utils.session import create_session

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
-from ui import load_staff_page
 
 
 @pytest.fixture(scope="module")
 def page():
-    return load_staff_page()
+    from nscl.staff_page import queries, uploads
+
+    return SimpleNamespace(
+        clean_filename=uploads.clean_filename, unique_path=uploads.unique_path, safe_child=queries.safe_child
+    )
 
 
 @pytest.mark.parametrize(
@@ -68,8 +73,15 @@ def test_unique_path_never_overwrites(page, tmp_path):
     assert page.unique_path(tmp_path, "b.xlsx").name == "b.xlsx"
 
 
-def test_plugin_registers_app_and_nav_entry(page):
-    plugin = page.NsclStaffPagePlugin
+def test_plugin_registers_app_and_nav_entry():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "plugins" / "nscl_staff_page.py"
+    spec = importlib.util.spec_from_file_location("nscl_staff_page_plugin", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    plugin = module.NsclStaffPagePlugin
     assert plugin.fastapi_apps[0]["url_prefix"] == "/nscl"
     view = plugin.external_views[0]
     assert view["name"] == "Báo cáo NSCL" and not view["href"].startswith("/")

@@ -1,0 +1,148 @@
+"""The page's HTML: Jinja templates (``templates/``, shipped as package data),
+``render(request, template, **ctx)``, the Vietnamese error pages, and the security headers
+every response carries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from nscl.labels import STATE_LABELS, STATE_ORDER
+from nscl.staff_page import auth
+from nscl.staff_page.common import FIRST_YEAR, LAST_YEAR, PAGE_TITLE, TZ_NAME, current_year
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = TEMPLATES / "static"
+
+# No inline script or style anywhere: the page's CSS and JS are files under /nscl/static/.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; "
+    "frame-ancestors 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Frame-Options": "SAMEORIGIN",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def _env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        page_title=PAGE_TITLE,
+        first_year=FIRST_YEAR,
+        last_year=LAST_YEAR,
+        state_labels={k: STATE_LABELS[k] for k in STATE_ORDER},
+        tz_name=TZ_NAME,
+    )
+    return env
+
+
+ENV = _env()
+
+# Tabs in order: (id, label, needs write permission). A module adding a tab appends here.
+TABS: list[tuple[str, str, bool]] = [
+    ("submissions", "Tình hình nộp báo cáo", False),
+    ("reports", "Báo cáo", False),
+    ("upload", "Tải tệp lên", True),
+    ("templates", "Biểu mẫu trắng", False),
+]
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    user = getattr(request.state, "nscl_user", None)
+    can_write = False
+    if user is not None:
+        try:
+            can_write = auth.is_allowed(user, True)
+        except Exception:  # noqa: BLE001 - a page still renders without the write tabs
+            can_write = False
+    return {
+        "user_name": auth.user_name(user) if user is not None else None,
+        "can_upload": can_write,
+        "tabs": [t for t in TABS if can_write or not t[2]] if user is not None else [],
+        "root": str(request.scope.get("root_path", "")).rstrip("/"),
+    }
+
+
+def render(request: Request, template: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+    """The template with the page's frame (tabs, user, year) around it."""
+    full = {**page_context(request), **ctx}
+    full.setdefault("year", current_year())
+    return HTMLResponse(ENV.get_template(template).render(**full), status_code=status_code)
+
+
+MESSAGES = {
+    401: "Bạn cần đăng nhập để xem trang này.",
+    404: "Không tìm thấy nội dung yêu cầu.",
+    405: "Thao tác này không được hỗ trợ ở địa chỉ này.",
+}
+
+
+def wants_html(request: Request) -> bool:
+    return "/api/" not in request.url.path and (
+        "text/html" in request.headers.get("accept", "") or request.method == "GET"
+    )
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Every error as a Vietnamese page with the tabs and a way back (JSON for ``/api/``)."""
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    if exc.status_code in (401, 405) or not detail or detail in {"Not Found", "Not Authenticated"}:
+        message = MESSAGES.get(exc.status_code, detail or "Đã có lỗi xảy ra.")
+    else:
+        message = detail
+    if not wants_html(request):
+        return JSONResponse({"detail": message}, status_code=exc.status_code, headers=exc.headers)
+    login = None
+    if exc.status_code == 401:
+        try:
+            login = auth.auth_manager().get_url_login()
+        except Exception:  # noqa: BLE001
+            login = None
+    return render(
+        request, "error.html", status_code=exc.status_code, status=exc.status_code, message=message,
+        login_url=login, tab=None,
+    )
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    """FastAPI's English 422 for a malformed parameter, as a Vietnamese 400."""
+    return await http_error(request, StarletteHTTPException(400, "Tham số của địa chỉ không hợp lệ. Hãy quay lại và chọn lại."))
+
+
+class SecurityHeaders:
+    """Adds ``SECURITY_HEADERS`` to every response of the page (pages, files, errors)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.raw = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                names = {k for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in self.raw if k not in names
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,17 @@
+"""One APIRouter per tab of the staff page; ``nscl.staff_page.app.create_app`` includes every
+router listed in ``ROUTERS`` (a new tab: a module here with its ``router``, one line below, and
+its entry in ``nscl.staff_page.render.TABS``)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from nscl.staff_page.routes import downloads, reports, submissions, templates, uploads
+
+ROUTERS: list[APIRouter] = [
+    reports.router,
+    submissions.router,
+    uploads.router,
+    templates.router,
+    downloads.router,
+]

@@ -1,0 +1,39 @@
+"""Downloads: report files and what went back to agencies (feedback, receipts)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import FileResponse
+
+from nscl.staff_page.auth import require_read
+from nscl.staff_page.common import parse_year
+from nscl.staff_page.queries import FEEDBACK_ZONES, REPORT_SUFFIXES, SHA_RE, safe_child, zones
+
+router = APIRouter()
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def attachment(path: Path, media_type: str) -> FileResponse:
+    return FileResponse(path, media_type=media_type, filename=path.name, content_disposition_type="attachment")
+
+
+@router.get("/files/reports/{year}/{name}")
+def report_file(year: str, name: str, _user=Depends(require_read)):  # noqa: B008
+    path = safe_child(zones().reports(parse_year(year)), name, REPORT_SUFFIXES)
+    if name.endswith(".manifest.json"):
+        return FileResponse(path, media_type="application/json; charset=utf-8")
+    return attachment(path, "application/pdf" if name.lower().endswith(".pdf") else DOCX)
+
+
+@router.get("/files/{zone}/{year}/{sha}/{name}")
+def feedback_file(zone: str, year: str, sha: str, name: str, _user=Depends(require_read)):  # noqa: B008
+    y = parse_year(year)
+    if zone not in FEEDBACK_ZONES or not SHA_RE.match(sha):
+        raise HTTPException(404, "Không tìm thấy tệp")
+    path = safe_child(zones().root / zone / str(y) / sha, name)
+    media = {".json": "application/json; charset=utf-8", ".txt": "text/plain; charset=utf-8"}.get(
+        Path(name).suffix.lower(), "application/octet-stream"
+    )
+    return attachment(path, media)
