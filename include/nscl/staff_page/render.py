@@ -59,6 +59,7 @@ TABS: list[tuple[str, str, bool]] = [
     ("reports", "Báo cáo", False),
     ("upload", "Tải tệp lên", True),
     ("templates", "Biểu mẫu trắng", False),
+    ("editorial", "Biên tập báo cáo", False),
 ]
 
 

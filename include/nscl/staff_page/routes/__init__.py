@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from nscl.staff_page import editorial
 from nscl.staff_page.routes import downloads, reports, submissions, templates, uploads
 
 ROUTERS: list[APIRouter] = [
@@ -14,4 +15,5 @@ ROUTERS: list[APIRouter] = [
     uploads.router,
     templates.router,
     downloads.router,
+    editorial.router,
 ]
