@@ -124,12 +124,11 @@ def years_per_task(doc) -> list[str]:
 
 
 def result_years(cell: str) -> list[int]:
-    """The years a result cell speaks for: each line opens "Năm 2021 (...):" or "Các năm 2021,
-    2022 và 2024 (...):"."""
+    """The years a result cell speaks for: "Năm 2021 (...): ...", "Các năm 2021, 2022 và 2024
+    (...): ...", wherever they stand in the cell."""
     out = []
-    for line in cell.splitlines():
-        head = line.split(":", 1)[0].split("(", 1)[0]
-        out += [int(y) for y in re.findall(r"\b(20\d\d)\b", head)]
+    for m in re.finditer(r"(?:Các năm|Năm) ((?:20\d\d)(?:(?:, | và )20\d\d)*)", cell):
+        out += [int(y) for y in re.findall(r"20\d\d", m.group(1))]
     return out
 
 
