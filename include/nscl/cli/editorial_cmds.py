@@ -67,7 +67,15 @@ def cmd_editorial(args) -> int:
             print(f"Đã hủy phê duyệt (phiên bản {n}).")
             return 0
         state = p.state
-        print(f"Báo cáo {args.kind} năm {args.year}: " + ("đã phê duyệt" if state.approved else "DỰ THẢO"))
+        name = {
+            "annual": f"Báo cáo năm {args.year}",
+            "mid-term": "Báo cáo sơ kết",
+            "final": "Báo cáo tổng kết",
+        }
+        print(
+            f"{name[args.kind]} (lưu theo năm {args.year}): "
+            + ("đã phê duyệt" if state.approved else "DỰ THẢO")
+        )
         if state.approved:
             print(f"  phê duyệt bởi {state.approved_by} lúc {state.approved_at}")
         print(f"  ngày báo cáo: {p.issued.strftime('%d/%m/%Y') if p.issued else 'để trống cho văn thư'}")
