@@ -630,8 +630,8 @@ def review(kind: str) -> Document:
         doc,
         "rollup",
         [
-            ("STT", "r.stt", 1.0),
-            ("Cơ quan, đơn vị", "r.agency", 3.8),
+            ("STT", "r.stt", 1.2),
+            ("Cơ quan, đơn vị", "r.agency", 3.6),
             ("Gồm kết quả của", "r.includes", 4.2),
             ("Số năm có báo cáo", "r.years", 1.6),
             ("Lượt hỗ trợ tổ chức, DN", "r.enterprises", 1.9),
@@ -686,7 +686,7 @@ def review(kind: str) -> Document:
             ("Mục tiêu 2021-2030", "r.ten_target", 2.3),
             ("Đánh giá 2021-2030", "r.ten_status", 1.7),
         ]
-        columns = [("STT", "r.stt", 1.0), ("Chỉ tiêu", "r.name", 5.4), ("Đơn vị tính", "r.unit", 1.8)] + cols
+        columns = [("STT", "r.stt", 1.2), ("Chỉ tiêu", "r.name", 5.2), ("Đơn vị tính", "r.unit", 1.8)] + cols
     else:
         columns = indicator_columns(
             [
@@ -701,14 +701,22 @@ def review(kind: str) -> Document:
     n_years = 10 if final else 5
     appendix_title(doc, 2, f"KẾT QUẢ CÁC CHỈ TIÊU THEO NĂM, GIAI ĐOẠN {span}")
     year_w = 1.3 if final else 2.0
-    name_w = 25.4 - 1.0 - 2.0 - 1.8 - year_w * n_years
+    name_w = 25.4 - 1.2 - 2.0 - 1.8 - year_w * n_years
     data_table(
         doc,
         "indicator_years",
-        [("STT", "r.stt", 1.0), ("Chỉ tiêu", "r.name", name_w), ("Đơn vị tính", "r.unit", 2.0)]
+        [("STT", "r.stt", 1.2), ("Chỉ tiêu", "r.name", name_w), ("Đơn vị tính", "r.unit", 2.0)]
         + [(f"{{{{ years[{i}] }}}}", f"r.y[{i}]", year_w) for i in range(n_years)]
         + [("Tổng", "r.total", 1.8)],
         size=10,
+    )
+    para(
+        doc,
+        "Chỉ tiêu đếm tổ chức, doanh nghiệp được hỗ trợ tính số tổ chức, doanh nghiệp khác nhau (theo mã số "
+        "thuế): một tổ chức, doanh nghiệp được hỗ trợ trong nhiều năm được tính một lần ở cột “Tổng”.",
+        italic=True,
+        size=12,
+        indent=True,
     )
     appendix_title(doc, 3, f"KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ GIAI ĐOẠN {span}")
     data_table(doc, "tasks", TASK_COLUMNS, size=10)
