@@ -5,11 +5,12 @@ version made before the edit."""
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
 from docx import Document
-from test_ui_browser import CHROMIUM, _shot, browser_page, staff_server  # noqa: F401 - fixtures
+from test_ui_browser import CHROMIUM, SCREENS_COPY, _shot, browser_page, staff_server  # noqa: F401 - fixtures
 
 EDITED = "Năm nay Sở đã chủ trì tổ chức 06 lớp tập huấn cho doanh nghiệp (đoạn do cán bộ biên tập)."
 
@@ -41,7 +42,10 @@ def test_edit_approve_and_download_a_new_version(staff_server, browser_page, tmp
     assert "Chưa có họ tên người ký" in page.locator("#ed-open").inner_text()
     draft = page.locator("#ed-text-achievements").input_value()
     assert draft.strip()  # pre-filled with the draft from the agencies' words
-    _shot(page, tmp_path, "01-bien-tap")
+    _shot(page, tmp_path, "bien-tap-01")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _shot(page, tmp_path, "bien-tap-01-dien-thoai")
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     page.fill("#ed-text-achievements", EDITED)
     page.click("#ed-save-achievements")
@@ -53,7 +57,10 @@ def test_edit_approve_and_download_a_new_version(staff_server, browser_page, tmp
     page.wait_for_selector("#ed-status[data-approved='yes']")
     page.click("#ed-generate")
     page.wait_for_selector("#ed-made", timeout=180_000)
-    _shot(page, tmp_path, "02-da-phe-duyet")
+    _shot(page, tmp_path, "bien-tap-02-da-phe-duyet")
+    SCREENS_COPY.mkdir(parents=True, exist_ok=True)
+    for shot in tmp_path.glob("bien-tap-*.png"):
+        shutil.copy2(shot, SCREENS_COPY / shot.name)
     with page.expect_download() as info:
         page.locator("#ed-made a.dl-docx").click()
     new = tmp_path / info.value.suggested_filename
