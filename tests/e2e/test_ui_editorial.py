@@ -1,7 +1,8 @@
 """The "Biên tập báo cáo" tab in the browser, as staff use it: edit a narrative section, save it,
 approve the content, make a new version of the report and download it: the new version has no
 "DỰ THẢO", carries the edited text, and its generated figures (tables, charts) are those of the
-version made before the edit."""
+version made before the edit. Runs after ``test_ui_browser.py`` (file order): both use the
+session's shared server, and this test makes a new report version."""
 
 from __future__ import annotations
 
@@ -26,9 +27,6 @@ def test_edit_approve_and_download_a_new_version(staff_server, browser_page, tmp
     server, _codes = staff_server
     page = browser_page
     nscl = f"{server.base}/nscl"
-    before = sorted((server.data_dir / "reports" / str(YEAR)).glob(f"bao-cao-nam-{YEAR}-v*.docx"))[-1]
-    assert "DỰ THẢO" in [p.text for p in Document(str(before)).paragraphs]
-
     page.goto(f"{server.base}/")
     page.wait_for_selector("input#username")
     page.fill("input#username", "canbo")
@@ -38,6 +36,11 @@ def test_edit_approve_and_download_a_new_version(staff_server, browser_page, tmp
 
     page.goto(f"{nscl}/editorial?year={YEAR}&kind=annual")
     page.wait_for_selector("#ed-achievements")
+    # A version from today's data before any edit, to compare the generated figures with.
+    page.click("#ed-generate")
+    page.wait_for_selector("#ed-made", timeout=180_000)
+    before = server.data_dir / "reports" / str(YEAR) / page.locator("#ed-made a.dl-docx").inner_text()
+    assert "DỰ THẢO" in [p.text for p in Document(str(before)).paragraphs]
     assert page.locator("#ed-status").get_attribute("data-approved") == "no"
     assert "Chưa có họ tên người ký" in page.locator("#ed-open").inner_text()
     draft = page.locator("#ed-text-achievements").input_value()
