@@ -149,7 +149,7 @@ def budget_chart(rows: list[dict[str, Any]]) -> bytes:
         x, [r["enterprises"] for r in rows], "o-", color="black", label="Lượt hỗ trợ tổ chức, doanh nghiệp"
     )
     ax2.set_ylabel("Lượt tổ chức, doanh nghiệp")
-    ax2.set_ylim(bottom=0)
+    ax2.set_ylim(0, max([r["enterprises"] for r in rows] + [1]) * 1.15)  # the top marker not clipped
     ax2.spines["right"].set_visible(True)
     handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
     names = ax.get_legend_handles_labels()[1] + ax2.get_legend_handles_labels()[1]
