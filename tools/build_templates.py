@@ -25,7 +25,7 @@ import datetime as dt
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -153,6 +153,23 @@ def rule(container, left_cm: float, right_cm: float) -> None:
     ppr.append(bdr)
 
 
+def landscape(doc) -> None:
+    """From here on, A4 landscape pages (the wide appendix tables)."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.left_margin, section.right_margin = Cm(2), Cm(2)
+    section.different_first_page_header_footer = False
+
+
+def draft_mark(doc) -> None:
+    """ "DỰ THẢO" above the header until staff approve the content."""
+    tag(doc, "{%p if draft_mark %}")
+    para(doc, "{{ draft_mark }}", bold=True, align="left", size=14, after=0)
+    tag(doc, "{%p endif %}")
+
+
 def page_break(doc) -> None:
     p = doc.add_paragraph()
     p.add_run().add_break(WD_BREAK.PAGE)
@@ -190,6 +207,7 @@ def cell_text(cell, text: str, *, size: float, bold: bool = False, italic: bool 
 
 
 def data_table(doc, loop: str, columns: list[tuple[str, str, float]], *, size: float = 11):
+    assert size >= 10, "table text is at least 10 pt (issue 12)"
     """A bordered table: a header row, then one row repeated for each item of ``loop``.
     ``columns``: (header text, Jinja expression of the cell, width in cm)."""
     table = doc.add_table(rows=4, cols=len(columns))
@@ -203,6 +221,9 @@ def data_table(doc, loop: str, columns: list[tuple[str, str, float]], *, size: f
     el = OxmlElement("w:tblHeader")
     el.set(qn("w:val"), "true")
     trpr.append(el)
+    # A row is never split across two pages.
+    el = OxmlElement("w:cantSplit")
+    body._tr.get_or_add_trPr().append(el)
     cell_text(start.cells[0], f"{{%tr for r in {loop} %}}", size=size)
     for cell, (_, expr, _) in zip(body.cells, columns, strict=True):
         numeric = not any(
@@ -225,7 +246,9 @@ def data_table(doc, loop: str, columns: list[tuple[str, str, float]], *, size: f
                 "unit",
                 "timeliness",
                 "state",
-                "used",
+                "version",
+                "period",
+                "coordination",
             )
         )
         cell_text(cell, f"{{{{ {expr} }}}}", size=size, align="center" if numeric else "left")
@@ -292,7 +315,7 @@ def header_block(doc) -> None:
     r.bold, r.font.size = True, Pt(13)
     rule(right, 2.0, 2.0)  # as long as the motto
     left, right = table.rows[1].cells
-    cell_text(left, "Số:        /{{ symbol }}", size=13, align="center")
+    cell_text(left, "Số:      /{{ symbol }}", size=13, align="center")
     left.paragraphs[0].paragraph_format.space_before = Pt(6)
     cell_text(right, "{{ date_line }}", size=14, italic=True, align="center")
     right.paragraphs[0].paragraph_format.space_before = Pt(6)
@@ -338,13 +361,14 @@ def signature_block(doc, closing: str) -> None:
     r.bold, r.font.size = True, Pt(14)
 
 
-def appendix_title(doc, number: int, title: str) -> None:
-    page_break(doc)
+def appendix_title(doc, number: int, title: str, new_page: bool = True) -> None:
+    if new_page:
+        page_break(doc)
     para(doc, f"Phụ lục {number}", bold=True, align="center", after=0)
     para(doc, title, bold=True, align="center", after=0)
     para(
         doc,
-        "(Kèm theo Báo cáo số        /{{ symbol }} {{ date_words }} của {{ issuing_name }})",
+        "(Kèm theo Báo cáo số      /{{ symbol }} {{ date_words }} của {{ issuing_name }})",
         italic=True,
         align="center",
         size=13,
@@ -419,21 +443,22 @@ def assessment(doc, numbering: tuple[str, str, str]) -> None:
 
 
 ENTERPRISE_COLUMNS = [
-    ("STT", "r.stt", 1.0),
-    ("Tên tổ chức, doanh nghiệp", "r.name", 3.8),
-    ("Mã số thuế", "r.tax_code", 2.1),
-    ("Địa bàn", "r.locality", 2.0),
-    ("Nội dung hỗ trợ", "r.support_type", 2.4),
-    ("Kinh phí (triệu đồng)", "r.funding", 1.7),
-    # Wide enough for an agency's name on two or three lines (was one word a line at 1.6 cm).
-    ("Cơ quan báo cáo", "r.agency", 3.0),
+    ("STT", "r.stt", 1.2),
+    ("Tên tổ chức, doanh nghiệp", "r.name", 6.0),
+    ("Mã số thuế", "r.tax_code", 2.8),
+    ("Địa bàn", "r.locality", 3.2),
+    ("Nội dung hỗ trợ", "r.support_type", 4.3),
+    ("Kinh phí (triệu đồng)", "r.funding", 2.6),
+    ("Cơ quan báo cáo", "r.agency", 5.6),
 ]
+# Landscape pages: 25.7 cm between the margins.
 TASK_COLUMNS = [
-    ("STT", "r.code", 1.1),
-    ("Nội dung công việc", "r.content", 4.4),
-    ("Cơ quan chủ trì", "r.lead", 2.3),
-    ("Sản phẩm", "r.product", 2.4),
-    ("Kết quả", "r.result", 3.4),
+    ("STT", "r.stt", 1.2),
+    ("Nội dung công việc", "r.content", 5.6),
+    ("Cơ quan chủ trì", "r.lead", 3.6),
+    ("Sản phẩm theo Kế hoạch", "r.product", 3.2),
+    ("Kết quả của cơ quan chủ trì", "r.result", 6.5),
+    ("Cơ quan phối hợp", "r.coordination", 3.2),
     ("Tình trạng", "r.status", 2.4),
 ]
 
@@ -441,8 +466,23 @@ TASK_COLUMNS = [
 # ---- the three documents -------------------------------------------------------------------------
 
 
+def scope(doc) -> None:
+    tag(doc, "{%p if scope_note %}")
+    para(doc, "{{ scope_note }}", indent=True, italic=True)
+    tag(doc, "{%p endif %}")
+
+
+def indicator_columns(cumulative: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
+    return [
+        ("STT", "r.stt", 1.1),
+        ("Chỉ tiêu", "r.name", 7.0),
+        ("Đơn vị tính", "r.unit", 2.2),
+    ] + cumulative
+
+
 def annual() -> Document:
     doc = new_document()
+    draft_mark(doc)
     header_block(doc)
     title_block(doc, f"Kết quả thực hiện {PLAN} năm {{{{ year }}}}")
     para(
@@ -452,74 +492,86 @@ def annual() -> Document:
     )
     heading(doc, "I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN")
     para(doc, "{{ reporting_text }}", indent=True)
+    scope(doc)
     heading(doc, "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CỦA KẾ HOẠCH")
     groups_section(doc)
     heading(doc, "6. Tổng hợp các chỉ tiêu so với mục tiêu của Kế hoạch")
-    caption(
+    para(
         doc,
-        "Bảng 1. Kết quả các chỉ tiêu năm {{ year }}, lũy kế giai đoạn {{ phase }} và lũy kế 2021-{{ year }} "
-        "so với mục tiêu",
+        "Kết quả từng chỉ tiêu năm {{ year }} và lũy kế so với mục tiêu của Kế hoạch tại Phụ lục 1; tiến độ "
+        "thực hiện so với mục tiêu 10 năm tại biểu đồ dưới đây.",
+        indent=True,
     )
-    data_table(
-        doc,
-        "indicators",
-        [
-            ("Mã", "r.code", 2.0),
-            ("Chỉ tiêu", "r.name", 2.9),
-            ("Đơn vị tính", "r.unit", 1.3),
-            ("Năm {{ year }}", "r.year_value", 1.2),
-            ("Lũy kế {{ first_year }}-{{ year }}", "r.phase_value", 1.3),
-            ("Mục tiêu {{ phase }}", "r.phase_target", 1.9),
-            ("Đánh giá giai đoạn", "r.phase_status", 1.3),
-            ("Lũy kế 2021-{{ year }}", "r.ten_value", 1.3),
-            ("Mục tiêu 2021-2030", "r.ten_target", 1.9),
-            ("Đánh giá 2021-2030", "r.ten_status", 1.3),
-        ],
-        size=8,
-    )
-    para(doc, "{{ rule_note }}", italic=True, size=12, indent=True)
     image(doc, "chart_indicators")
+    para(doc, "{{ rule_note }}", italic=True, size=12, indent=True)
     heading(doc, "7. Hỗ trợ tổ chức, doanh nghiệp và kinh phí thực hiện")
     para(doc, "{{ enterprises_text }}", indent=True)
-    caption(doc, "Bảng 2. Số lượt tổ chức, doanh nghiệp được hỗ trợ theo nội dung hỗ trợ")
+    caption(doc, "Bảng 1. Số lượt hỗ trợ tổ chức, doanh nghiệp theo nội dung hỗ trợ")
     data_table(
-        doc, "enterprises_by_type", [("Nội dung hỗ trợ", "r.label", 10.0), ("Số lượt", "r.count", 3.0)]
+        doc, "enterprises_by_type", [("Nội dung hỗ trợ", "r.label", 11.0), ("Số lượt", "r.count", 3.0)]
     )
-    caption(doc, "Bảng 3. Kinh phí thực hiện năm {{ year }} theo nguồn (triệu đồng)")
+    caption(doc, "Bảng 2. Kinh phí thực hiện Kế hoạch năm {{ year }} theo nguồn (triệu đồng)")
     data_table(
-        doc, "budget", [("Nguồn kinh phí", "r.source", 10.0), ("Kinh phí (triệu đồng)", "r.value", 3.0)]
+        doc, "budget", [("Nguồn kinh phí", "r.source", 11.0), ("Kinh phí (triệu đồng)", "r.value", 4.0)]
     )
-    para(doc, "Tổng cộng: {{ budget_total }} triệu đồng.", indent=True)
     heading(doc, "8. Đóng góp của năng suất các nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế của tỉnh")
-    tfp_block(doc, "4")
+    tfp_block(doc, "3")
     assessment(doc, ("III", "IV", "V"))
     signature_block(
         doc, "Trên đây là báo cáo kết quả thực hiện Kế hoạch năm {{ year }} của {{ issuing_name }}./."
     )
-    appendix_title(doc, 1, "TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ NĂM {{ year }}")
-    data_table(doc, "tasks", TASK_COLUMNS, size=10)
-    appendix_title(doc, 2, "DANH SÁCH TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ NĂM {{ year }}")
-    data_table(doc, "enterprises", ENTERPRISE_COLUMNS, size=9)
-    # The TFP tables (Bảng 4, 4a) and chart are in the body (section 8) only, not repeated here.
-    appendix_title(doc, 3, "TÌNH HÌNH GỬI BÁO CÁO VÀ CÁC BÁO CÁO ĐƯỢC SỬ DỤNG")
-    para(
+    landscape(doc)
+    appendix_title(doc, 1, "KẾT QUẢ CÁC CHỈ TIÊU NĂM {{ year }} SO VỚI MỤC TIÊU CỦA KẾ HOẠCH", new_page=False)
+    tag(doc, "{%p if two_cumulatives %}")
+    data_table(
         doc,
-        "Báo cáo này được tổng hợp từ các báo cáo dưới đây (bản hợp lệ mới nhất của mỗi cơ quan, đơn vị; "
-        "mã SHA-256 nhận diện đúng tệp đã lưu trữ).",
-        indent=True,
-        size=13,
+        "indicators",
+        indicator_columns(
+            [
+                ("Năm {{ year }}", "r.year_value", 1.6),
+                ("{{ cum_phase_head }}", "r.phase_value", 2.0),
+                ("Mục tiêu giai đoạn {{ phase }}", "r.phase_target", 2.6),
+                ("Đánh giá giai đoạn {{ phase }}", "r.phase_status", 1.9),
+                ("{{ cum_ten_head }}", "r.ten_value", 1.7),
+                ("Mục tiêu 2021-2030", "r.ten_target", 2.6),
+                ("Đánh giá 2021-2030", "r.ten_status", 1.9),
+            ]
+        ),
+        size=10,
     )
+    tag(doc, "{%p else %}")
+    data_table(
+        doc,
+        "indicators",
+        indicator_columns(
+            [
+                ("Năm {{ year }}", "r.year_value", 1.8),
+                ("{{ cum_phase_head }}", "r.phase_value", 2.2),
+                ("Mục tiêu giai đoạn {{ phase }}", "r.phase_target", 3.3),
+                ("Đánh giá giai đoạn {{ phase }}", "r.phase_status", 2.0),
+                ("Mục tiêu 2021-2030", "r.ten_target", 3.3),
+                ("Đánh giá 2021-2030", "r.ten_status", 2.0),
+            ]
+        ),
+        size=10,
+    )
+    tag(doc, "{%p endif %}")
+    appendix_title(doc, 2, "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ NĂM {{ year }}")
+    data_table(doc, "tasks", TASK_COLUMNS, size=10)
+    appendix_title(doc, 3, "DANH SÁCH TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ NĂM {{ year }}")
+    data_table(doc, "enterprises", ENTERPRISE_COLUMNS, size=10)
+    appendix_title(doc, 4, "TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ NĂM {{ year }}")
     data_table(
         doc,
         "reporters",
         [
-            ("STT", "r.stt", 1.0),
-            ("Cơ quan, đơn vị", "r.agency", 4.5),
-            ("Tình trạng", "r.state", 2.4),
-            ("Thời điểm nhận", "r.received", 2.4),
-            ("Báo cáo được sử dụng", "r.used", 5.7),
+            ("STT", "r.stt", 1.2),
+            ("Cơ quan, đơn vị", "r.agency", 10.0),
+            ("Tình trạng", "r.state", 4.5),
+            ("Ngày nhận", "r.received", 3.5),
+            ("Báo cáo được sử dụng", "r.version", 6.0),
         ],
-        size=10,
+        size=11,
     )
     return doc
 
@@ -530,6 +582,7 @@ def review(kind: str) -> Document:
     # its wording ("Sơ kết 05 năm", "Tổng kết 10 năm") come from the context.
     span = "{{ phase }}"
     doc = new_document()
+    draft_mark(doc)
     header_block(doc)
     title_block(doc, f"{{{{ review_title }}}} ({span}) thực hiện {PLAN}")
     para(
@@ -540,76 +593,31 @@ def review(kind: str) -> Document:
     )
     heading(doc, "I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN")
     para(doc, "{{ reporting_text }}", indent=True)
+    scope(doc)
     caption(doc, "Bảng 1. Tình hình gửi báo cáo hằng năm của các cơ quan, đơn vị")
     data_table(
         doc,
         "reporting_by_year",
         [
             ("Năm", "r.year", 2.0),
-            ("Phải báo cáo", "r.expected", 2.4),
+            ("Phải báo cáo", "r.expected", 2.6),
             ("Đúng hạn", "r.on_time", 2.4),
-            ("Nộp muộn", "r.late", 2.4),
-            ("Bị trả lại, chờ sửa", "r.rejected", 2.6),
-            ("Chưa nộp", "r.missing", 2.4),
+            ("Gửi muộn", "r.late", 2.4),
+            ("Phải sửa, chưa gửi lại", "r.rejected", 3.0),
+            ("Chưa gửi", "r.missing", 2.4),
         ],
     )
     heading(doc, "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CỦA KẾ HOẠCH")
     groups_section(doc)
     heading(doc, "6. Tổng hợp các chỉ tiêu so với mục tiêu của Kế hoạch")
-    if final:
-        caption(doc, "Bảng 2. Kết quả các chỉ tiêu theo giai đoạn so với mục tiêu")
-        data_table(
-            doc,
-            "indicators",
-            [
-                ("Mã", "r.code", 2.1),
-                ("Chỉ tiêu", "r.name", 3.1),
-                ("Đơn vị tính", "r.unit", 1.4),
-                ("Kết quả 2021-2025", "r.p1_value", 1.3),
-                ("Mục tiêu 2021-2025", "r.p1_target", 2.0),
-                ("Đánh giá 2021-2025", "r.p1_status", 1.3),
-                ("Kết quả 2026-2030", "r.p2_value", 1.3),
-                ("Mục tiêu 2026-2030", "r.p2_target", 2.0),
-                ("Đánh giá 2026-2030", "r.p2_status", 1.5),
-            ],
-            size=8,
-        )
-        caption(doc, "Bảng 3. Kết quả các chỉ tiêu {{ phase }} so với mục tiêu 10 năm")
-        data_table(
-            doc,
-            "indicators",
-            [
-                ("Mã", "r.code", 1.8),
-                ("Chỉ tiêu", "r.name", 6.0),
-                ("Đơn vị tính", "r.unit", 1.8),
-                ("Kết quả {{ phase }}", "r.ten_value", 1.8),
-                ("Mục tiêu 2021-2030", "r.ten_target", 2.8),
-                ("Đánh giá", "r.ten_status", 1.8),
-            ],
-            size=9,
-        )
-    else:
-        caption(
-            doc,
-            "Bảng 2. Kết quả các chỉ tiêu giai đoạn 2021-2025 so với mục tiêu giai đoạn và mục tiêu 10 năm",
-        )
-        data_table(
-            doc,
-            "indicators",
-            [
-                ("Mã", "r.code", 2.1),
-                ("Chỉ tiêu", "r.name", 3.7),
-                ("Đơn vị tính", "r.unit", 1.5),
-                ("Kết quả {{ phase }}", "r.p1_value", 1.5),
-                ("Mục tiêu 2021-2025", "r.p1_target", 2.3),
-                ("Đánh giá 2021-2025", "r.p1_status", 1.5),
-                ("Mục tiêu 2021-2030", "r.ten_target", 2.3),
-                ("Đánh giá 2021-2030", "r.ten_status", 1.5),
-            ],
-            size=8,
-        )
-    para(doc, "{{ rule_note }}", italic=True, size=12, indent=True)
+    para(
+        doc,
+        "Kết quả từng chỉ tiêu so với mục tiêu của Kế hoạch tại Phụ lục 1, theo từng năm tại Phụ lục 2; tiến độ "
+        "so với mục tiêu 10 năm tại biểu đồ dưới đây.",
+        indent=True,
+    )
     image(doc, "chart_indicators")
+    para(doc, "{{ rule_note }}", italic=True, size=12, indent=True)
     heading(doc, "7. Kết quả theo cơ quan, đơn vị (quy về cơ quan hiện nay)")
     para(
         doc,
@@ -622,76 +630,108 @@ def review(kind: str) -> Document:
         doc,
         "rollup",
         [
-            ("STT", "r.stt", 1.0),
-            ("Cơ quan, đơn vị", "r.agency", 4.0),
+            ("STT", "r.stt", 1.2),
+            ("Cơ quan, đơn vị", "r.agency", 3.6),
             ("Gồm kết quả của", "r.includes", 4.2),
             ("Số năm có báo cáo", "r.years", 1.6),
-            ("Lượt DN được hỗ trợ", "r.enterprises", 1.8),
+            ("Lượt hỗ trợ tổ chức, DN", "r.enterprises", 1.9),
             ("Lớp tập huấn", "r.classes", 1.6),
-            ("Kinh phí (triệu đồng)", "r.budget", 1.8),
+            ("Kinh phí (triệu đồng)", "r.budget", 1.9),
         ],
         size=10,
     )
     heading(doc, "8. Hỗ trợ tổ chức, doanh nghiệp và kinh phí thực hiện")
     para(doc, "{{ enterprises_text }}", indent=True)
-    caption(
-        doc, "Bảng 4. Số lượt tổ chức, doanh nghiệp được hỗ trợ và kinh phí theo năm, theo nguồn (triệu đồng)"
-    )
+    caption(doc, "Bảng 2. Số lượt hỗ trợ tổ chức, doanh nghiệp và kinh phí theo năm, theo nguồn (triệu đồng)")
     data_table(
         doc,
         "budget_by_year",
         [
-            ("Năm", "r.year", 1.9),
-            ("Lượt DN được hỗ trợ", "r.enterprises", 2.0),
+            ("Năm", "r.year", 2.0),
+            ("Lượt hỗ trợ tổ chức, DN", "r.enterprises", 2.0),
             ("Ngân sách trung ương", "r.central", 2.2),
-            ("Ngân sách tỉnh", "r.provincial", 2.2),
+            ("Ngân sách tỉnh", "r.provincial", 2.3),
             ("Đối ứng của tổ chức, DN", "r.enterprise", 2.3),
             ("Nguồn hợp pháp khác", "r.other", 2.2),
-            ("Tổng cộng", "r.total", 2.2),
+            ("Tổng cộng", "r.total", 2.3),
         ],
         size=10,
     )
     image(doc, "chart_budget")
-    caption(doc, "Bảng 5. Số lượt tổ chức, doanh nghiệp được hỗ trợ theo nội dung hỗ trợ")
+    caption(doc, "Bảng 3. Số lượt hỗ trợ tổ chức, doanh nghiệp theo nội dung hỗ trợ")
     data_table(
-        doc, "enterprises_by_type", [("Nội dung hỗ trợ", "r.label", 10.0), ("Số lượt", "r.count", 3.0)]
+        doc, "enterprises_by_type", [("Nội dung hỗ trợ", "r.label", 11.0), ("Số lượt", "r.count", 3.0)]
     )
     heading(doc, "9. Đóng góp của năng suất các nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế của tỉnh")
-    tfp_block(doc, "6")
+    tfp_block(doc, "4")
     assessment(doc, ("III", "IV", "V"))
     signature_block(
         doc,
         f"Trên đây là báo cáo {{{{ review_title|lower }}}} thực hiện Kế hoạch giai đoạn {span} "
         "của {{ issuing_name }}./.",
     )
+    landscape(doc)
+    appendix_title(
+        doc, 1, f"KẾT QUẢ CÁC CHỈ TIÊU GIAI ĐOẠN {span} SO VỚI MỤC TIÊU CỦA KẾ HOẠCH", new_page=False
+    )
+    if final:
+        cols = [
+            ("Kết quả 2021-2025", "r.p1_value", 1.6),
+            ("Mục tiêu 2021-2025", "r.p1_target", 2.3),
+            ("Đánh giá 2021-2025", "r.p1_status", 1.7),
+            ("Kết quả 2026-2030", "r.p2_value", 1.6),
+            ("Mục tiêu 2026-2030", "r.p2_target", 2.3),
+            ("Đánh giá 2026-2030", "r.p2_status", 1.7),
+            ("Kết quả 2021-2030", "r.ten_value", 1.6),
+            ("Mục tiêu 2021-2030", "r.ten_target", 2.3),
+            ("Đánh giá 2021-2030", "r.ten_status", 1.7),
+        ]
+        columns = [("STT", "r.stt", 1.2), ("Chỉ tiêu", "r.name", 5.2), ("Đơn vị tính", "r.unit", 1.8)] + cols
+    else:
+        columns = indicator_columns(
+            [
+                ("Kết quả {{ phase }}", "r.p1_value", 2.0),
+                ("Mục tiêu giai đoạn 2021-2025", "r.p1_target", 3.4),
+                ("Đánh giá giai đoạn 2021-2025", "r.p1_status", 2.2),
+                ("Mục tiêu 2021-2030", "r.ten_target", 3.4),
+                ("Đánh giá 2021-2030", "r.ten_status", 2.2),
+            ]
+        )
+    data_table(doc, "indicators", columns, size=10)
     n_years = 10 if final else 5
-    appendix_title(doc, 1, f"KẾT QUẢ CÁC CHỈ TIÊU THEO NĂM, GIAI ĐOẠN {span}")
-    year_w = 1.05 if final else 1.6
-    code_w = 3.7 if final else 4.4
+    appendix_title(doc, 2, f"KẾT QUẢ CÁC CHỈ TIÊU THEO NĂM, GIAI ĐOẠN {span}")
+    year_w = 1.3 if final else 2.0
+    name_w = 25.4 - 1.2 - 2.0 - 1.8 - year_w * n_years
     data_table(
         doc,
         "indicator_years",
-        # The code column fits the longest code on one line (e.g. LOP_DAOTAO_TRUONG).
-        [("Mã", "r.code", code_w)]
+        [("STT", "r.stt", 1.2), ("Chỉ tiêu", "r.name", name_w), ("Đơn vị tính", "r.unit", 2.0)]
         + [(f"{{{{ years[{i}] }}}}", f"r.y[{i}]", year_w) for i in range(n_years)]
-        + [("Tổng", "r.total", 16.0 - code_w - year_w * n_years)],
-        size=8 if final else 10,
+        + [("Tổng", "r.total", 1.8)],
+        size=10,
     )
-    para(doc, "Tên chỉ tiêu và đơn vị tính theo mã: xem Bảng 2.", italic=True, size=12, indent=True)
-    appendix_title(doc, 2, f"TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ GIAI ĐOẠN {span}")
+    para(
+        doc,
+        "Chỉ tiêu đếm tổ chức, doanh nghiệp được hỗ trợ tính số tổ chức, doanh nghiệp khác nhau (theo mã số "
+        "thuế): một tổ chức, doanh nghiệp được hỗ trợ trong nhiều năm được tính một lần ở cột “Tổng”.",
+        italic=True,
+        size=12,
+        indent=True,
+    )
+    appendix_title(doc, 3, f"KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ GIAI ĐOẠN {span}")
     data_table(doc, "tasks", TASK_COLUMNS, size=10)
-    appendix_title(doc, 3, f"DANH SÁCH TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ GIAI ĐOẠN {span}")
-    cols = [ENTERPRISE_COLUMNS[0], ("Năm", "r.year", 1.1)] + [
-        (t, e, w - (0.3 if i in (1, 4) else 0.25 if i == 6 else 0))
+    appendix_title(doc, 4, f"DANH SÁCH TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ GIAI ĐOẠN {span}")
+    cols = [ENTERPRISE_COLUMNS[0], ("Năm", "r.year", 1.3)] + [
+        (t, e, w - (0.4 if i in (1, 6) else 0.25 if i == 4 else 0))
         for i, (t, e, w) in enumerate(ENTERPRISE_COLUMNS)
         if i
     ]
-    data_table(doc, "enterprises", cols, size=9)
-    appendix_title(doc, 4, "CÁC BÁO CÁO CỦA CƠ QUAN, ĐƠN VỊ ĐƯỢC SỬ DỤNG")
+    data_table(doc, "enterprises", cols, size=10)
+    appendix_title(doc, 5, "CÁC BÁO CÁO CỦA CƠ QUAN, ĐƠN VỊ ĐƯỢC SỬ DỤNG")
     para(
         doc,
         "Báo cáo này được tổng hợp từ các báo cáo dưới đây (bản hợp lệ mới nhất của mỗi cơ quan, đơn vị trong "
-        "từng năm; tên cơ quan ghi như khi báo cáo; mã SHA-256 nhận diện đúng tệp đã lưu trữ).",
+        "từng năm; tên cơ quan ghi như khi báo cáo).",
         indent=True,
         size=13,
     )
@@ -699,15 +739,13 @@ def review(kind: str) -> Document:
         doc,
         "submissions",
         [
-            ("STT", "r.stt", 1.0),
-            ("Năm", "r.year", 1.2),
-            ("Cơ quan, đơn vị", "r.agency", 3.8),
-            ("Tệp báo cáo", "r.file", 4.2),
-            ("SHA-256 (16 ký tự đầu)", "r.sha", 2.6),
-            ("Thời điểm nhận", "r.received", 1.9),
-            ("Thời hạn", "r.timeliness", 1.3),
+            ("STT", "r.stt", 1.2),
+            ("Năm", "r.year", 2.0),
+            ("Cơ quan, đơn vị", "r.agency", 12.0),
+            ("Ngày nhận", "r.received", 4.0),
+            ("Thời hạn", "r.timeliness", 4.0),
         ],
-        size=8,
+        size=11,
     )
     return doc
 

@@ -13,15 +13,14 @@ from zoneinfo import ZoneInfo
 TIMEZONE = "Asia/Ho_Chi_Minh"
 LOCAL_TZ = ZoneInfo(TIMEZONE)
 
-TEMPLATE_VERSION = "2026.1"
-# Oldest template version still accepted; older workbooks are rejected with a clear message.
+TEMPLATE_VERSION = "2026.2"  # 2026.2: internal codes in hidden columns (issue 12)
+# Oldest template version still accepted (2026.1: codes in visible columns, same layout); older
+# workbooks are rejected with a clear message.
 MIN_TEMPLATE_VERSION = "2026.1"
 
 
 def data_dir() -> Path:
     return Path(os.environ.get("NSCL_DATA_DIR", "data")).resolve()
-
-
 
 
 # ---- intake limits and sources (env overrides; see docs in nscl.intake.hostile and nscl.intake.inbox) ------

@@ -46,7 +46,9 @@ def test_every_dag_uses_the_shared_default_arguments(dagbag):
             assert t.retries == RETRIES, where
             assert t.owner == OWNER, where
             assert t.retry_exponential_backoff, where
-            callbacks = t.on_failure_callback if isinstance(t.on_failure_callback, list) else [t.on_failure_callback]
+            callbacks = (
+                t.on_failure_callback if isinstance(t.on_failure_callback, list) else [t.on_failure_callback]
+            )
             assert any(type(c).__name__ == "SmtpNotifier" for c in callbacks), where
 
 

@@ -13,7 +13,7 @@ import pytest
 from docx import Document
 from nscl.orchestration import pipeline
 from nscl.store.zones import Zones
-from test_report import all_text, number, table_by_header
+from test_report import all_text, by_indicator, number, table_by_header
 from test_report_data import build
 
 
@@ -39,23 +39,20 @@ def test_files_and_manifests(reviews):
 def test_mid_term_indicators_equal_the_inputs(reviews, catalogue):
     _, exp, paths = reviews
     doc = Document(paths["mid-term"])
-    rows = {
-        r.cells[0].text: [c.text for c in r.cells]
-        for r in table_by_header(doc, "Mã", "Đánh giá 2021-2025").rows[1:]
-    }
-    years = table_by_header(doc, "Mã", "Tổng")
-    assert [c.text for c in years.rows[0].cells][1:6] == [str(y) for y in range(2021, 2026)]
-    by_year = {r.cells[0].text: [c.text for c in r.cells] for r in years.rows[1:]}
+    rows = by_indicator(table_by_header(doc, "STT", "Đánh giá giai đoạn 2021-2025"), catalogue)
+    years = table_by_header(doc, "STT", "Tổng")
+    assert [c.text for c in years.rows[0].cells][3:8] == [str(y) for y in range(2021, 2026)]
+    by_year = by_indicator(years, catalogue)
     for code, ind in catalogue.indicators.items():
         if ind.computed_by_pipeline:
             continue
         want = exp.total(catalogue, code, range(2021, 2026))
         assert number(rows[code][3]) == pytest.approx(want), code
-        assert number(by_year[code][6]) == pytest.approx(want), code
-        for i, y in enumerate(range(2021, 2026), start=1):
+        assert number(by_year[code][8]) == pytest.approx(want), code
+        for i, y in enumerate(range(2021, 2026), start=3):
             assert number(by_year[code][i]) == pytest.approx(exp.total(catalogue, code, [y])), (code, y)
         t = ind.targets.get("2021-2025")
-        assert rows[code][4] == (t.text if t else "—")
+        assert (rows[code][4].lower() in t.text.lower()) if t else rows[code][4] == "—", code
         if t is not None:  # 2025 is the phase's last year: achieved or missed, never "on track"
             assert rows[code][5] in ("Đạt", "Vượt mục tiêu", "Không đạt"), code
 
@@ -63,23 +60,16 @@ def test_mid_term_indicators_equal_the_inputs(reviews, catalogue):
 def test_final_indicators_equal_the_inputs(reviews, catalogue):
     _, exp, paths = reviews
     doc = Document(paths["final"])
-    phases = {
-        r.cells[0].text: [c.text for c in r.cells]
-        for r in table_by_header(doc, "Mã", "Đánh giá 2026-2030").rows[1:]
-    }
-    ten = {
-        r.cells[0].text: [c.text for c in r.cells]
-        for r in table_by_header(doc, "Mã", "Kết quả 2021-2030").rows[1:]
-    }
+    phases = by_indicator(table_by_header(doc, "STT", "Đánh giá 2026-2030"), catalogue)
     for code, ind in catalogue.indicators.items():
         if ind.computed_by_pipeline:
-            assert ten[code][3] == "Đã thực hiện"
+            assert phases[code][9] == "Đã thực hiện"
             continue
         assert number(phases[code][3]) == pytest.approx(exp.total(catalogue, code, range(2021, 2026))), code
         assert number(phases[code][6]) == pytest.approx(exp.total(catalogue, code, range(2026, 2031))), code
-        assert number(ten[code][3]) == pytest.approx(exp.total(catalogue, code, range(2021, 2031))), code
+        assert number(phases[code][9]) == pytest.approx(exp.total(catalogue, code, range(2021, 2031))), code
         t = ind.targets.get("2021-2030")
-        assert ten[code][4] == (t.text if t else "—")
+        assert (phases[code][10].lower() in t.text.lower()) if t else phases[code][10] == "—", code
 
 
 def test_ceased_agencies_count_once_under_successors_and_keep_their_names(reviews, catalogue):
@@ -98,7 +88,7 @@ def test_ceased_agencies_count_once_under_successors_and_keep_their_names(review
     assert sum(number(r[4]) for name, r in rows.items() if name != "Tổng cộng") == number(total[4])
     assert number(total[6]) == pytest.approx(sum(exp.budget.values()))
     # Submissions keep the name the agency had when it reported.
-    subs = table_by_header(doc, "STT", "SHA-256")
+    subs = table_by_header(doc, "STT", "Thời hạn")
     names_2022 = {r.cells[2].text for r in subs.rows[1:] if r.cells[1].text == "2022"}
     assert "Sở Thông tin và Truyền thông" in names_2022
     assert len(subs.rows) - 1 == sum(len(v) for v in exp.used.values())
@@ -117,8 +107,8 @@ def test_budget_by_year_equals_the_inputs(reviews):
 def test_review_layout(reviews):
     _, _, paths = reviews
     for kind, date, title in (
-        ("mid-term", "Hưng Yên, ngày 15 tháng 12 năm 2025", "Sơ kết 05 năm"),
-        ("final", "Hưng Yên, ngày 15 tháng 12 năm 2030", "Tổng kết 10 năm"),
+        ("mid-term", "Hưng Yên, ngày      tháng      năm 2025", "Sơ kết 05 năm"),
+        ("final", "Hưng Yên, ngày      tháng      năm 2030", "Tổng kết 10 năm"),
     ):
         doc = Document(paths[kind])
         text = all_text(doc)

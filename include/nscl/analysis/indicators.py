@@ -9,6 +9,11 @@ Status rule (documented for the reports):
   the elapsed share of the phase (years elapsed / years in the phase), else "Chậm tiến độ";
 - in the phase's last year, "Không đạt" when the amount is not met;
 - a deliverable not yet done before the phase's last year is "Chưa thực hiện".
+
+An indicator whose target counts organisations (``counts_enterprises``, e.g. DN_HOTRO "20-30
+tổ chức, doanh nghiệp") counts distinct organisations: per year the organisations supported
+that year, over a window the distinct organisations of all its years (one supported by two
+agencies, or twice, counts once), when the caller passes ``organisations``.
 """
 
 from __future__ import annotations
@@ -93,9 +98,15 @@ def status(target: Target | None, total: float | None, year: int, phase: Phase) 
     return STATUS_ON_TRACK if total >= amount * elapsed else STATUS_BEHIND
 
 
-def yearly_totals(values, catalogue: Catalogue) -> dict[tuple[str, int], float]:
+Organisations = dict[int, set[str]]
+
+
+def yearly_totals(
+    values, catalogue: Catalogue, organisations: Organisations | None = None
+) -> dict[tuple[str, int], float]:
     """(indicator, year) -> province total: sums for counts, 1/0 for deliverables (any agency
-    reporting it done); indicators with components are the sum of their components."""
+    reporting it done); indicators with components are the sum of their components; an
+    indicator counting organisations is the number of distinct ones (``organisations``)."""
     totals: dict[tuple[str, int], float] = {}
     if values is not None and not values.empty:
         frame = values.dropna(subset=["value"])
@@ -111,25 +122,40 @@ def yearly_totals(values, catalogue: Catalogue) -> dict[tuple[str, int], float]:
             years = {y for (c, y) in totals if c in ind.components}
             for y in years:
                 totals[(ind.code, y)] = sum(totals.get((c, y), 0.0) for c in ind.components)
+    if organisations is not None:
+        for ind in catalogue.indicators.values():
+            if ind.counts_enterprises:
+                for y, keys in organisations.items():
+                    if (ind.code, y) in totals or keys:
+                        totals[(ind.code, y)] = float(len(keys))
     return totals
 
 
-def window_total(totals, ind: Indicator, first: int, last: int) -> float | None:
+def window_total(
+    totals, ind: Indicator, first: int, last: int, organisations: Organisations | None = None
+) -> float | None:
     """Total of ``ind`` over the years first..last: the sum, or for a deliverable whether it was
-    done in any of them; None when no year has a figure."""
+    done in any of them, or for organisations the distinct ones; None when no year has a figure."""
     vals = [totals[(ind.code, y)] for y in range(first, last + 1) if (ind.code, y) in totals]
     if not vals:
         return None
+    if ind.counts_enterprises and organisations is not None:
+        return float(len(set().union(*(organisations.get(y, set()) for y in range(first, last + 1)))))
     return max(vals) if ind.is_deliverable else sum(vals)
 
 
 def progress(
-    catalogue: Catalogue, year: int, values, extra_totals: dict[tuple[str, int], float] | None = None
+    catalogue: Catalogue,
+    year: int,
+    values,
+    extra_totals: dict[tuple[str, int], float] | None = None,
+    organisations: Organisations | None = None,
 ) -> list[Progress]:
     """Progress for every indicator in ``year``. ``values`` is the curated indicator_values
     table of all years up to ``year``; ``extra_totals`` adds figures the pipeline computes
-    (e.g. TFP measured: ("TFP_DOLUONG", year) -> 1)."""
-    totals = yearly_totals(values, catalogue)
+    (e.g. TFP measured: ("TFP_DOLUONG", year) -> 1); ``organisations`` (year -> distinct
+    organisations supported) makes the organisation-counting indicators count them."""
+    totals = yearly_totals(values, catalogue, organisations)
     totals.update(extra_totals or {})
     phase = catalogue.phase_of(year)
     ten = catalogue.ten_year_phase()
@@ -139,8 +165,8 @@ def progress(
         reporters = this_year.groupby("indicator")["agency_code"].nunique().to_dict()
     out = []
     for ind in catalogue.indicators.values():
-        phase_value = window_total(totals, ind, phase.first, year)
-        ten_value = window_total(totals, ind, ten.first, year)
+        phase_value = window_total(totals, ind, phase.first, year, organisations)
+        ten_value = window_total(totals, ind, ten.first, year, organisations)
         pt, tt = ind.targets.get(phase.code), ind.targets.get(ten.code)
         out.append(
             Progress(

@@ -15,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 
+from nscl.cli import editorial_cmds as editorial_cli
 from nscl.cli import intake_cmds as intake_cli
 from nscl.cli import mail_cmds as mail_cli
 from nscl.cli import ops_cmds as ops_cli
@@ -150,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
     tfp_cli.add_parser(sub)
     report_cli.add_parser(sub)
+    editorial_cli.add_parser(sub)
     intake_cli.add_parser(sub)
     ops_cli.add_parser(sub)
     ui_cli.add_parser(sub)

@@ -31,8 +31,6 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-
-
 def _inbox_target(inbox: Path, inbox_path: str | None, name: str) -> Path:
     """Where a receipt says the file was received, inside the year's inbox (the receipt's
     ``inbox_path`` is relative to it; older receipts had it relative to the data folder)."""

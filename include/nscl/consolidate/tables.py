@@ -147,4 +147,3 @@ def consolidate(year: int, zones: Zones, catalogue: Catalogue, receipts: list[Re
     }
     atomic_write_json(summary_path(zones, year), summary)
     return summary
-

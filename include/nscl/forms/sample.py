@@ -5,6 +5,7 @@ and the statistics office's TFP inputs. Tests and the demo use it; nothing here 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import random
 from dataclasses import dataclass
@@ -87,6 +88,30 @@ PROPOSALS = [
     "Đề nghị UBND tỉnh bố trí thêm kinh phí hỗ trợ doanh nghiệp áp dụng công cụ cải tiến năng suất.",
     "Đề nghị Sở Khoa học và Công nghệ tổ chức thêm lớp tập huấn chuyên sâu cho cán bộ cấp xã.",
 ]
+# What a lead agency reports as the result of each task (sample wording, as agencies write it).
+LEAD_RESULTS = {
+    "I.1": "Tổ chức tuyên truyền, phổ biến về năng suất chất lượng tại hội nghị doanh nghiệp và trên cổng thông tin điện tử của Sở.",
+    "I.2": "Đăng tải tin, bài, phóng sự về năng suất chất lượng và nội dung Kế hoạch trên báo, đài của tỉnh.",
+    "I.3": "Tổ chức các lớp tập huấn về công cụ cải tiến năng suất, truy xuất nguồn gốc, xây dựng tiêu chuẩn cơ sở cho doanh nghiệp.",
+    "I.4": "Cử cán bộ tham gia khóa đào tạo chuyên gia năng suất chất lượng, chuyên gia đánh giá chứng nhận do Trung ương tổ chức.",
+    "I.5": "Phối hợp với các trường xây dựng nội dung chương trình đào tạo về năng suất chất lượng.",
+    "I.6": "Tham gia hội thảo về năng suất và chất lượng do Trung ương và các tỉnh tổ chức.",
+    "I.7": "Tổ chức hội nghị sơ kết 05 năm thực hiện Chương trình năng suất chất lượng của tỉnh.",
+    "II.1": "Góp ý dự thảo văn bản của Trung ương về cơ chế, chính sách năng suất chất lượng.",
+    "II.2": "Rà soát, tham mưu sửa đổi, bổ sung chính sách hỗ trợ doanh nghiệp nâng cao năng suất chất lượng của tỉnh.",
+    "III.1": "Triển khai các nhiệm vụ thuộc chương trình đổi mới công nghệ, phát triển thị trường khoa học và công nghệ, truy xuất nguồn gốc.",
+    "III.2": "Đặt hàng, triển khai đề tài, nhiệm vụ khoa học và công nghệ về nâng cao năng suất chất lượng.",
+    "III.3": "Đánh giá, phân hạng và công nhận sản phẩm OCOP; hướng dẫn chủ thể OCOP nâng cao chất lượng sản phẩm.",
+    "III.4": "Hỗ trợ cơ sở công nghiệp nông thôn đầu tư máy móc, thiết bị theo Chương trình khuyến công.",
+    "III.5": "Hỗ trợ doanh nghiệp áp dụng hệ thống quản lý, công cụ cải tiến năng suất theo Kế hoạch.",
+    "III.6": "Hướng dẫn tổ chức tư vấn, đánh giá chứng nhận của tỉnh hoàn thiện hồ sơ đề nghị công nhận.",
+    "III.7": "Hỗ trợ các hợp tác xã, trang trại áp dụng VietGAP, sản xuất hữu cơ.",
+    "III.8": "Hướng dẫn doanh nghiệp ứng dụng công nghệ số trong quản trị, sản xuất và kinh doanh.",
+    "III.9": "Hỗ trợ doanh nghiệp chứng nhận hệ thống quản lý, chứng nhận sản phẩm phù hợp tiêu chuẩn.",
+    "IV.1": "Phối hợp với cơ quan thống kê thu thập số liệu, tính toán đóng góp của TFP vào tăng trưởng kinh tế của tỉnh.",
+    "V.1": "Tổ chức đoàn học tập kinh nghiệm triển khai Chương trình năng suất chất lượng tại tỉnh bạn.",
+}
+COORDINATOR_RESULT = "Phối hợp tuyên truyền, triển khai nội dung nhiệm vụ tại đơn vị, địa phương."
 # Statistics office series (sample, not official): GRDP and investment at 2010 prices, employment.
 GRDP_2010 = 32_500.0
 GRDP_GROWTH = {
@@ -259,7 +284,10 @@ def fill_workbook(exp: Expectation, year: int, catalogue: Catalogue, mistake: st
     for i in range(n_ent):
         r = FIRST_DATA_ROW + i
         name = f"{rng.choice(COMPANY_KINDS)} {rng.choice(COMPANY_NAMES)}"
-        tax = f"09{rng.randint(0, 99_999_999):08d}"
+        rng.randint(0, 99_999_999)  # kept so the other sample values stay as they were
+        # One organisation, one tax code: the same enterprise supported twice (in a year or
+        # over the years, by one agency or two) is the same organisation.
+        tax = "09" + str(int(hashlib.sha256(name.encode()).hexdigest(), 16))[:8]
         amounts = {
             "central": 0.0,
             "provincial": float(rng.choice([50, 80, 100, 120])),
@@ -281,7 +309,12 @@ def fill_workbook(exp: Expectation, year: int, catalogue: Catalogue, mistake: st
             rng.choice(TASK_STATUSES[:2]) if task.code != "I.7" or year in (2025, 2030) else TASK_STATUSES[3]
         )
         ws.cell(row=r, column=6, value=status)
-        ws.cell(row=r, column=7, value=f"Đã triển khai nhiệm vụ {task.code} theo kế hoạch năm {year}.")
+        own = exp.agency.code in task.lead or bool(set(task.lead) & catalogue.predecessors(exp.agency.code))
+        ws.cell(
+            row=r,
+            column=7,
+            value=LEAD_RESULTS.get(task.code, COORDINATOR_RESULT) if own else COORDINATOR_RESULT,
+        )
     ws = wb[SHEET_BUDGET]
     total["provincial"] += 20.0 * sum(1 for ind in exp.indicators if ind.code == "LOP_TAPHUAN")
     for i, (code, _label) in enumerate(BUDGET_SOURCES):

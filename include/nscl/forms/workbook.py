@@ -147,6 +147,13 @@ def _table(ws, title: str, note: str, headers: list[str], widths: list[int], st)
     ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=1)
 
 
+def _hide_codes(ws, column: str) -> None:
+    """The internal codes the reader needs stay in the workbook, in a hidden column of the
+    protected sheet (agencies see names only; issue 12). The reader finds rows by position and
+    the workbook by its hidden ``_meta`` sheet, as before."""
+    ws.column_dimensions[column].hidden = True
+
+
 def _register_named_styles(wb, st) -> None:
     """Named styles: assigning one per cell is far cheaper than setting each attribute."""
     from openpyxl.styles import NamedStyle, Protection
@@ -299,6 +306,7 @@ def _indicator_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st) 
         [5, 16, 60, 14, 9, 34, 30, 14, 30],
         st,
     )
+    _hide_codes(ws, "B")
     counts = _number_validation(0, whole=True)
     deliverable = _list_validation(list(DELIVERABLE_VALUES), "Chỉ tiêu hoàn thành/không hoàn thành")
     ws.add_data_validation(counts)
@@ -405,6 +413,7 @@ def _budget_sheet(wb, exp: Expectation, year: int, st) -> None:
         [5, 40, 12, 24],
         st,
     )
+    _hide_codes(ws, "C")
     money = _number_validation(0)
     ws.add_data_validation(money)
     for i, (code, label) in enumerate(BUDGET_SOURCES):
@@ -426,6 +435,7 @@ def _narrative_sheet(wb, exp: Expectation, year: int, st) -> None:
         [5, 34, 12, 100],
         st,
     )
+    _hide_codes(ws, "C")
     for i, (code, label) in enumerate(NARRATIVE_FIELDS):
         r = FIRST_DATA_ROW + i
         for col, value in enumerate([i + 1, label, code], 1):
@@ -608,11 +618,7 @@ def write_templates(catalogue: Catalogue, year: int, out_dir: Path) -> list[Path
     paths = []
     for exp in catalogue.expected_reporters(year):
         wb = build_workbook(exp, year, catalogue)
-        paths.append(
-            atomic_write(
-                out_dir / workbook_filename(exp, year), saver(wb)
-            )
-        )
+        paths.append(atomic_write(out_dir / workbook_filename(exp, year), saver(wb)))
     return paths
 
 

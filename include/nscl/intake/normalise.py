@@ -57,8 +57,6 @@ def parse_number(value: Any) -> float | None:
     raise NotANumber(f"'{clean_text(value)}' không phải là số")
 
 
-
-
 def normalise_text(value: Any) -> tuple[str, list[str]]:
     """``clean_text`` plus legacy-encoding repair; returns the text and what was converted
     (Vietnamese labels for the receipt: "TCVN3 → Unicode", "VNI → Unicode", "NFC")."""

@@ -59,13 +59,9 @@ def list_new(zones: Zones, year: int) -> list[str]:
     return out
 
 
-
-
 def received_time(path: Path) -> dt.datetime:
     """When a local file reached the inbox: its modification time, in Vietnam's time zone."""
     return dt.datetime.fromtimestamp(Path(path).stat().st_mtime, tz=TZ)
-
-
 
 
 def _agency_folder(folder: str | None, catalogue: Catalogue) -> str | None:
@@ -267,4 +263,3 @@ def _write_replies(zones: Zones, year: int, receipt: Receipt, outcome: Any, stor
         receipt["feedback_file"] = str((folder / name).relative_to(zones.root))
     atomic_write_text(folder / "bien-nhan.txt", reply_text(receipt))
     receipt["reply_file"] = str((folder / "bien-nhan.txt").relative_to(zones.root))
-

@@ -126,44 +126,10 @@ def write_report(
 ) -> str:
     """Write a new version of the annual report (from ``templates/bao-cao-nam.docx``) and its
     manifest; returns the .docx path. ``issued`` (YYYY-MM-DD) dates the report; by default the
-    reporting deadline of the year (staff change it when signing)."""
-    import datetime as dt
-    from pathlib import Path
+    date staff set in the editorial store, else blank for the clerk (``nscl.reporting.build``)."""
+    from nscl.reporting.build import write_annual
 
-    from nscl.analysis.indicators import progress
-    from nscl.reporting.context import (
-        annual_context,
-        indicator_values,
-        inputs_of,
-        load_settings,
-        load_year,
-        tfp_measured,
-    )
-    from nscl.reporting.render import content_digest, render, save_report, template_info
-    from nscl.reporting.templates import template_path
-
-    zones = zones or Zones.default()
-    catalogue = catalogue or default_catalogue()
-    tpl = Path(template) if template else template_path("annual")
-    day = dt.date.fromisoformat(issued) if issued else catalogue.deadline(year)
-    data = [load_year(zones, y) for y in range(2021, year + 1)]
-    if data[-1].summary is None:
-        raise FileNotFoundError(f"Chưa có số liệu tổng hợp năm {year} ({zones.curated(year)}/summary.json)")
-    prog = progress(catalogue, year, indicator_values(data), tfp_measured(data[-1:]) | tfp_measured(data))
-    settings = load_settings("annual")
-    context = annual_context(catalogue, year, prog, data, settings, day)
-    doc = render("annual", context, tpl)
-    tfp = data[-1].tfp or {}
-    manifest = {
-        "kind": "annual",
-        "year": year,
-        "inputs": inputs_of(data),
-        "parameters": {"tfp": tfp.get("parameters"), "issued": day.isoformat(), "settings": settings},
-        "template": template_info(tpl),
-        "indicators": [p.to_dict() for p in prog],
-    }
-    manifest["content_digest"] = content_digest(manifest)
-    path = save_report(doc, zones, year, manifest)
+    path = write_annual(zones or Zones.default(), catalogue or default_catalogue(), year, issued, template)
     log.info("Report written: %s", path)
     return str(path)
 
@@ -182,38 +148,10 @@ def write_review(
     ``reports/<last year>/`` as ``so-ket-2021-2025-vNNN.docx`` / ``tong-ket-2021-2030-vNNN.docx``.
     ``first``/``last`` review any range of years instead (``so-ket-<first>-<last>`` up to 2025,
     else ``tong-ket-<first>-<last>``; ``kind`` then follows from ``last`` unless given)."""
-    import datetime as dt
-    from pathlib import Path
-
-    from nscl.reporting.context import inputs_of, load_settings, load_year
-    from nscl.reporting.render import content_digest, render, save_report, template_info
-    from nscl.reporting.reviews import default_issue_date, review_context, review_kind
-    from nscl.reporting.templates import template_path
+    from nscl.reporting.build import write_review as build_review
+    from nscl.reporting.reviews import review_kind
 
     rk = review_kind(kind, first, last)
-    kind = rk.kind
-    zones = zones or Zones.default()
-    catalogue = catalogue or default_catalogue()
-    tpl = Path(template) if template else template_path(kind)
-    day = dt.date.fromisoformat(issued) if issued else default_issue_date(rk)
-    data = [load_year(zones, y) for y in rk.years]
-    if not any(d.summary for d in data):
-        raise FileNotFoundError(f"Chưa có số liệu tổng hợp của năm nào trong {rk.first}-{rk.last}")
-    settings = load_settings(kind)
-    context = review_context(catalogue, rk, data, settings, day)
-    doc = render(kind, context, tpl)
-    last_tfp = next((d.tfp for d in reversed(data) if d.tfp), None) or {}
-    manifest = {
-        "kind": kind,
-        "year": rk.last,
-        "first_year": rk.first,
-        "years": [d.year for d in data if d.summary],
-        "inputs": inputs_of(data),
-        "parameters": {"tfp": last_tfp.get("parameters"), "issued": day.isoformat(), "settings": settings},
-        "template": template_info(tpl),
-        "indicators": context["indicators"],
-    }
-    manifest["content_digest"] = content_digest(manifest)
-    path = save_report(doc, zones, rk.last, manifest, stem=rk.stem)
+    path = build_review(zones or Zones.default(), catalogue or default_catalogue(), rk, issued, template)
     log.info("Review written: %s", path)
     return str(path)

@@ -85,4 +85,3 @@ def annual_deadline():
         ),
         name="nscl_annual_not_done_by_29_nov_18h",
     )
-

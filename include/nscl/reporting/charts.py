@@ -9,8 +9,9 @@ from typing import Any
 from nscl.labels import BUDGET_SOURCES, format_vn_number
 
 DPI = 300
-# Times New Roman where installed; else DejaVu Serif (shipped with matplotlib, full Vietnamese).
-SERIF = ["Times New Roman", "DejaVu Serif"]
+# The body's font, Times New Roman, where installed; else its metric twin Liberation Serif, else
+# DejaVu Serif (shipped with matplotlib); all three have the full Vietnamese alphabet.
+SERIF = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]
 
 
 def _plt():
@@ -85,6 +86,16 @@ def tfp_chart(years: list[dict[str, Any]]) -> bytes:
     return _png(fig)
 
 
+def short_label(stt: int, name: str, width: int = 48) -> str:
+    """An indicator's label on the chart: its number in the report's tables and its name,
+    shortened at a word boundary ("3. Tổng số chuyên gia được đào tạo, chứng nhận...")."""
+    text = f"{stt}. {name}"
+    if len(text) <= width:
+        return text
+    cut = text[:width].rsplit(" ", 1)[0].rstrip(",;:(")
+    return cut + "..."
+
+
 def indicator_chart(progress, window: str) -> bytes:
     """Horizontal bars: share of each ten-year target reached to date (%), with the share of
     the ten years elapsed as a reference line."""
@@ -92,12 +103,15 @@ def indicator_chart(progress, window: str) -> bytes:
 
     plt = _plt()
     rows = [p for p in progress if p.ten_year_target is not None]
-    rows.sort(key=lambda p: p.indicator.code, reverse=True)
+    rows.reverse()  # the first indicator at the top
     shares = [min(150.0, 100.0 * (p.ten_year_value or 0.0) / target_amount(p.ten_year_target)) for p in rows]
     fig, ax = plt.subplots(figsize=(6.3, 0.22 * len(rows) + 1.2))
     colours = ["#55a868" if s >= 100 else "#4c72b0" for s in shares]
     ax.barh(range(len(rows)), shares, color=colours)
-    ax.set_yticks(range(len(rows)), [p.indicator.code for p in rows], fontsize=7)
+    stt = {p.indicator.code: i for i, p in enumerate(progress, start=1)}
+    ax.set_yticks(
+        range(len(rows)), [short_label(stt[p.indicator.code], p.indicator.name) for p in rows], fontsize=7
+    )
     for i, s in enumerate(shares):
         ax.text(s + 1, i, _vn(s, 0) + "%", va="center", fontsize=7)
     if rows:
@@ -131,14 +145,16 @@ def budget_chart(rows: list[dict[str, Any]]) -> bytes:
     ax.set_ylabel("Triệu đồng")
     ax.yaxis.set_major_formatter(lambda v, _: _vn(v, 0))
     ax2 = ax.twinx()
-    ax2.plot(x, [r["enterprises"] for r in rows], "o-", color="black", label="Lượt DN được hỗ trợ")
+    ax2.plot(
+        x, [r["enterprises"] for r in rows], "o-", color="black", label="Lượt hỗ trợ tổ chức, doanh nghiệp"
+    )
     ax2.set_ylabel("Lượt tổ chức, doanh nghiệp")
-    ax2.set_ylim(bottom=0)
+    ax2.set_ylim(0, max([r["enterprises"] for r in rows] + [1]) * 1.15)  # the top marker not clipped
     ax2.spines["right"].set_visible(True)
     handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
     names = ax.get_legend_handles_labels()[1] + ax2.get_legend_handles_labels()[1]
     ax.legend(
         handles, names, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False, fontsize=8
     )
-    ax.set_title("Kinh phí theo nguồn và số lượt doanh nghiệp được hỗ trợ", fontsize=10)
+    ax.set_title("Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp", fontsize=10)
     return _png(fig)

@@ -39,7 +39,6 @@ PDF_TIMEOUT_S = 180
 log = logging.getLogger(__name__)
 
 
-
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -51,7 +50,6 @@ def render(kind: str, context: dict[str, Any], template: Path | None = None):
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
-
     template = template or template_path(kind)
     check_template(template, kind)
     tpl = DocxTemplate(str(template))
@@ -59,8 +57,20 @@ def render(kind: str, context: dict[str, Any], template: Path | None = None):
     for key in IMAGE_KEYS:
         if isinstance(ctx.get(key), bytes | bytearray):
             ctx[key] = InlineImage(tpl, io.BytesIO(ctx[key]), width=Mm(IMAGE_WIDTH_MM))
+    ctx = {k: _lines(v) for k, v in ctx.items()}
     tpl.render(ctx, jinja2.Environment(undefined=jinja2.StrictUndefined), autoescape=True)
     return tpl
+
+
+def _lines(value: Any) -> Any:
+    """Table cells with several lines (a review's result year by year) as line breaks."""
+    from docxtpl import Listing
+
+    if isinstance(value, list):
+        return [_lines(v) for v in value]
+    if isinstance(value, dict):
+        return {k: (Listing(v) if isinstance(v, str) and "\n" in v else v) for k, v in value.items()}
+    return value
 
 
 def next_version(folder: Path, stem: str) -> int:
@@ -211,5 +221,11 @@ def template_info(path: Path) -> dict[str, str]:
     from nscl.reporting.templates import default_dir, staff_dir
 
     folder = Path(path).resolve().parent
-    origin = "default" if folder == default_dir().resolve() else "staff" if folder == staff_dir().resolve() else "other"
+    origin = (
+        "default"
+        if folder == default_dir().resolve()
+        else "staff"
+        if folder == staff_dir().resolve()
+        else "other"
+    )
     return {"file": path.name, "sha256": sha256_bytes(path.read_bytes()), "origin": origin}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nscl.reporting.context import TOP_KEYS, specimen_context
+from nscl.reporting.names import TOP_KEYS, specimen_context
 from nscl.reporting.templates import TEMPLATE_FILES, default_dir, resolve
 
 TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -102,7 +102,6 @@ def check_template(path: Path | str, kind: str) -> None:
     """Raise TemplateError naming every broken tag or unknown name of the ``kind`` template."""
     import jinja2
     from jinja2 import meta
-
 
     path = Path(path)
     if not path.exists():

@@ -60,6 +60,7 @@ TABS: list[tuple[str, str, bool]] = [
     ("reports", "Báo cáo", False),
     ("upload", "Tải tệp lên", True),
     ("templates", "Biểu mẫu trắng", False),
+    ("editorial", "Biên tập báo cáo", False),
 ]
 
 

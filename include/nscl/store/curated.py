@@ -30,7 +30,9 @@ def write_table(zones: Zones, year: int, table: str, rows: list[dict[str, Any]],
     import pandas as pd
 
     frame = pd.DataFrame(rows, columns=columns)
-    return atomic_write(table_path(zones, year, table), lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8"))
+    return atomic_write(
+        table_path(zones, year, table), lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8")
+    )
 
 
 def load_table(zones: Zones, year: int, table: str) -> Any:

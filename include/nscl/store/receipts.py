@@ -73,7 +73,9 @@ def record_sighting(zones: Zones, year: int, sha: str, event: Sighting) -> Sight
     if path.exists():
         old = _read(path)
         if old is not None:
-            event = cast(Sighting, {**event, "first_seen_at": old.get("first_seen_at", event["first_seen_at"])})
+            event = cast(
+                Sighting, {**event, "first_seen_at": old.get("first_seen_at", event["first_seen_at"])}
+            )
             if old == event:
                 return event
     atomic_write_json(path, event)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from nscl.staff_page import editorial
 from nscl.staff_page.routes import (
     actions,
     downloads,
@@ -26,4 +27,5 @@ ROUTERS: list[APIRouter] = [
     uploads.router,
     templates.router,
     downloads.router,
+    editorial.router,
 ]

@@ -1,0 +1,110 @@
+"""``nscl editorial``: the staff's text of a report, for operators without the web page.
+
+nscl editorial --year Y [--kind annual|mid-term|final] show          sections (staff's or draft), what is open
+nscl editorial --year Y [--kind K] set SECTION (--file F | --text T) --by NAME
+nscl editorial --year Y [--kind K] date YYYY-MM-DD|none --by NAME     the report's date (none: for the clerk)
+nscl editorial --year Y [--kind K] approve --by NAME                 approve the content (no more DỰ THẢO)
+nscl editorial --year Y [--kind K] withdraw --by NAME                withdraw the approval
+nscl editorial --year Y [--kind K] history                           every saved version: who, when, what
+
+The same state lives in ``<data>/editorial/<year>/<kind>.yaml``, which operators may also edit.
+A review (mid-term, final) is filed under its last year. Run the report again to get a new version.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+
+def cmd_editorial(args) -> int:
+    from nscl.plan.catalogue import default_catalogue
+    from nscl.reporting.build import prepare
+    from nscl.reporting.narrative import SECTION_TITLES
+    from nscl.store import editorial
+    from nscl.store.zones import Zones
+
+    zones = Zones.default()
+    try:
+        if args.action == "history":
+            for v in editorial.history(zones, args.year, args.kind):
+                print(f"{v.get('version'):>4}  {v.get('at')}  {v.get('by')}: {v.get('action')}")
+            return 0
+        if args.action in ("set", "date", "approve", "withdraw") and not args.by:
+            print("Cần --by <tên người thực hiện>.", file=sys.stderr)
+            return 2
+        if args.action == "set":
+            if args.section not in editorial.SECTIONS:
+                print(f"Mục phải là một trong: {', '.join(editorial.SECTIONS)}", file=sys.stderr)
+                return 2
+            text = Path(args.file).read_text(encoding="utf-8") if args.file else (args.text or "")
+            n = editorial.save_section(zones, args.year, args.kind, args.section, text, args.by)
+            print(f"Đã lưu mục “{SECTION_TITLES[args.section]}” (phiên bản {n}).")
+            return 0
+        if args.action == "date":
+            value = args.section  # the date takes the section's place: "date 2025-12-10"
+            day = None if value in (None, "none", "") else dt.date.fromisoformat(value)
+            if day is not None:
+                from nscl.reporting.build import check_date
+
+                check_date(
+                    day, prepare(zones, default_catalogue(), args.year, args.kind).data, default_catalogue()
+                )
+            n = editorial.set_issued(zones, args.year, args.kind, day, args.by)
+            print(
+                f"Ngày báo cáo: {day.strftime('%d/%m/%Y') if day else 'để trống cho văn thư'} (phiên bản {n})."
+            )
+            return 0
+        p = prepare(zones, default_catalogue(), args.year, args.kind)
+        if args.action == "approve":
+            n = editorial.approve(zones, args.year, args.kind, args.by, p.draft)
+            print(f"Đã phê duyệt nội dung (phiên bản {n}); chạy lại báo cáo để có bản không còn chữ DỰ THẢO.")
+            return 0
+        if args.action == "withdraw":
+            n = editorial.withdraw(zones, args.year, args.kind, args.by)
+            print(f"Đã hủy phê duyệt (phiên bản {n}).")
+            return 0
+        state = p.state
+        name = {
+            "annual": f"Báo cáo năm {args.year}",
+            "mid-term": "Báo cáo sơ kết",
+            "final": "Báo cáo tổng kết",
+        }
+        print(
+            f"{name[args.kind]} (lưu theo năm {args.year}): "
+            + ("đã phê duyệt" if state.approved else "DỰ THẢO")
+        )
+        if state.approved:
+            print(f"  phê duyệt bởi {state.approved_by} lúc {state.approved_at}")
+        print(f"  ngày báo cáo: {p.issued.strftime('%d/%m/%Y') if p.issued else 'để trống cho văn thư'}")
+        for key in editorial.SECTIONS:
+            s = state.sections.get(key)
+            source = f"của cán bộ ({s.by}, {s.at})" if s and s.text else "dự thảo tự động"
+            print(f"\n[{key}] {SECTION_TITLES[key]} — {source}")
+            for line in s.text if s and s.text else p.draft[key]:
+                print(f"  - {line}")
+        print("\nCòn phải làm:" if p.open_items else "\nKhông còn việc phải làm.")
+        for item in p.open_items:
+            print(f"  - {item}")
+        return 0
+    except (FileNotFoundError, ValueError, OSError) as exc:
+        print(f"Không thực hiện được: {exc}", file=sys.stderr)
+        return 2
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("editorial", help="biên tập phần đánh giá của báo cáo, phê duyệt, ngày báo cáo")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--kind", choices=["annual", "mid-term", "final"], default="annual")
+    p.add_argument("action", choices=["show", "set", "date", "approve", "withdraw", "history"])
+    p.add_argument(
+        "section",
+        nargs="?",
+        help="mục (set): achievements, difficulties, next_tasks, proposals; ngày (date): YYYY-MM-DD hoặc none",
+    )
+    p.add_argument("--file", help="tệp văn bản của mục (mỗi dòng một đoạn)")
+    p.add_argument("--text", help="văn bản của mục (mỗi dòng một đoạn)")
+    p.add_argument("--by", help="tên người thực hiện")
+    p.set_defaults(func=cmd_editorial)

@@ -1,0 +1,213 @@
+"""The annual report's context, section by section: I. who reported; II. results per task
+group (each indicator's sentence, the tasks' status by their lead agencies); the summary table
+of indicators (an appendix on a landscape page), enterprises and budget, TFP; III-V the
+narrative (the staff's text where they wrote one, else the draft from the agencies' words)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from typing import Any
+
+from nscl.analysis.indicators import Progress
+from nscl.plan.catalogue import Catalogue
+from nscl.reporting.charts import indicator_chart
+from nscl.reporting.common import (
+    RULE_NOTE,
+    amount_text,
+    count,
+    merger_scope,
+    settings_context,
+    show,
+    target_text,
+    year_amount_text,
+)
+from nscl.reporting.figures import (
+    budget_rows,
+    budget_sentence,
+    budget_totals,
+    enterprise_funding,
+    enterprise_rows,
+    enterprises_by_type,
+    reporter_rows,
+    submission_rows,
+    support_counts,
+    support_sentence,
+    tfp_pieces,
+)
+from nscl.reporting.names import check_context, row
+from nscl.reporting.narrative import draft_sections
+from nscl.reporting.sections import group_rows, issuer_names
+from nscl.reporting.tasks import task_rows, tasks_by_group
+from nscl.reporting.yeardata import YearData
+
+BEHIND = ("Chậm tiến độ", "Chưa thực hiện", "Không đạt")
+
+
+def to_date(year: int) -> str:
+    """ "lũy kế 2021-2024", or in the plan's first year "năm 2021"."""
+    return f"lũy kế 2021-{year}" if year > 2021 else f"năm {year}"
+
+
+def indicator_sentence(p: Progress, events: int | None = None) -> str:
+    """One line of section II: the year's figure, then the figures to date against the targets."""
+    ind = p.indicator
+    year_part = year_amount_text(ind, p.year_value)
+    if ind.counts_enterprises and events and events != (p.year_value or 0):
+        year_part += f" ({count(events)} lượt hỗ trợ)"
+    parts = [f"{ind.name}: năm {p.year} {year_part}"]
+    same_window = p.phase.first == 2021
+    if p.phase_target and p.year > p.phase.first:
+        parts.append(
+            f"lũy kế {p.phase.first}-{p.year} {amount_text(ind, p.phase_value)}, so với mục tiêu giai đoạn "
+            f"{p.phase.code} là {target_text(p.phase_target)}: {(p.phase_status or '').lower()}"
+        )
+    elif p.phase_target:
+        parts.append(
+            f"so với mục tiêu giai đoạn {p.phase.code} là {target_text(p.phase_target)}: "
+            f"{(p.phase_status or '').lower()}"
+        )
+    if p.ten_year_target:
+        if same_window and p.phase_target:
+            parts.append(
+                f"so với mục tiêu 2021-2030 là {target_text(p.ten_year_target)}: {(p.ten_year_status or '').lower()}"
+            )
+        elif p.year > 2021:
+            parts.append(
+                f"lũy kế 2021-{p.year} {amount_text(ind, p.ten_year_value)}, so với mục tiêu 2021-2030 là "
+                f"{target_text(p.ten_year_target)}: {(p.ten_year_status or '').lower()}"
+            )
+        else:
+            parts.append(
+                f"so với mục tiêu 2021-2030 là {target_text(p.ten_year_target)}: {(p.ten_year_status or '').lower()}"
+            )
+    return "; ".join(parts) + "."
+
+
+def reporting_sentence(catalogue: Catalogue, year: int, status: list[dict[str, Any]]) -> str:
+    c = Counter(s["state"] for s in status)
+    names = defaultdict(list)
+    for s in status:
+        names[s["state"]].append(s["agency_name"])
+    text = (
+        f"Năm {year}, có {count(len(status))} cơ quan, đơn vị thuộc diện báo cáo kết quả thực hiện Kế hoạch "
+        f"(hạn gửi báo cáo ngày {catalogue.deadline(year).strftime('%d/%m/%Y')}). "
+    )
+    sent = c["on_time"] + c["late"]
+    if not c["missing"] and not c["rejected"]:
+        text += "Tất cả các cơ quan, đơn vị đã gửi báo cáo hợp lệ"
+    else:
+        text += f"{count(sent)} cơ quan, đơn vị đã gửi báo cáo hợp lệ"
+    if c["late"]:
+        text += f" ({count(c['on_time'])} đúng hạn, {count(c['late'])} gửi muộn)"
+    text += "."
+    if c["rejected"]:
+        text += (
+            f" {count(c['rejected'])} đơn vị có báo cáo phải sửa, chưa gửi lại: "
+            + ", ".join(names["rejected"])
+            + "."
+        )
+    if c["missing"]:
+        text += f" {count(c['missing'])} đơn vị chưa gửi báo cáo: " + ", ".join(names["missing"]) + "."
+    elif c["rejected"]:
+        text += " Các cơ quan, đơn vị còn lại đều đã gửi báo cáo."
+    return text + " Danh sách chi tiết tại Phụ lục 4."
+
+
+def own_next_tasks(progress: list[Progress], year: int) -> list[str]:
+    """The Department's own next tasks the figures call for: indicators behind their target."""
+    return [
+        f"Đẩy nhanh tiến độ thực hiện chỉ tiêu “{p.indicator.name}” ({to_date(year)} "
+        f"{amount_text(p.indicator, p.ten_year_value)}, mục tiêu 2021-2030 là {target_text(p.ten_year_target)})."
+        for p in progress
+        if p.ten_year_status in BEHIND and p.ten_year_target
+    ]
+
+
+def annual_draft(
+    catalogue: Catalogue, year: int, progress: list[Progress], data: list[YearData], settings: dict[str, Any]
+) -> dict[str, list[str]]:
+    """The narrative sections drafted for the year (what staff start from)."""
+    this = next(d for d in data if d.year == year)
+    return draft_sections(
+        catalogue, [this], issuer_names(settings), f"năm {year + 1}", own_next_tasks(progress, year)
+    )
+
+
+def annual_context(
+    catalogue: Catalogue,
+    year: int,
+    progress: list[Progress],
+    data: list[YearData],
+    settings: dict[str, Any],
+    issued: dt.date | None,
+    texts: dict[str, list[str]] | None = None,
+    draft: bool = True,
+) -> dict[str, Any]:
+    """The annual report's context. ``data`` holds every year 2021..``year`` (the last is the
+    report's year); ``progress`` comes from ``nscl.analysis.indicators.progress``; ``texts``
+    the staff's narrative sections (the draft where a section has none); ``draft`` prints the
+    "DỰ THẢO" mark; ``issued`` None leaves the date for the clerk."""
+    this = next(d for d in data if d.year == year)
+    phase = catalogue.phase_of(year)
+    events, _orgs = support_counts([this])
+    lines: dict[str, list[str]] = defaultdict(list)
+    for p in progress:
+        lines[catalogue.tasks[p.indicator.task].group].append(
+            indicator_sentence(p, events if p.indicator.counts_enterprises else None)
+        )
+    tasks = task_rows(catalogue, [this], year, year)
+    totals = budget_totals([this])
+    narrative = {**annual_draft(catalogue, year, progress, data, settings), **(texts or {})}
+    two = phase.first > 2021
+    context = {
+        **settings_context(settings, issued, year, draft),
+        "year": str(year),
+        "first_year": str(phase.first),
+        "last_year": str(year),
+        "phase": phase.code,
+        "scope_note": merger_scope(year, year),
+        "cum_phase_head": f"Lũy kế giai đoạn {phase.code} (đến hết năm {year})"
+        if two
+        else f"Lũy kế đến hết năm {year}",
+        "cum_ten_head": f"Lũy kế 2021-{year}",
+        "two_cumulatives": "1" if two else "",
+        "reporting_text": reporting_sentence(catalogue, year, (this.summary or {}).get("status", [])),
+        "groups": group_rows(catalogue, lines, tasks_by_group(catalogue, tasks)),
+        "indicators": [
+            row(
+                "indicator",
+                stt=str(i),
+                name=p.indicator.name,
+                unit=p.indicator.unit,
+                year_value=show(p.indicator, p.year_value),
+                phase_value=show(p.indicator, p.phase_value),
+                phase_target=target_text(p.phase_target),
+                phase_status=p.phase_status or "—",
+                ten_value=show(p.indicator, p.ten_year_value),
+                ten_target=target_text(p.ten_year_target),
+                ten_status=p.ten_year_status or "—",
+            )
+            for i, p in enumerate(progress, start=1)
+        ],
+        "rule_note": RULE_NOTE,
+        "tasks": tasks,
+        "enterprises_text": (
+            f"Năm {year}, các cơ quan, đơn vị đã {support_sentence([this])} (danh sách tại Phụ lục 3). "
+            + budget_sentence(totals, enterprise_funding([this]), f"năm {year}", "Phụ lục 3")
+        ),
+        "enterprises_by_type": enterprises_by_type([this]),
+        "enterprises": enterprise_rows(catalogue, [this]),
+        "budget": budget_rows(totals),
+        **tfp_pieces(this.tfp, year),
+        "chart_indicators": indicator_chart(progress, f"2021-{year}"),
+        "achievements": narrative["achievements"],
+        "difficulties": narrative["difficulties"],
+        "proposals": narrative["proposals"],
+        "next_tasks": narrative["next_tasks"],
+        "next_period": f"năm {year + 1}",
+        "reporters": reporter_rows(this),
+        "submissions": submission_rows(catalogue, [this]),
+    }
+    check_context("annual", context)
+    return context

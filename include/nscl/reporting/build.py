@@ -1,0 +1,187 @@
+"""A report from the data folder to a new version on disk: the year data, the staff's text and
+approval (``nscl.store.editorial``), the date (left for the clerk unless staff set one, never
+earlier than the last file used), the context, the template, and the manifest with what is
+still open (sections not reviewed, signer not set, agencies missing) and the analysts'
+diagnostics that stay out of the document (the STI share's reliability)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nscl.analysis.indicators import progress
+from nscl.plan.catalogue import Catalogue
+from nscl.reporting.annual import annual_context, annual_draft
+from nscl.reporting.common import load_settings
+from nscl.reporting.narrative import SECTION_TITLES
+from nscl.reporting.render import content_digest, render, save_report, template_info
+from nscl.reporting.reviews import ReviewKind, review_context, review_draft, review_kind
+from nscl.reporting.templates import template_path
+from nscl.reporting.yeardata import (
+    YearData,
+    indicator_values,
+    inputs_of,
+    last_input,
+    load_year,
+    organisations,
+    tfp_measured,
+)
+from nscl.store import editorial
+from nscl.store.zones import Zones
+
+
+@dataclass
+class Prepared:
+    kind: str
+    year: int
+    context: dict[str, Any]
+    draft: dict[str, list[str]]
+    state: editorial.Editorial
+    settings: dict[str, Any]
+    issued: dt.date | None
+    open_items: list[str]
+    data: list[YearData]
+
+
+def check_date(day: dt.date | None, data: list[YearData], catalogue: Catalogue) -> None:
+    """Refuse a date earlier than the last file the report uses."""
+    last = last_input(data)
+    if day is None or last is None:
+        return
+    at, code = last
+    if day < at.date():
+        raise ValueError(
+            f"ngày báo cáo {day.strftime('%d/%m/%Y')} sớm hơn ngày nhận báo cáo cuối cùng được sử dụng "
+            f"({at.strftime('%d/%m/%Y')}, {catalogue.agency(code).name}); chọn ngày từ "
+            f"{at.strftime('%d/%m/%Y')} trở đi, hoặc để trống cho văn thư ghi khi đăng ký."
+        )
+
+
+def open_items(state: editorial.Editorial, settings: dict[str, Any], this: YearData | None) -> list[str]:
+    """What staff still have to do before the report can be signed."""
+    out = []
+    pending = [SECTION_TITLES[s] for s in state.unreviewed()]
+    if pending:
+        out.append("Mục chưa được biên tập, rà soát: " + "; ".join(pending) + ".")
+    if not settings["signer"].get("name"):
+        out.append("Chưa có họ tên người ký (signer.name trong report_settings.yaml của thư mục dữ liệu).")
+    if this is not None and this.summary:
+        missing = [
+            s["agency_name"] for s in this.summary.get("status", []) if s["state"] in ("missing", "rejected")
+        ]
+        if missing:
+            out.append(f"Cơ quan, đơn vị chưa có báo cáo hợp lệ năm {this.year}: " + ", ".join(missing) + ".")
+    if not state.approved:
+        out.append("Nội dung chưa được phê duyệt (báo cáo còn ghi DỰ THẢO).")
+    return out
+
+
+def _issued(given: str | None, state: editorial.Editorial) -> dt.date | None:
+    text = given or state.issued
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"ngày báo cáo '{text}' không đúng dạng YYYY-MM-DD") from None
+
+
+def prepare_annual(zones: Zones, catalogue: Catalogue, year: int, issued: str | None = None) -> Prepared:
+    data = [load_year(zones, y) for y in range(2021, year + 1)]
+    if data[-1].summary is None:
+        raise FileNotFoundError(f"Chưa có số liệu tổng hợp năm {year} ({zones.curated(year)}/summary.json)")
+    prog = progress(catalogue, year, indicator_values(data), tfp_measured(data), organisations(data))
+    settings = load_settings("annual", override=editorial.settings_override(zones))
+    state = editorial.load(zones, year, "annual")
+    day = _issued(issued, state)
+    check_date(day, data, catalogue)
+    context = annual_context(catalogue, year, prog, data, settings, day, state.texts(), not state.approved)
+    draft = annual_draft(catalogue, year, prog, data, settings)
+    return Prepared(
+        "annual", year, context, draft, state, settings, day, open_items(state, settings, data[-1]), data
+    )
+
+
+def prepare_review(zones: Zones, catalogue: Catalogue, rk: ReviewKind, issued: str | None = None) -> Prepared:
+    data = [load_year(zones, y) for y in rk.years]
+    if not any(d.summary for d in data):
+        raise FileNotFoundError(f"Chưa có số liệu tổng hợp của năm nào trong {rk.first}-{rk.last}")
+    settings = load_settings(rk.kind, override=editorial.settings_override(zones))
+    state = editorial.load(zones, rk.last, rk.kind)
+    day = _issued(issued, state)
+    check_date(day, data, catalogue)
+    context = review_context(catalogue, rk, data, settings, day, state.texts(), not state.approved)
+    draft = review_draft(catalogue, rk, data, settings)
+    last = next((d for d in reversed(data) if d.summary), None)
+    return Prepared(
+        rk.kind, rk.last, context, draft, state, settings, day, open_items(state, settings, last), data
+    )
+
+
+def prepare(zones: Zones, catalogue: Catalogue, year: int, kind: str = "annual") -> Prepared:
+    """The report of ``kind`` filed under ``year`` (a review: the one ending that year)."""
+    if kind == "annual":
+        return prepare_annual(zones, catalogue, year)
+    return prepare_review(zones, catalogue, review_kind(kind, 2021, year))
+
+
+def _diagnostics(data: list[YearData]) -> dict[str, Any]:
+    tfp = next((d.tfp for d in reversed(data) if d.tfp), None) or {}
+    return {"sti": tfp.get("sti"), "sti_unavailable": tfp.get("sti_unavailable")}
+
+
+def _manifest(p: Prepared, tpl: Path, extra: dict[str, Any]) -> dict[str, Any]:
+    tfp = next((d.tfp for d in reversed(p.data) if d.tfp), None) or {}
+    manifest = {
+        **extra,
+        "inputs": inputs_of(p.data),
+        "parameters": {
+            "tfp": tfp.get("parameters"),
+            "issued": p.issued.isoformat() if p.issued else None,
+            "settings": p.settings,
+        },
+        "template": template_info(tpl),
+        "editorial": {
+            "approved": p.state.approved,
+            "approved_by": p.state.approved_by,
+            "approved_at": p.state.approved_at,
+            "staff_sections": sorted(p.state.texts()),
+        },
+        "open_items": p.open_items,
+        "diagnostics": _diagnostics(p.data),
+    }
+    manifest["content_digest"] = content_digest(manifest)
+    return manifest
+
+
+def write_annual(
+    zones: Zones, catalogue: Catalogue, year: int, issued: str | None = None, template: str | None = None
+) -> Path:
+    tpl = Path(template) if template else template_path("annual")
+    p = prepare_annual(zones, catalogue, year, issued)
+    doc = render("annual", p.context, tpl)
+    prog = progress(catalogue, year, indicator_values(p.data), tfp_measured(p.data), organisations(p.data))
+    manifest = _manifest(p, tpl, {"kind": "annual", "year": year, "indicators": [q.to_dict() for q in prog]})
+    return save_report(doc, zones, year, manifest)
+
+
+def write_review(
+    zones: Zones, catalogue: Catalogue, rk: ReviewKind, issued: str | None = None, template: str | None = None
+) -> Path:
+    tpl = Path(template) if template else template_path(rk.kind)
+    p = prepare_review(zones, catalogue, rk, issued)
+    doc = render(rk.kind, p.context, tpl)
+    manifest = _manifest(
+        p,
+        tpl,
+        {
+            "kind": rk.kind,
+            "year": rk.last,
+            "first_year": rk.first,
+            "years": [d.year for d in p.data if d.summary],
+            "indicators": p.context["indicators"],
+        },
+    )
+    return save_report(doc, zones, rk.last, manifest, stem=rk.stem)

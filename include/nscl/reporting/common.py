@@ -1,0 +1,183 @@
+"""Formatting and settings shared by every report: figures as printed ("1.234,5", "—"), counts
+in the administrative style ("01 chuyên gia", "chưa đào tạo thêm"), the place and date line as
+the clerk (văn thư) leaves it or as staff set it, and the report settings (issuing body,
+signer, recipients) with the data folder's overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nscl.analysis.indicators import APPROX_TOLERANCE
+from nscl.labels import format_vn_number
+from nscl.plan.catalogue import Indicator, Target
+
+SETTINGS_FILE = Path(__file__).parent / "data" / "report_settings.yaml"
+KINDS = ("annual", "mid-term", "final")
+ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5"}
+# The blank the clerk fills at registration: "ngày      tháng      năm 2025".
+BLANK = "      "
+RULE_NOTE = (
+    "Cách đánh giá: mục tiêu được coi là đạt khi số lũy kế đạt mức của mục tiêu như Kế hoạch ghi: "
+    "cận dưới đối với khoảng (ví dụ mục tiêu 2-4 đợt: đạt khi có từ 02 đợt), chính con số đối với mục tiêu “ít nhất” và "
+    f"mục tiêu xác định, {format_vn_number(APPROX_TOLERANCE * 100, 0)}% con số đối với mục tiêu "
+    "“khoảng”; “Vượt mục tiêu” khi vượt cận trên của khoảng. Trước năm cuối của giai đoạn, "
+    "“Đúng tiến độ” khi số lũy kế không thấp hơn mức mục tiêu nhân với tỷ lệ số năm đã qua của "
+    "giai đoạn (ví dụ năm thứ 3 của giai đoạn 5 năm: 3/5 mức mục tiêu), ngược lại là “Chậm tiến độ”; "
+    "đến năm cuối giai đoạn chưa đạt là “Không đạt”. Nhiệm vụ dạng sản phẩm (có/không) chưa thực hiện "
+    "trước năm cuối giai đoạn là “Chưa thực hiện”."
+)
+# What "none this year" reads like, by unit ("năm 2025 chưa đào tạo thêm chuyên gia").
+NONE_BY_UNIT = {
+    "chuyên gia": "chưa đào tạo thêm chuyên gia",
+    "lớp": "chưa tổ chức thêm lớp",
+    "đợt": "chưa tổ chức thêm đợt",
+    "hội nghị": "chưa tổ chức thêm hội nghị",
+    "cuộc thi": "chưa tổ chức",
+    "bài viết": "chưa có thêm bài viết",
+    "phóng sự/chuyên mục": "chưa có thêm phóng sự, chuyên mục",
+    "quy chuẩn": "chưa ban hành thêm quy chuẩn",
+    "đề tài, nhiệm vụ": "chưa có thêm đề tài, nhiệm vụ",
+}
+
+
+def fmt(value: float | None, decimals: int = 0) -> str:
+    """A figure as printed in a table ("—" when nothing was reported)."""
+    if value is None:
+        return "—"
+    if decimals == 0 and float(value).is_integer():
+        return format_vn_number(value, 0)
+    return format_vn_number(value, decimals)
+
+
+def count(value: float | None) -> str:
+    """A count in running text: below 10 with a leading zero ("01", "09"), else as printed."""
+    v = float(value or 0)
+    if v.is_integer() and 0 < v < 10:
+        return f"{int(v):02d}"
+    return fmt(v)
+
+
+def fmt_deliverable(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return "Đã thực hiện" if value >= 1 else "Chưa thực hiện"
+
+
+def show(ind: Indicator, value: float | None, decimals: int = 0) -> str:
+    return fmt_deliverable(value) if ind.is_deliverable else fmt(value, decimals)
+
+
+def amount_text(ind: Indicator, value: float | None) -> str:
+    """A figure with its unit in running text ("02 chuyên gia", "đã thực hiện")."""
+    if ind.is_deliverable:
+        return fmt_deliverable(value).lower() if value is not None else "chưa thực hiện"
+    if not value:
+        return f"chưa có {ind.unit} nào"
+    return f"{count(value)} {ind.unit}"
+
+
+def year_amount_text(ind: Indicator, value: float | None) -> str:
+    """The year's figure: "06 lớp", or for nothing "chưa tổ chức thêm lớp"."""
+    if ind.is_deliverable:
+        return "đã thực hiện" if (value or 0) >= 1 else "chưa thực hiện"
+    if not value:
+        return NONE_BY_UNIT.get(ind.unit, f"chưa có thêm {ind.unit}")
+    return f"{count(value)} {ind.unit}"
+
+
+_PAREN_FIGURE = re.compile(r"^(?P<head>.*?)\s*\((?P<figure>\d[^)]*)\)\s*$")
+
+
+def target_text(target: Target | None) -> str:
+    """The target as the plan states it, without the product caption the appendix put around
+    it ("Chuyên gia (6-8 chuyên gia)" -> "6-8 chuyên gia"); "—" when there is none."""
+    if target is None:
+        return "—"
+    m = _PAREN_FIGURE.match(target.text)
+    text = m.group("figure") if m else target.text
+    return text[0].lower() + text[1:] if text[:1].isupper() and not text[:2].isupper() else text
+
+
+def span(first: int, last: int) -> str:
+    """Years as the report names them: "năm 2021" or "2021-2025"."""
+    return f"năm {first}" if first == last else f"{first}-{last}"
+
+
+def date_line(place: str, day: dt.date | None, year: int | None = None) -> str:
+    """Place and date as Decree 30/2020/NĐ-CP writes them: days below 10 and the months
+    January and February take a leading zero ("ngày 05 tháng 02 năm 2026", "ngày 30 tháng 11").
+    Without a day, the blanks the clerk fills at registration ("ngày      tháng      năm 2025")."""
+    if day is None:
+        return f"{place}, ngày{BLANK}tháng{BLANK}năm {year}"
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def load_settings(kind: str, path: Path | None = None, override: Path | None = None) -> dict[str, Any]:
+    """The report settings (issuing body, signer, recipients...), with the kind's overrides and
+    then those of ``override`` (the data folder's ``report_settings.yaml``, when it exists). The
+    signer's name may be empty: the name line then stays blank and is listed as open."""
+    path = path or SETTINGS_FILE
+    raw = _read(path)
+    if override is not None and override.is_file():
+        extra = _read(override)
+        kinds = {**(raw.get("kinds") or {})}
+        for k, v in (extra.get("kinds") or {}).items():
+            kinds[k] = {**(kinds.get(k) or {}), **(v or {})}
+        raw = {**raw, **{k: v for k, v in extra.items() if k != "kinds"}, "kinds": kinds}
+    settings = {k: v for k, v in raw.items() if k != "kinds"}
+    settings.update((raw.get("kinds") or {}).get(kind) or {})
+    for key in ("place", "parent_body", "issuing_body", "symbol", "signer", "recipients"):
+        if not settings.get(key):
+            raise ValueError(f"{path.name}: thiếu thiết lập '{key}'")
+    signer = settings["signer"]
+    if not signer.get("authority"):
+        raise ValueError(f"{path.name}: thiếu 'signer.authority' (chức vụ người ký)")
+    signer["name"] = (signer.get("name") or "").strip()
+    return settings
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path.name}: không đọc được thiết lập báo cáo: {exc}") from None
+
+
+def settings_context(
+    settings: dict[str, Any], issued: dt.date | None, year: int, draft: bool
+) -> dict[str, Any]:
+    """The header, date line, signature and recipients; ``issued`` None leaves the date blank
+    for the clerk (in ``year``); ``draft`` prints "DỰ THẢO" above the header."""
+    line = date_line(settings["place"], issued, year)
+    return {
+        "draft_mark": "DỰ THẢO" if draft else "",
+        "parent_body": settings["parent_body"],
+        "issuing_body": settings["issuing_body"],
+        "symbol": settings["symbol"],
+        "place": settings["place"],
+        "date_line": line,
+        "date_words": line.split(", ", 1)[1],
+        "issuing_name": settings.get("issuing_name") or settings["issuing_body"],
+        "signer_authority": list(settings["signer"]["authority"]),
+        "signer_name": settings["signer"]["name"],
+        "recipients": list(settings["recipients"]),
+    }
+
+
+def merger_scope(first: int, last: int) -> str:
+    """What the figures cover, where the range reaches past the merger of 1 July 2025."""
+    if last < 2025:
+        return ""
+    return (
+        "Từ ngày 01/7/2025, tỉnh Hưng Yên và tỉnh Thái Bình hợp nhất thành tỉnh Hưng Yên; cấp huyện kết thúc "
+        "hoạt động, nhiệm vụ của UBND cấp huyện do UBND các xã, phường tiếp nhận. Số liệu trong báo cáo này là "
+        "số liệu do các cơ quan, đơn vị thuộc diện báo cáo của Kế hoạch số 101/KH-UBND gửi; số liệu của các "
+        "năm trước năm 2025 là số liệu trên địa bàn tỉnh Hưng Yên trước hợp nhất, chưa gồm địa bàn tỉnh "
+        "Thái Bình trước đây."
+    )

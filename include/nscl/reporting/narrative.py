@@ -1,0 +1,191 @@
+"""The narrative sections drafted from the agencies' own words: achievements, shortcomings and
+their causes, next year's tasks and proposals. Statements are grouped by the plan's five task
+groups, identical or near-identical ones said once (``difflib``), without attribution (who
+wrote what stays in the curated tables). Proposals are addressed to the bodies that can act on
+them (UBND tỉnh, Bộ Khoa học và Công nghệ, Ủy ban Tiêu chuẩn Đo lường Chất lượng quốc gia); a
+request to the Department itself becomes one of its own commitments under next year's tasks.
+Staff then finish the text (``nscl.store.editorial``); the draft is only the starting point."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+
+from nscl.plan.catalogue import Catalogue
+from nscl.reporting.yeardata import YearData
+from nscl.store import editorial
+
+SIMILAR = 0.88  # difflib ratio above which two statements are the same statement
+SECTIONS = editorial.SECTIONS
+SECTION_TITLES = {
+    "achievements": "Kết quả đạt được",
+    "difficulties": "Tồn tại, hạn chế và nguyên nhân",
+    "next_tasks": "Nhiệm vụ trọng tâm",
+    "proposals": "Đề xuất, kiến nghị",
+}
+# What each group's paragraph opens with, and the words that place a statement in it.
+GROUP_LEADS = {
+    "I": "Về thông tin, tuyên truyền, đào tạo, tập huấn",
+    "II": "Về cơ chế, chính sách",
+    "III": "Về hỗ trợ doanh nghiệp",
+    "IV": "Về đánh giá đóng góp của TFP",
+    "V": "Về hợp tác, liên kết",
+    "": "Về công tác chung",
+}
+GROUP_WORDS = {
+    "I": (
+        "tuyên truyền",
+        "phổ biến",
+        "tập huấn",
+        "đào tạo",
+        "hội thảo",
+        "hội nghị",
+        "nhận thức",
+        "chuyên gia",
+    ),
+    "II": ("cơ chế", "chính sách", "quy định", "văn bản"),
+    "III": (
+        "doanh nghiệp áp dụng",
+        "hỗ trợ doanh nghiệp",
+        "hỗ trợ các hợp tác xã",
+        "hệ thống quản lý",
+        "truy xuất",
+        "5s",
+        "kaizen",
+        "tiêu chuẩn",
+        "quy chuẩn",
+        "chứng nhận",
+        "kinh phí hỗ trợ",
+        "doanh nghiệp nhỏ",
+    ),
+    "IV": ("tfp", "năng suất các nhân tố", "thống kê"),
+    "V": ("học tập kinh nghiệm", "hợp tác", "liên kết"),
+}
+ACTING_BODIES = (
+    "UBND tỉnh",
+    "Ủy ban nhân dân tỉnh",
+    "Bộ Khoa học và Công nghệ",
+    "Ủy ban Tiêu chuẩn Đo lường Chất lượng quốc gia",
+)
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split()).rstrip(" .;")
+
+
+def merge_similar(texts: list[str]) -> list[str]:
+    """The statements once each: identical or near-identical ones (same words, small edits)
+    merged into the first, in order of first appearance; empty ones dropped."""
+    out: list[str] = []
+    keys: list[str] = []
+    for text in texts:
+        text = " ".join(str(text).split())
+        if not text:
+            continue
+        key = _norm(text)
+        if any(key == k or difflib.SequenceMatcher(None, key, k).ratio() >= SIMILAR for k in keys):
+            continue
+        keys.append(key)
+        out.append(text if text.endswith((".", "!", "?")) else text + ".")
+    return out
+
+
+def group_of(text: str) -> str:
+    """The plan's task group a statement speaks of ("" when none stands out)."""
+    low = _norm(text)
+    scores = {g: sum(low.count(w) for w in words) for g, words in GROUP_WORDS.items()}
+    best = max(scores, key=lambda g: scores[g])
+    return best if scores[best] else ""
+
+
+def statements(data: list[YearData], field_name: str) -> list[str]:
+    """The agencies' texts for ``field_name`` over ``data``, later years first, each once."""
+    texts = []
+    for d in sorted(data, key=lambda d: -d.year):
+        frame = d.table("narratives")
+        if frame.empty:
+            continue
+        for _, n in frame[frame["field"] == field_name].sort_values("agency_code").iterrows():
+            texts.append(str(n["text"]))
+    return merge_similar(texts)
+
+
+def by_group(catalogue: Catalogue, texts: list[str]) -> list[str]:
+    """One paragraph per task group (in the plan's order), opening with the group."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for t in texts:
+        groups[group_of(t)].append(t)
+    lines = []
+    for g in [*catalogue.task_groups, ""]:
+        if groups.get(g):
+            body = " ".join(groups[g])
+            lines.append(f"{GROUP_LEADS.get(g, GROUP_LEADS[''])}: {body[0].lower() + body[1:]}")
+    return lines
+
+
+def _strip_request(text: str, body: str) -> str | None:
+    """The rest of "Đề nghị <body> ..." (None when it is not addressed to ``body``)."""
+    m = re.match(rf"^\s*(?:Đề nghị|Kiến nghị)\s+{re.escape(body)}\s*(?:,\s*)?(.*)$", text, flags=re.S | re.I)
+    return m.group(1).strip() if m else None
+
+
+def address(catalogue: Catalogue, text: str, issuer_names: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """(proposal as the Department sends it, or None; its own commitment, or None)."""
+    for name in issuer_names:
+        rest = _strip_request(text, name)
+        if rest:
+            return None, rest[0].upper() + rest[1:]
+    for body in ACTING_BODIES:
+        if _strip_request(text, body) is not None:
+            return text, None
+    for agency in sorted(catalogue.agencies.values(), key=lambda a: -len(a.name)):
+        rest = _strip_request(text, agency.name)
+        if rest:
+            if agency.kind == "central":
+                now = catalogue.current_successor(agency.code).name
+                return f"Đề nghị {now} {rest}", None
+            return f"Đề nghị UBND tỉnh chỉ đạo {agency.name} {rest}", None
+    body = text.strip()
+    return f"Đề nghị UBND tỉnh quan tâm, chỉ đạo: {body[0].lower() + body[1:]}", None
+
+
+def draft_sections(
+    catalogue: Catalogue,
+    data: list[YearData],
+    issuer_names: tuple[str, ...],
+    next_label: str,
+    own_next: list[str],
+) -> dict[str, list[str]]:
+    """The four narrative sections drafted from ``data`` (the years the report covers; next
+    year's tasks and proposals from the last of them). ``own_next``: the Department's own
+    next tasks the figures call for (indicators behind their targets)."""
+    last = [max(data, key=lambda d: d.year)] if data else []
+    proposals, commitments = [], []
+    for text in statements(last, "proposals"):
+        sent, own = address(catalogue, text, issuer_names)
+        if sent:
+            proposals.append(sent)
+        if own:
+            commitments.append(own)
+    agencies_next = [
+        t
+        for t in statements(last, "next_year")
+        if not re.match(r"^Tiếp tục triển khai các nhiệm vụ được giao", t, flags=re.I)
+    ]
+    next_tasks = merge_similar(
+        [
+            f"Tiếp tục chủ trì, phối hợp với các sở, ngành, địa phương triển khai các nhiệm vụ của Kế hoạch "
+            f"{next_label}; các cơ quan, đơn vị tiếp tục thực hiện nhiệm vụ được giao.",
+            *own_next,
+            *commitments,
+            *agencies_next,
+        ]
+    )
+    return {
+        "achievements": by_group(catalogue, statements(data, "achievements")),
+        "difficulties": by_group(catalogue, statements(data, "difficulties")),
+        "next_tasks": next_tasks,
+        "proposals": merge_similar(proposals) or ["Không có đề xuất, kiến nghị."],
+    }
