@@ -36,6 +36,9 @@ class SheetScan:
     name: str
     part: str
     rows: int = 0
+    cells: int = 0
+    max_column: int = 0
+    dimension: str | None = None
     merged: list[str] = field(default_factory=list)
     formulas: list[str] = field(default_factory=list)  # cells with a formula and its cached value
     formulas_missing: list[str] = field(default_factory=list)  # formula, no cached value
@@ -210,6 +213,15 @@ def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits) -> Inspection:
     for i in infos:
         if i.file_size > 1024 * 1024 and i.file_size > limits.max_compression_ratio * max(i.compress_size, 1):
             return Inspection(bomb)
+        if i.file_size > limits.max_part_bytes:
+            return Inspection(
+                Problem(
+                    "too_large",
+                    f"Một thành phần của tệp quá lớn khi giải nén ({i.filename}: {_mb(i.file_size)}, tối đa "
+                    f"{_mb(limits.max_part_bytes)}); biểu mẫu báo cáo thông thường chỉ vài trăm KB: vui lòng "
+                    f"xóa dữ liệu, ảnh, trang tính thừa rồi gửi {WANTED}.",
+                )
+            )
         if i.flag_bits & 0x1:
             return Inspection(
                 Problem(
@@ -243,18 +255,25 @@ def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits) -> Inspection:
                 )
     try:
         sheets = _sheet_parts(zf)
+        if len(sheets) > limits.max_sheets:
+            return Inspection(
+                Problem(
+                    "too_many_sheets",
+                    f"Tệp có quá nhiều trang tính ({len(sheets)}, tối đa {limits.max_sheets}); vui lòng xóa các "
+                    f"trang tính thừa và gửi {WANTED}.",
+                )
+            )
         inspection = Inspection(sheets={})
+        budget = limits.max_cells
         for sheet_name, part in sheets:
             if part not in names:
                 continue
-            scan = _scan_sheet(zf, sheet_name, part, limits)
+            scan = _scan_sheet(zf, sheet_name, part, limits, budget)
             inspection.sheets[sheet_name] = scan
-            if scan.rows > limits.max_rows:
-                inspection.problem = Problem(
-                    "huge_sheet",
-                    f"Trang tính '{sheet_name}' có quá nhiều dòng (hơn {limits.max_rows}); vui lòng xóa các dòng "
-                    f"thừa và gửi {WANTED}.",
-                )
+            budget -= scan.cells
+            problem = _size_problem(scan, limits, budget)
+            if problem:
+                inspection.problem = problem
                 return inspection
         return inspection
     except Exception as exc:  # defusedxml or expat errors: a broken or hostile XML part
@@ -304,14 +323,67 @@ def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
     return out
 
 
-def _scan_sheet(zf: zipfile.ZipFile, sheet_name: str, part: str, limits: IntakeLimits) -> SheetScan:
+def _size_problem(scan: SheetScan, limits: IntakeLimits, cells_left: int) -> Problem | None:
+    """The configurable limits on what a sheet may hold, as the message an agency reads."""
+    if scan.rows > limits.max_rows:
+        return Problem(
+            "huge_sheet",
+            f"Trang tính '{scan.name}' có quá nhiều dòng (hơn {limits.max_rows}); vui lòng xóa các dòng "
+            f"thừa và gửi {WANTED}.",
+        )
+    if scan.max_column > limits.max_columns:
+        return Problem(
+            "huge_sheet",
+            f"Trang tính '{scan.name}' có dữ liệu ở quá nhiều cột (đến cột {_column_letters(scan.max_column)}, "
+            f"tối đa {limits.max_columns} cột); vui lòng xóa các cột thừa và gửi {WANTED}.",
+        )
+    if cells_left < 0:
+        return Problem(
+            "too_many_cells",
+            f"Tệp có quá nhiều ô dữ liệu (hơn {limits.max_cells:,} ô; trang tính '{scan.name}' vượt giới hạn); "
+            f"biểu mẫu báo cáo chỉ cần vài nghìn ô: vui lòng xóa dữ liệu thừa và gửi {WANTED}.".replace(",", "."),
+        )
+    return None
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _column_index(ref: str | None) -> int:
+    """1 for "A7", 28 for "AB3"; 0 when there is no usable reference."""
+    n = 0
+    for ch in ref or "":
+        if "A" <= ch <= "Z":
+            n = n * 26 + ord(ch) - 64
+        elif "a" <= ch <= "z":
+            n = n * 26 + ord(ch) - 96
+        else:
+            break
+    return n
+
+
+def _scan_sheet(
+    zf: zipfile.ZipFile, sheet_name: str, part: str, limits: IntakeLimits, cells_left: int | None = None
+) -> SheetScan:
+    """Stream one sheet's XML (never held whole): rows, cells, the widest column, merged ranges
+    and formulas. Stops as soon as a limit is passed, so a hostile sheet costs little."""
     from defusedxml.ElementTree import iterparse
 
+    cells_left = limits.max_cells if cells_left is None else cells_left
     scan = SheetScan(sheet_name, part)
     with zf.open(part) as fh:
         for _event, el in iterparse(fh, events=("end",), forbid_dtd=True):
             tag = _local(el.tag)
             if tag == "c":
+                scan.cells += 1
+                column = _column_index(el.get("r"))
+                if column > scan.max_column:
+                    scan.max_column = column
                 formula = value = None
                 for child in el:
                     ctag = _local(child.tag)
@@ -323,11 +395,15 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet_name: str, part: str, limits: IntakeL
                     ref = el.get("r", "?")
                     has_value = value is not None and (value.text or "".join(value.itertext()) or "") != ""
                     (scan.formulas if has_value else scan.formulas_missing).append(ref)
+                if scan.cells > cells_left or scan.max_column > limits.max_columns:
+                    break
             elif tag == "row":
                 scan.rows += 1
                 el.clear()
                 if scan.rows > limits.max_rows:
                     break
+            elif tag == "dimension":
+                scan.dimension = el.get("ref")
             elif tag == "mergeCell":
                 scan.merged.append(el.get("ref", ""))
     return scan
