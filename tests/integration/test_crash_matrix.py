@@ -194,3 +194,59 @@ def test_sigkill_at_random_moments(clean, catalogue):
         proc.wait()
         assert _forked(root, ["intake", "--year", str(YEAR)], {}) == 0
         assert _snapshot(root)[0] == clean["state"], i
+
+
+def _tables(root: Path) -> dict[str, object]:
+    """The curated tables and summary as a reader sees them (through the store)."""
+    from nscl.store.curated import TABLES, load_summary, load_table
+    from nscl.store.zones import Zones
+
+    zones = Zones(root)
+    out: dict[str, object] = {"summary": load_summary(zones, YEAR)}
+    for t in TABLES:
+        frame = load_table(zones, YEAR, t)
+        out[t] = None if frame is None else frame.to_csv(index=False)
+    return out
+
+
+def test_a_killed_consolidation_leaves_the_previous_tables_or_the_new_ones(clean):
+    """Generation A (SCT's first file) is on file; SCT's second file has its receipt; the
+    consolidation is killed at each of its points: a reader finds A or B, never a mix."""
+    work, template = clean["work"], clean["template"]
+    base = _fresh(template, work / "gen-base")
+    later = base / "later.xlsx"  # not yet arrived
+    (base / "inbox" / str(YEAR) / "SCT" / "lan2.xlsx").rename(later)
+    assert _forked(base, ["intake", "--year", str(YEAR)], {}) == 0
+    gen_a = _tables(base)
+    later.rename(base / "inbox" / str(YEAR) / "SCT" / "lan2.xlsx")
+    code = _forked(base, ["intake", "--year", str(YEAR)], {"NSCL_FAULT_AT": "intake:sighted:1"})
+    assert code == 137  # the new file has its receipt and sighting; its consolidation never ran
+    ready = work / "gen-ready"
+    if ready.exists():
+        shutil.rmtree(ready)
+    shutil.copytree(base, ready)
+    shutil.rmtree(base)
+    # The consolidation alone, killed at each point it passes.
+    log = work / "gen-points.log"
+    probe = work / "gen-probe"
+    shutil.copytree(ready, probe)
+    consolidate = ["intake", "--year", str(YEAR)]  # no new file: intake is the consolidation alone
+    assert _forked(probe, consolidate, {"NSCL_FAULT_LOG": str(log)}) == 0
+    gen_b = _tables(probe)
+    assert gen_a != gen_b and gen_b["summary"]["used_versions"]["SCT"]["version"] == 2
+    points = log.read_text().split()
+    assert len(points) > 15
+    seen = {"A": 0, "B": 0}
+    for n in range(1, len(points) + 1):
+        root = work / "gen-kill"
+        if root.exists():
+            shutil.rmtree(root)
+        shutil.copytree(ready, root)
+        assert _forked(root, consolidate, {"NSCL_FAULT_AT": f"*:{n}"}) == 137
+        after_kill = _tables(root)
+        assert after_kill in (gen_a, gen_b), (n, points[n - 1])
+        seen["A" if after_kill == gen_a else "B"] += 1
+        assert _forked(root, consolidate, {}) == 0
+        assert _tables(root) == gen_b
+    print(f"consolidation: {len(points)} kill points, reader saw the previous tables {seen['A']}x, new {seen['B']}x")
+    assert seen["A"] and seen["B"]
