@@ -36,7 +36,13 @@ def unescape_csv_text(value: Any) -> Any:
 
 
 def text(cell: Any, value: Any) -> Any:
-    """Set an openpyxl cell's value; a string stays a string even if it starts with "="."""
+    """Set an openpyxl cell's value; a string stays a string even if it starts with "=", and
+    control characters a worksheet cannot hold (a file name as received may have them) are
+    shown as U+FFFD instead of failing the whole workbook."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     cell.value = value
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"
