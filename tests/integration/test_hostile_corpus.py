@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -237,9 +238,13 @@ def test_every_odd_arrival_has_its_receipt_and_message(corpus, zones, catalogue,
         "cong-thuc.xlsx": buf.getvalue(),
         "ngoai-danh-sach.xlsx": unknown,
     }
+    two_hours_ago = time.time() - 7200
     for name, data in arrivals.items():
         (inbox / name).parent.mkdir(parents=True, exist_ok=True)
         (inbox / name).write_bytes(data)
+        os.utime(inbox / name, (two_hours_ago, two_hours_ago))  # an orphan sidecar: an hour old
+    # A sidecar written a moment ago, its file not there yet (an upload in progress): left alone.
+    (inbox / ".dang-tai.xlsx.upload.json").write_text('{"by": "staff"}')
     # The staff page's own sidecar beside its upload: a sidecar, not a received file.
     (inbox / "SCT" / "tai-len.xlsx").write_bytes(_good(catalogue, "SCT", lambda wb: None) + b"")
     (inbox / "SCT" / ".tai-len.xlsx.upload.json").write_text('{"by": "staff"}')

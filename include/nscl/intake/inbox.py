@@ -113,14 +113,16 @@ IN_FLIGHT_GRACE = dt.timedelta(hours=1)
 
 
 def own_file(relative: str, present: set[str], modified: dt.datetime | None, now: dt.datetime) -> bool:
-    """True for a sidecar whose file is beside it, or a temporary file younger than an hour.
-    Anything else, hidden or not, is a received file (an orphan sidecar included)."""
+    """True for a sidecar whose file is beside it (or is being written: the staff page writes
+    the sidecar first), or a temporary file younger than an hour. Anything else, hidden or not,
+    is a received file (a sidecar orphaned for more than an hour included)."""
     folder, _, name = relative.rpartition("/")
+    young = modified is None or now - modified < IN_FLIGHT_GRACE
     m = _SIDECAR.match(name)
     if m:
-        return (f"{folder}/{m['name']}" if folder else m["name"]) in present
+        return (f"{folder}/{m['name']}" if folder else m["name"]) in present or young
     if _IN_FLIGHT.match(name):
-        return modified is None or now - modified < IN_FLIGHT_GRACE
+        return young
     return False
 
 

@@ -73,7 +73,7 @@ def load_table(zones: Zones, year: int, table: str) -> Any:
         return None
     frame = pd.read_csv(path, dtype=TEXT_COLUMNS)
     for column in frame.columns:
-        if frame[column].dtype == object:
+        if pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(frame[column]):
             frame[column] = frame[column].map(unescape_csv_text)
     return frame
 
