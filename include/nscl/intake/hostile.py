@@ -1,7 +1,7 @@
 """Pre-checks on a received file before any spreadsheet library parses it: size, format by
 content (not by name), encryption, macros, zip bombs, XML entity tricks, huge sheets; and a
-streaming scan of the sheets for merged cells and formulas without a cached value. Also the
-sanitising of file names (path tricks, control and bidirectional characters, odd Unicode).
+streaming scan of the sheets for merged cells and formulas without a cached value. The
+sanitising of file names is in ``nscl.intake.names`` (``safe_name``, re-exported here).
 
 Nothing here executes or expands anything: the zip directory is read, XML is parsed with
 defusedxml (DTDs forbidden) as a stream, and the row count stops the scan at the limit.
@@ -9,12 +9,12 @@ defusedxml (DTDs forbidden) as a stream, and the row count stops the scan at the
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from nscl.intake.names import safe_name
+from nscl.labels import format_vn_number
 from nscl.settings import IntakeLimits
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -52,52 +52,6 @@ class Inspection:
     @property
     def merged(self) -> dict[str, list[str]]:
         return {name: s.merged for name, s in self.sheets.items() if s.merged}
-
-
-# ---- file names ------------------------------------------------------------------------
-
-_RESERVED = re.compile(r'[<>:"|?*\x00-\x1f]')
-_WINDOWS_DEVICES = (
-    {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
-)
-MAX_NAME = 150
-
-
-def safe_name(name: str) -> tuple[str, list[str]]:
-    """A file name safe to write anywhere (no folders, no hidden or control characters), and
-    the Vietnamese notes on what was changed (for the receipt)."""
-    notes: list[str] = []
-    text = str(name)
-    nfc = unicodedata.normalize("NFC", text)
-    if nfc != text:
-        notes.append("tên tệp ở dạng Unicode tổ hợp (NFD), đã chuẩn hóa NFC")
-    nfkc = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", nfc))
-    if nfkc != nfc:
-        notes.append(
-            "tên tệp có ký tự Unicode biến thể (toàn chiều rộng, chữ ghép...), đã thay bằng ký tự thường"
-        )
-    hidden = [c for c in nfkc if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs")]
-    if hidden:
-        notes.append(
-            "tên tệp có ký tự ẩn hoặc điều khiển (ví dụ ký tự đảo chiều văn bản U+202E), đã bỏ: "
-            + ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(hidden))
-        )
-    cleaned = "".join(c for c in nfkc if c not in hidden)
-    parts = [p for p in re.split(r"[\\/]", cleaned) if p not in ("", ".", "..")]
-    if len(parts) != 1 or parts[0] != cleaned:
-        notes.append("tên tệp chứa đường dẫn thư mục (ví dụ '../'), chỉ giữ tên tệp")
-    base = parts[-1] if parts else ""
-    base = _RESERVED.sub("_", base).strip().lstrip(".").rstrip(". ")
-    if base.split(".")[0].lower() in _WINDOWS_DEVICES:
-        base = "_" + base
-    if len(base) > MAX_NAME:
-        suffix = PurePosixPath(base).suffix[:10]
-        base = base[: MAX_NAME - len(suffix)] + suffix
-        notes.append(f"tên tệp quá dài, đã rút gọn còn {MAX_NAME} ký tự")
-    if not base:
-        base = "tep-khong-ten"
-        notes.append("tệp không có tên hợp lệ")
-    return base, notes
 
 
 # ---- content ---------------------------------------------------------------------------
@@ -340,8 +294,8 @@ def _size_problem(scan: SheetScan, limits: IntakeLimits, cells_left: int) -> Pro
     if cells_left < 0:
         return Problem(
             "too_many_cells",
-            f"Tệp có quá nhiều ô dữ liệu (hơn {limits.max_cells:,} ô; trang tính '{scan.name}' vượt giới hạn); "
-            f"biểu mẫu báo cáo chỉ cần vài nghìn ô: vui lòng xóa dữ liệu thừa và gửi {WANTED}.".replace(",", "."),
+            f"Tệp có quá nhiều ô dữ liệu (hơn {format_vn_number(limits.max_cells)} ô; trang tính '{scan.name}' "
+            f"vượt giới hạn); biểu mẫu báo cáo chỉ cần vài nghìn ô: vui lòng xóa dữ liệu thừa và gửi {WANTED}.",
         )
     return None
 

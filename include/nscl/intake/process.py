@@ -33,12 +33,12 @@ from pathlib import Path
 from typing import Any, cast
 
 from nscl.intake.inbox import InboxFile
+from nscl.intake.writes import write_outcome as _write_outcome
 from nscl.plan.catalogue import Catalogue
 from nscl.settings import LOCAL_TZ, IntakeLimits
 from nscl.store.archive import archive_path, archive_stream
-from nscl.store.curated import load_table, staged_path
+from nscl.store.curated import load_table
 from nscl.store.faults import checkpoint
-from nscl.store.fsutil import atomic_write_bytes, atomic_write_json, atomic_write_text
 from nscl.store.receipts import (
     load_sightings,
     read_receipt,
@@ -365,56 +365,6 @@ def process_file(
     record_sighting(zones, year, arrival.sha, sighting)
     checkpoint("intake:sighted")
     return receipt
-
-
-# ---- write -------------------------------------------------------------------------------
-
-
-def _write_outcome(
-    zones: Zones, year: int, receipt: Receipt, outcome: Any, stored: Path, original_name: str
-) -> None:
-    """Staged data, replies, Data Docs, then the receipt that points to them (in that order:
-    a receipt on file means everything it names is on file)."""
-    if outcome.data is not None and outcome.status == "accepted":
-        atomic_write_json(staged_path(zones, year, receipt["sha256"]), outcome.data)
-    _write_replies(zones, year, receipt, outcome, stored)
-    if outcome.gx_results:
-        try:
-            from nscl.intake.gx_suites import render_data_docs
-
-            render_data_docs(
-                outcome.gx_results,
-                zones.data_docs(year) / receipt["sha256"],
-                f"{original_name} ({receipt['sha256'][:12]})",
-            )
-        except Exception:  # Data Docs are for operators; a rendering problem must not cost the receipt
-            log.exception("Data Docs not written for %s", receipt["sha256"])
-    checkpoint("intake:before-receipt")
-    write_receipt(zones, year, receipt)
-    checkpoint("intake:receipt")
-
-
-def _write_replies(zones: Zones, year: int, receipt: Receipt, outcome: Any, stored: Path) -> None:
-    """Quarantine a rejected file with its feedback; write the agency's reply files."""
-    from nscl.intake.feedback import feedback_name, reply_text, write_feedback_workbook
-
-    issues = receipt["errors"] + receipt["warnings"]
-    if receipt["status"] == "rejected":
-        folder = zones.quarantine(year) / receipt["sha256"]
-        target = folder / receipt["safe_name"]
-        if not target.exists():
-            atomic_write_bytes(target, stored.read_bytes())
-        atomic_write_json(
-            folder / "feedback.json", {"errors": receipt["errors"], "warnings": receipt["warnings"]}
-        )
-    else:
-        folder = zones.replies(year) / receipt["sha256"]
-    if issues:
-        name = feedback_name(receipt["safe_name"])
-        write_feedback_workbook(stored if outcome.readable else None, receipt, issues, folder / name)
-        receipt["feedback_file"] = str((folder / name).relative_to(zones.root))
-    atomic_write_text(folder / "bien-nhan.txt", reply_text(receipt))
-    receipt["reply_file"] = str((folder / "bien-nhan.txt").relative_to(zones.root))
 
 
 __all__ = ["assess", "build_receipt", "cap_issues", "list_inbox", "list_new", "process_file", "receipt_path"]
