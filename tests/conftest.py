@@ -58,3 +58,49 @@ def zones(tmp_path, monkeypatch):
 
     monkeypatch.setenv("NSCL_DATA_DIR", str(tmp_path / "data"))
     return Zones.default()
+
+
+# ---- nothing skipped in CI -------------------------------------------------------------------
+# A test skips only for a missing service or tool (a browser, LibreOffice, PostgreSQL...). In CI
+# (``CI=true``) everything it needs is installed or started by ``.ci/run``, so a skip there is a
+# failure, never a silent green; outside CI the skip stays a skip. Either way, every skip and its
+# reason are listed at the end of the run.
+
+_SKIPS: list[tuple[str, str]] = []
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def _skip_reason(report) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped or hasattr(report, "wasxfail"):
+        return
+    reason = _skip_reason(report)
+    _SKIPS.append((item.nodeid, reason))
+    if in_ci():
+        report.outcome = "failed"
+        report.longrepr = (
+            f"Skipped in CI (CI=true), which counts as a failure: {reason}\n"
+            "Install or start what it needs in .ci/run instead."
+        )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    title = f"skip reasons ({len(_SKIPS)} test{'s' if len(_SKIPS) != 1 else ''} skipped"
+    title += ", failed because CI=true)" if in_ci() and _SKIPS else ")"
+    terminalreporter.section(title, sep="-")
+    if not _SKIPS:
+        terminalreporter.write_line("none: every collected test ran")
+    for nodeid, reason in _SKIPS:
+        terminalreporter.write_line(f"{nodeid}: {reason}")

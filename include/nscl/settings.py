@@ -42,6 +42,12 @@ class IntakeLimits:
     max_compression_ratio: int = 200  # NSCL_MAX_ZIP_RATIO: per entry larger than 1 MB
     max_zip_entries: int = 1000  # NSCL_MAX_ZIP_ENTRIES
     max_rows: int = 5000  # NSCL_MAX_ROWS: per data sheet
+    # The cost of reading a file that passed the checks above (openpyxl holds every cell).
+    max_cells: int = 200_000  # NSCL_MAX_CELLS: all sheets together
+    max_columns: int = 100  # NSCL_MAX_COLUMNS: per sheet (the template uses fewer than 15)
+    max_sheets: int = 30  # NSCL_MAX_SHEETS
+    max_part_bytes: int = 50 * 1024 * 1024  # NSCL_MAX_PART_MB: one XML part (e.g. shared strings), uncompressed
+    max_errors_reported: int = 200  # NSCL_MAX_ERRORS: problems listed one by one; the rest are counted
 
     @classmethod
     def from_env(cls) -> IntakeLimits:
@@ -53,6 +59,11 @@ class IntakeLimits:
             max_compression_ratio=_env_int("NSCL_MAX_ZIP_RATIO", d.max_compression_ratio),
             max_zip_entries=_env_int("NSCL_MAX_ZIP_ENTRIES", d.max_zip_entries),
             max_rows=_env_int("NSCL_MAX_ROWS", d.max_rows),
+            max_cells=_env_int("NSCL_MAX_CELLS", d.max_cells),
+            max_columns=_env_int("NSCL_MAX_COLUMNS", d.max_columns),
+            max_sheets=_env_int("NSCL_MAX_SHEETS", d.max_sheets),
+            max_part_bytes=_env_int("NSCL_MAX_PART_MB", d.max_part_bytes // mb) * mb,
+            max_errors_reported=_env_int("NSCL_MAX_ERRORS", d.max_errors_reported),
         )
 
 

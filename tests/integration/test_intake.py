@@ -140,3 +140,50 @@ def test_outliers_against_the_agencys_own_years_are_warnings(catalogue, tmp_path
     assert (
         validate_file(path, YEAR, catalogue, history={code: {2024: 3}}).issues == []
     )  # one year is not a trend
+
+
+def test_formula_looking_text_is_escaped_in_curated_csvs_and_read_back_exactly(zones, catalogue):
+    import hashlib
+
+    from nscl.store.curated import load_table
+    from nscl.store.fsutil import atomic_write_json
+
+    sha = hashlib.sha256(b"x").hexdigest()
+    typed = ['=HYPERLINK("http://vi-du.invalid";"Bấm")', "+84 912", "-Đã tổ chức 3 lớp", "@SUM(A1)", "'=a"]
+    atomic_write_json(
+        zones.receipts(YEAR) / f"{sha}.json",
+        {
+            "sha256": sha,
+            "agency_code": "SCT",
+            "original_name": "x.xlsx",
+            "received_at": f"{YEAR}-11-01T09:00:00+07:00",
+            "late": False,
+            "status": "accepted",
+            "kind": "agency",
+            "errors": [],
+            "warnings": [],
+        },
+    )
+    atomic_write_json(
+        zones.curated(YEAR) / "staged" / f"{sha}.json",
+        {
+            "kind": "agency",
+            "indicators": [],
+            "tasks": [],
+            "enterprises": [],
+            "budget": {},
+            "narrative": {f"f{i}": t for i, t in enumerate(typed)},
+        },
+    )
+    pipeline.consolidate(YEAR, zones, catalogue)
+    raw = pd.read_csv(zones.curated(YEAR) / "narratives.csv", dtype=str)
+    assert not any(str(v).startswith(("=", "+", "-", "@")) for v in raw["text"])
+    assert list(load_table(zones, YEAR, "narratives")["text"]) == typed
+
+
+def test_blank_workbooks_hold_no_formula(catalogue, tmp_path):
+    import zipfile
+
+    [path] = wbm.write_templates(catalogue, YEAR, tmp_path)[:1] or [None]
+    with zipfile.ZipFile(path) as z:
+        assert not any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))

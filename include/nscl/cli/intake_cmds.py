@@ -11,7 +11,7 @@ import datetime as dt
 import json
 
 from nscl.labels import OUTCOME_LABELS, STATE_LABELS
-from nscl.store.records import YearStatus
+from nscl.store.records import FileStatus, YearStatus
 
 
 def cmd_intake(args) -> int:
@@ -80,7 +80,7 @@ def format_status(status: YearStatus) -> str:
             ["Tệp", "Cơ quan", "Kết quả", "Mã tệp", "Nội dung"],
             [
                 [
-                    f["original_name"],
+                    _printable(f["original_name"]),
                     f["agency_code"] or "?",
                     OUTCOME_VI.get(f["outcome"], f["outcome"]),
                     f["sha256"][:12],
@@ -90,7 +90,59 @@ def format_status(status: YearStatus) -> str:
             ],
         ),
     ]
+    out += _to_act_on(status)
     return "\n".join(out)
+
+
+def files_to_act_on(status: YearStatus) -> list[FileStatus]:
+    """Received files that no expected agency's row shows: not identified (not a workbook,
+    hostile, a lock file...) or for an agency outside the year's list. Staff decide what to do."""
+    expected = {a["agency_code"] for a in status["agencies"]}
+    return [
+        f
+        for f in status["files"]
+        if f["outcome"] != "duplicate" and (not f["agency_code"] or f["agency_code"] not in expected)
+    ]
+
+
+def _to_act_on(status: YearStatus) -> list[str]:
+    files = files_to_act_on(status)
+    out = [
+        "",
+        f"CÁC TỆP CẦN CÁN BỘ XỬ LÝ ({len(files)} tệp chưa xác định được cơ quan hoặc của cơ quan "
+        "không thuộc danh sách phải báo cáo năm này)",
+    ]
+    if files:
+        out.append(
+            _table(
+                ["Tệp", "Thư mục", "Mã cơ quan", "Mã tệp", "Thời điểm nhận", "Nội dung"],
+                [
+                    [
+                        _printable(f["original_name"]),
+                        _printable(f["inbox_path"] or ""),
+                        f["agency_code"] or "không xác định",
+                        f["sha256"][:12],
+                        _when(f["received_at"]),
+                        f["messages"][0] if f["messages"] else "",
+                    ]
+                    for f in files
+                ],
+            )
+        )
+    else:
+        out.append("Không có.")
+    if status.get("damaged"):
+        out += ["", f"BIÊN NHẬN KHÔNG ĐỌC ĐƯỢC ({len(status['damaged'])} tệp), cần kiểm tra:"]
+        out += [f"  {name}" for name in status["damaged"]]
+    return out
+
+
+def _printable(text: str) -> str:
+    """A name as received, with control and bidirectional characters shown as U+XXXX (so a
+    terminal never reorders or hides the line)."""
+    import unicodedata
+
+    return "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
 
 
 def cmd_status(args) -> int:

@@ -4,6 +4,7 @@ tables whole, so re-running never duplicates rows."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from nscl.consolidate.status import by_agency as group_by_agency
@@ -13,15 +14,29 @@ from nscl.consolidate.status import (
     select_submissions,
     submission_versions,
 )
-from nscl.plan.catalogue import Catalogue
-from nscl.store.curated import TABLES, load_staged, summary_path, write_table
-from nscl.store.fsutil import atomic_write_json
+from nscl.plan.catalogue import Catalogue, Expectation
+from nscl.store.curated import TABLES, load_staged, write_generation
 from nscl.store.records import Receipt, YearSummary
 from nscl.store.zones import Zones
 
 
 def consolidate(year: int, zones: Zones, catalogue: Catalogue, receipts: list[Receipt]) -> YearSummary:
-    """Write ``curated/<year>/*.csv`` and return a summary of who reported."""
+    """Write ``curated/<year>/*.csv`` and ``summary.json`` as one generation (a kill leaves the
+    previous tables or the new ones, never a mix) and return the summary of who reported.
+    Read (the chosen submissions' staged data) -> pure (``curate``) -> write."""
+    staged = {
+        r["sha256"]: load_staged(zones, year, r["sha256"]) for r in select_submissions(receipts).values()
+    }
+    tables, summary = curate(year, receipts, staged, catalogue.expected_reporters(year))
+    write_generation(zones, year, tables, dict(summary))
+    return summary
+
+
+def curate(
+    year: int, receipts: list[Receipt], staged: dict[str, dict[str, Any]], expected: Sequence[Expectation]
+) -> tuple[dict[str, tuple[list[dict[str, Any]], list[str]]], YearSummary]:
+    """The year's curated tables (rows and columns per table) and summary, from the receipts,
+    the staged data of the chosen submissions (by hash) and the expected reporters. No disk."""
     chosen = select_submissions(receipts)
     used = {r["sha256"] for r in chosen.values()}
     by_agency = group_by_agency(receipts)
@@ -50,15 +65,15 @@ def consolidate(year: int, zones: Zones, catalogue: Catalogue, receipts: list[Re
             }
         )
     for code, r in sorted(chosen.items()):
-        staged = load_staged(zones, year, r["sha256"])
+        data = staged[r["sha256"]]
         base = {"year": year, "agency_code": code, "sha256": r["sha256"]}
-        if staged["kind"] == "tfp":
-            for t in staged["tfp"]:
+        if data["kind"] == "tfp":
+            for t in data["tfp"]:
                 rows["tfp_inputs"].append({**base, **{k: v for k, v in t.items() if k != "row"}})
             continue
-        for ind in staged["indicators"]:
+        for ind in data["indicators"]:
             rows["indicator_values"].append({**base, "indicator": ind["code"], "value": ind["value"]})
-        for t in staged["tasks"]:
+        for t in data["tasks"]:
             rows["tasks"].append(
                 {
                     **base,
@@ -68,11 +83,11 @@ def consolidate(year: int, zones: Zones, catalogue: Catalogue, receipts: list[Re
                     "difficulties": t["difficulties"],
                 }
             )
-        for e in staged["enterprises"]:
+        for e in data["enterprises"]:
             rows["enterprises"].append({**base, **{k: v for k, v in e.items() if k != "row"}})
-        for source, value in staged["budget"].items():
+        for source, value in data["budget"].items():
             rows["budget"].append({**base, "source": source, "value": value})
-        for field_name, text in staged["narrative"].items():
+        for field_name, text in data["narrative"].items():
             if text:
                 rows["narratives"].append({**base, "field": field_name, "text": text})
 
@@ -124,10 +139,7 @@ def consolidate(year: int, zones: Zones, catalogue: Catalogue, receipts: list[Re
             "labour_share_pct",
         ],
     }
-    for table in TABLES:
-        write_table(zones, year, table, rows[table], columns[table])
-
-    expected = catalogue.expected_reporters(year)
+    tables = {table: (rows[table], columns[table]) for table in TABLES}
     status = reporting_status(expected, by_agency, chosen)
     summary: YearSummary = {
         "year": year,
@@ -145,5 +157,4 @@ def consolidate(year: int, zones: Zones, catalogue: Catalogue, receipts: list[Re
         "accepted_agencies": len(chosen),
         "expected": len(expected),
     }
-    atomic_write_json(summary_path(zones, year), summary)
-    return summary
+    return tables, summary

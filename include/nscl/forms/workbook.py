@@ -17,6 +17,7 @@ from typing import Any
 from nscl.plan.catalogue import Catalogue, Expectation
 from nscl.plan.territories import MERGER_YEAR, territory_name, workbook_territories
 from nscl.settings import TEMPLATE_VERSION
+from nscl.store.cells import protect_text_cells
 
 META_SHEET = "_meta"
 SHEET_GUIDE = "Hướng dẫn"
@@ -567,6 +568,7 @@ def build_workbook(exp: Expectation, year: int, catalogue: Catalogue):
     # Fixed document properties keep generated files reproducible.
     wb.properties.creator = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
     wb.properties.created = wb.properties.modified = dt.datetime(year, 1, 1)
+    protect_text_cells(wb)  # plan text starting with "=" stays text (nscl.store.cells)
     return wb
 
 

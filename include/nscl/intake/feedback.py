@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nscl.labels import RECEIPT_STATUS_LONG, SEVERITY_LABELS
+from nscl.store.cells import text
 from nscl.store.records import Issue, Receipt
 
 SUMMARY_SHEET = "Tổng hợp lỗi"
@@ -100,8 +101,10 @@ def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str]) ->
     wrap = Alignment(wrap_text=True, vertical="top")
     ws["A1"] = "PHẢN HỒI KẾT QUẢ KIỂM TRA BIỂU MẪU BÁO CÁO KẾ HOẠCH 101/KH-UBND"
     ws["A1"].font = Font(name="Times New Roman", size=14, bold=True)
-    errors = sum(1 for i in issues if i["severity"] == "error")
-    warnings = len(issues) - errors
+    listed_errors = sum(1 for i in issues if i["severity"] == "error")
+    errors = receipt.get("errors_total", listed_errors)
+    warnings = receipt.get("warnings_total", len(issues) - listed_errors)
+    more = errors + warnings - len(issues)
     lines = [
         f"Tệp: {receipt.get('original_name', '')} (mã tệp {receipt.get('sha256', '')[:12]})",
         f"Đơn vị: {receipt.get('agency_code') or 'không xác định'}; năm báo cáo {receipt.get('year', '')}; "
@@ -111,8 +114,8 @@ def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str]) ->
         "Cách sửa: sửa các ô tô đỏ (lỗi) ngay trong các trang tính của tệp này (rê chuột vào ô để xem nhận xét), "
         "kiểm tra các ô tô cam (lưu ý), lưu lại và gửi lại cho Sở. Không đổi tên, thêm, xóa các trang tính.",
     ]
-    for r, text in enumerate(lines, start=2):
-        ws.cell(row=r, column=1, value=text).font = body
+    for r, line in enumerate(lines, start=2):
+        text(ws.cell(row=r, column=1), line).font = body
     header_row = len(lines) + 3
     headers = ["STT", "Mức độ", "Trang tính", "Ô", "Dòng", "Cột", "Giá trị đã nhập", "Yêu cầu"]
     widths = [6, 18, 18, 8, 7, 30, 24, 80]
@@ -138,7 +141,7 @@ def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str]) ->
             issue["expected"],
         ]
         for c, v in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c, value=v)
+            cell = text(ws.cell(row=r, column=c), v)  # a value typed as "=..." stays text
             cell.font, cell.alignment = body, wrap
             if c == 7:
                 cell.number_format = "@"  # show the value exactly as found
@@ -146,6 +149,13 @@ def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str]) ->
             link = ws.cell(row=r, column=4)
             link.hyperlink = f"#'{issue['sheet']}'!{issue['cell']}"
             link.font = Font(name="Times New Roman", size=11, color="0563C1", underline="single")
+    if more > 0:
+        note = ws.cell(row=header_row + len(order) + 1, column=1)
+        text(
+            note,
+            f"... và {more} lỗi, lưu ý khác không liệt kê ở đây (chỉ liệt kê {len(order)} mục đầu tiên). "
+            "Vui lòng sửa các mục trên và kiểm tra lại toàn bộ tệp trước khi gửi lại.",
+        ).font = bold
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
 
 

@@ -1,7 +1,7 @@
 """Pre-checks on a received file before any spreadsheet library parses it: size, format by
 content (not by name), encryption, macros, zip bombs, XML entity tricks, huge sheets; and a
-streaming scan of the sheets for merged cells and formulas without a cached value. Also the
-sanitising of file names (path tricks, control and bidirectional characters, odd Unicode).
+streaming scan of the sheets for merged cells and formulas without a cached value. The
+sanitising of file names is in ``nscl.intake.names`` (``safe_name``, re-exported here).
 
 Nothing here executes or expands anything: the zip directory is read, XML is parsed with
 defusedxml (DTDs forbidden) as a stream, and the row count stops the scan at the limit.
@@ -9,12 +9,12 @@ defusedxml (DTDs forbidden) as a stream, and the row count stops the scan at the
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from nscl.intake.names import safe_name
+from nscl.labels import format_vn_number
 from nscl.settings import IntakeLimits
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -36,6 +36,9 @@ class SheetScan:
     name: str
     part: str
     rows: int = 0
+    cells: int = 0
+    max_column: int = 0
+    dimension: str | None = None
     merged: list[str] = field(default_factory=list)
     formulas: list[str] = field(default_factory=list)  # cells with a formula and its cached value
     formulas_missing: list[str] = field(default_factory=list)  # formula, no cached value
@@ -49,52 +52,6 @@ class Inspection:
     @property
     def merged(self) -> dict[str, list[str]]:
         return {name: s.merged for name, s in self.sheets.items() if s.merged}
-
-
-# ---- file names ------------------------------------------------------------------------
-
-_RESERVED = re.compile(r'[<>:"|?*\x00-\x1f]')
-_WINDOWS_DEVICES = (
-    {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
-)
-MAX_NAME = 150
-
-
-def safe_name(name: str) -> tuple[str, list[str]]:
-    """A file name safe to write anywhere (no folders, no hidden or control characters), and
-    the Vietnamese notes on what was changed (for the receipt)."""
-    notes: list[str] = []
-    text = str(name)
-    nfc = unicodedata.normalize("NFC", text)
-    if nfc != text:
-        notes.append("tên tệp ở dạng Unicode tổ hợp (NFD), đã chuẩn hóa NFC")
-    nfkc = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", nfc))
-    if nfkc != nfc:
-        notes.append(
-            "tên tệp có ký tự Unicode biến thể (toàn chiều rộng, chữ ghép...), đã thay bằng ký tự thường"
-        )
-    hidden = [c for c in nfkc if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs")]
-    if hidden:
-        notes.append(
-            "tên tệp có ký tự ẩn hoặc điều khiển (ví dụ ký tự đảo chiều văn bản U+202E), đã bỏ: "
-            + ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(hidden))
-        )
-    cleaned = "".join(c for c in nfkc if c not in hidden)
-    parts = [p for p in re.split(r"[\\/]", cleaned) if p not in ("", ".", "..")]
-    if len(parts) != 1 or parts[0] != cleaned:
-        notes.append("tên tệp chứa đường dẫn thư mục (ví dụ '../'), chỉ giữ tên tệp")
-    base = parts[-1] if parts else ""
-    base = _RESERVED.sub("_", base).strip().lstrip(".").rstrip(". ")
-    if base.split(".")[0].lower() in _WINDOWS_DEVICES:
-        base = "_" + base
-    if len(base) > MAX_NAME:
-        suffix = PurePosixPath(base).suffix[:10]
-        base = base[: MAX_NAME - len(suffix)] + suffix
-        notes.append(f"tên tệp quá dài, đã rút gọn còn {MAX_NAME} ký tự")
-    if not base:
-        base = "tep-khong-ten"
-        notes.append("tệp không có tên hợp lệ")
-    return base, notes
 
 
 # ---- content ---------------------------------------------------------------------------
@@ -210,6 +167,15 @@ def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits) -> Inspection:
     for i in infos:
         if i.file_size > 1024 * 1024 and i.file_size > limits.max_compression_ratio * max(i.compress_size, 1):
             return Inspection(bomb)
+        if i.file_size > limits.max_part_bytes:
+            return Inspection(
+                Problem(
+                    "too_large",
+                    f"Một thành phần của tệp quá lớn khi giải nén ({i.filename}: {_mb(i.file_size)}, tối đa "
+                    f"{_mb(limits.max_part_bytes)}); biểu mẫu báo cáo thông thường chỉ vài trăm KB: vui lòng "
+                    f"xóa dữ liệu, ảnh, trang tính thừa rồi gửi {WANTED}.",
+                )
+            )
         if i.flag_bits & 0x1:
             return Inspection(
                 Problem(
@@ -243,18 +209,25 @@ def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits) -> Inspection:
                 )
     try:
         sheets = _sheet_parts(zf)
+        if len(sheets) > limits.max_sheets:
+            return Inspection(
+                Problem(
+                    "too_many_sheets",
+                    f"Tệp có quá nhiều trang tính ({len(sheets)}, tối đa {limits.max_sheets}); vui lòng xóa các "
+                    f"trang tính thừa và gửi {WANTED}.",
+                )
+            )
         inspection = Inspection(sheets={})
+        budget = limits.max_cells
         for sheet_name, part in sheets:
             if part not in names:
                 continue
-            scan = _scan_sheet(zf, sheet_name, part, limits)
+            scan = _scan_sheet(zf, sheet_name, part, limits, budget)
             inspection.sheets[sheet_name] = scan
-            if scan.rows > limits.max_rows:
-                inspection.problem = Problem(
-                    "huge_sheet",
-                    f"Trang tính '{sheet_name}' có quá nhiều dòng (hơn {limits.max_rows}); vui lòng xóa các dòng "
-                    f"thừa và gửi {WANTED}.",
-                )
+            budget -= scan.cells
+            problem = _size_problem(scan, limits, budget)
+            if problem:
+                inspection.problem = problem
                 return inspection
         return inspection
     except Exception as exc:  # defusedxml or expat errors: a broken or hostile XML part
@@ -304,14 +277,67 @@ def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
     return out
 
 
-def _scan_sheet(zf: zipfile.ZipFile, sheet_name: str, part: str, limits: IntakeLimits) -> SheetScan:
+def _size_problem(scan: SheetScan, limits: IntakeLimits, cells_left: int) -> Problem | None:
+    """The configurable limits on what a sheet may hold, as the message an agency reads."""
+    if scan.rows > limits.max_rows:
+        return Problem(
+            "huge_sheet",
+            f"Trang tính '{scan.name}' có quá nhiều dòng (hơn {limits.max_rows}); vui lòng xóa các dòng "
+            f"thừa và gửi {WANTED}.",
+        )
+    if scan.max_column > limits.max_columns:
+        return Problem(
+            "huge_sheet",
+            f"Trang tính '{scan.name}' có dữ liệu ở quá nhiều cột (đến cột {_column_letters(scan.max_column)}, "
+            f"tối đa {limits.max_columns} cột); vui lòng xóa các cột thừa và gửi {WANTED}.",
+        )
+    if cells_left < 0:
+        return Problem(
+            "too_many_cells",
+            f"Tệp có quá nhiều ô dữ liệu (hơn {format_vn_number(limits.max_cells)} ô; trang tính '{scan.name}' "
+            f"vượt giới hạn); biểu mẫu báo cáo chỉ cần vài nghìn ô: vui lòng xóa dữ liệu thừa và gửi {WANTED}.",
+        )
+    return None
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _column_index(ref: str | None) -> int:
+    """1 for "A7", 28 for "AB3"; 0 when there is no usable reference."""
+    n = 0
+    for ch in ref or "":
+        if "A" <= ch <= "Z":
+            n = n * 26 + ord(ch) - 64
+        elif "a" <= ch <= "z":
+            n = n * 26 + ord(ch) - 96
+        else:
+            break
+    return n
+
+
+def _scan_sheet(
+    zf: zipfile.ZipFile, sheet_name: str, part: str, limits: IntakeLimits, cells_left: int | None = None
+) -> SheetScan:
+    """Stream one sheet's XML (never held whole): rows, cells, the widest column, merged ranges
+    and formulas. Stops as soon as a limit is passed, so a hostile sheet costs little."""
     from defusedxml.ElementTree import iterparse
 
+    cells_left = limits.max_cells if cells_left is None else cells_left
     scan = SheetScan(sheet_name, part)
     with zf.open(part) as fh:
         for _event, el in iterparse(fh, events=("end",), forbid_dtd=True):
             tag = _local(el.tag)
             if tag == "c":
+                scan.cells += 1
+                column = _column_index(el.get("r"))
+                if column > scan.max_column:
+                    scan.max_column = column
                 formula = value = None
                 for child in el:
                     ctag = _local(child.tag)
@@ -323,11 +349,15 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet_name: str, part: str, limits: IntakeL
                     ref = el.get("r", "?")
                     has_value = value is not None and (value.text or "".join(value.itertext()) or "") != ""
                     (scan.formulas if has_value else scan.formulas_missing).append(ref)
+                if scan.cells > cells_left or scan.max_column > limits.max_columns:
+                    break
             elif tag == "row":
                 scan.rows += 1
                 el.clear()
                 if scan.rows > limits.max_rows:
                     break
+            elif tag == "dimension":
+                scan.dimension = el.get("ref")
             elif tag == "mergeCell":
                 scan.merged.append(el.get("ref", ""))
     return scan

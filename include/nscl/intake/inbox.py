@@ -7,6 +7,7 @@ their agency code (``inbox/2025/SCT/bao-cao.xlsx``); staff drop e-mailed files a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,18 +69,25 @@ class Inbox:
     def _url(self, path: str) -> str:
         return path if _is_local(self.fs) else self.fs.unstrip_protocol(path)
 
-    def list(self) -> list[InboxFile]:
-        """Every file (sub-folders included, hidden names skipped), sorted for stable runs."""
+    def list(self, now: dt.datetime | None = None) -> list[InboxFile]:
+        """Every file that arrived (sub-folders, hidden names, lock files and empty files
+        included: each gets a receipt), sorted for stable runs. Left out: the project's own
+        sidecars beside a file they describe, and a write still in progress (see ``own_file``)."""
         if not self.fs.exists(self.root):
             return []
+        found = {
+            path[len(self.root) :].lstrip("/"): info
+            for path, info in self.fs.find(self.root, detail=True).items()
+            if info.get("type", "file") == "file"
+        }
+        now = now or dt.datetime.now(TZ)
         out = []
-        for path, info in sorted(self.fs.find(self.root, detail=True).items()):
-            if info.get("type", "file") != "file":
+        for relative, info in sorted(found.items()):
+            modified = _modified(info)
+            if own_file(relative, set(found), modified, now):
                 continue
-            relative = path[len(self.root) :].lstrip("/")
-            if any(part.startswith(".") for part in relative.split("/")):
-                continue
-            out.append(InboxFile(self._url(path), relative, int(info.get("size") or 0), _modified(info)))
+            path = f"{self.root}/{relative}"
+            out.append(InboxFile(self._url(path), relative, int(info.get("size") or 0), modified))
         return out
 
     def stat(self, url: str) -> InboxFile:
@@ -94,6 +102,28 @@ class Inbox:
 
     def open(self, url: str):
         return self.fs.open(self.fs._strip_protocol(url), "rb")
+
+
+# The project's own files in an inbox: the staff page's upload record ``.<name>.upload.json``
+# and the mail intake's ``.<name>.mail.json`` beside the file they describe, and the hidden
+# temporary file of an atomic write (``.<name>.<random>.tmp``) while it is being written.
+_SIDECAR = re.compile(r"^\.(?P<name>.+)\.(upload|mail)\.json$")
+_IN_FLIGHT = re.compile(r"^\..+\.tmp$")
+IN_FLIGHT_GRACE = dt.timedelta(hours=1)
+
+
+def own_file(relative: str, present: set[str], modified: dt.datetime | None, now: dt.datetime) -> bool:
+    """True for a sidecar whose file is beside it (or is being written: the staff page writes
+    the sidecar first), or a temporary file younger than an hour. Anything else, hidden or not,
+    is a received file (a sidecar orphaned for more than an hour included)."""
+    folder, _, name = relative.rpartition("/")
+    young = modified is None or now - modified < IN_FLIGHT_GRACE
+    m = _SIDECAR.match(name)
+    if m:
+        return (f"{folder}/{m['name']}" if folder else m["name"]) in present or young
+    if _IN_FLIGHT.match(name):
+        return young
+    return False
 
 
 def _is_local(fs) -> bool:

@@ -2,6 +2,12 @@
 content, read, normalise and validate it, record a receipt, and prepare what goes back to the
 agency. Validation failures and hostile files are data (a rejected receipt), never exceptions.
 
+``process_file`` is read -> pure -> write: ``_read_arrival`` archives the bytes and gathers what
+is on file about them; ``assess`` (the hostile checks first, then the workbook, never the other
+way round) and ``build_receipt`` decide; ``_write_outcome`` writes, in an order chosen so that
+a crash at any point leaves a state the next ordinary run completes: the receipt is written
+after everything it points to, and the sighting (what ``list_new`` uses to skip a file) last.
+
 Zones written (all under the data folder):
 
 - ``archive/<sha[:2]>/<sha>``: the bytes, read-only;
@@ -20,38 +26,61 @@ Zones written (all under the data folder):
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from nscl.intake.inbox import InboxFile
+from nscl.intake.writes import write_outcome as _write_outcome
 from nscl.plan.catalogue import Catalogue
 from nscl.settings import LOCAL_TZ, IntakeLimits
 from nscl.store.archive import archive_path, archive_stream
-from nscl.store.curated import load_table, staged_path
-from nscl.store.fsutil import atomic_write_bytes, atomic_write_json, atomic_write_text
-from nscl.store.receipts import load_sightings, receipt_path, record_sighting, write_receipt
-from nscl.store.records import Issue, Receipt
+from nscl.store.curated import load_table
+from nscl.store.faults import checkpoint
+from nscl.store.receipts import (
+    load_sightings,
+    read_receipt,
+    receipt_path,
+    record_sighting,
+    write_receipt,
+)
+from nscl.store.records import Issue, Receipt, Sighting
 from nscl.store.zones import Zones
 
 log = logging.getLogger(__name__)
 TZ = LOCAL_TZ
 WORKBOOK_SUFFIXES = {".xlsx"}
+INTERNAL_ERROR = (
+    "Hệ thống gặp lỗi khi đọc tệp này; Sở Khoa học và Công nghệ sẽ kiểm tra và liên hệ lại, "
+    "đơn vị chưa cần gửi lại."
+)
+LOCK_FILE = (
+    "Tệp khóa tạm của Excel (tên bắt đầu bằng '~$'): Excel tạo tệp này khi một bảng tính đang mở, "
+    "nó không chứa báo cáo. Sở đã lưu lại và bỏ qua; đơn vị không cần làm gì thêm."
+)
 
 
 def list_inbox(zones: Zones, year: int) -> list[str]:
-    """Every file in the year's inbox (sub-folders included), sorted for stable runs: local
-    paths for a folder inbox, ``protocol://`` URLs for object storage."""
+    """Every file in the year's inbox (sub-folders and hidden names included), sorted for
+    stable runs: local paths for a folder inbox, ``protocol://`` URLs for object storage."""
     from nscl.intake.inbox import Inbox
 
     return [f.url for f in Inbox.for_year(year, zones).list()]
 
 
 def list_new(zones: Zones, year: int) -> list[str]:
-    """Inbox files not seen yet with this size and modification time (for the hourly intake)."""
+    """Inbox files not done yet (for the hourly intake): not seen with this size and
+    modification time, or seen but without a receipt (a run that died half way)."""
     from nscl.intake.inbox import Inbox
 
-    seen = {(s["inbox_path"], s["size"], s["modified_at"]) for s in load_sightings(zones, year)}
+    done = {p.stem for p in zones.receipts(year).glob("*.json")} if zones.receipts(year).is_dir() else set()
+    seen = {
+        (s["inbox_path"], s["size"], s["modified_at"])
+        for s in load_sightings(zones, year)
+        if s.get("sha256") in done
+    }
     out = []
     for f in Inbox.for_year(year, zones).list():
         if (f.relative, f.size, f.modified.isoformat() if f.modified else None) not in seen:
@@ -90,7 +119,8 @@ def _history(zones: Zones, year: int, agency_code: str | None) -> dict[str, dict
 
 
 def _peek_agency(path: Path) -> str | None:
-    """The agency code in a workbook's _meta sheet, cheaply, for the outlier history."""
+    """The agency code in a workbook's _meta sheet, for the outlier history. Only ever called
+    on a file that passed the hostile checks (``assess``), so its cost is bounded."""
     try:
         from openpyxl import load_workbook
 
@@ -104,6 +134,168 @@ def _peek_agency(path: Path) -> str | None:
                 wb.close()
     except Exception:
         return None
+
+
+# ---- read ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One received file once archived, with what is already on file about its bytes."""
+
+    sha: str
+    size: int
+    entry: InboxFile
+    stored: Path
+    known: Receipt | None  # an earlier receipt of the same bytes
+    sightings: tuple[Sighting, ...]  # earlier sightings of the same bytes
+
+
+def _read_arrival(url: str, year: int, zones: Zones) -> Arrival:
+    import fsspec
+
+    from nscl.intake.inbox import Inbox, _modified
+
+    inbox = Inbox.for_year(year, zones)
+    fs, stripped = fsspec.core.url_to_fs(url)
+    with fs.open(stripped, "rb") as fh:
+        sha, size = archive_stream(zones, fh)
+    checkpoint("intake:archived")
+    entry: InboxFile | None
+    try:
+        entry = inbox.stat(url) if fs.protocol == inbox.fs.protocol else None
+    except Exception:
+        entry = None
+    if entry is None or entry.relative.startswith(".."):
+        info = fs.info(stripped)
+        entry = InboxFile(url, stripped.rsplit("/", 1)[-1], size, _modified(info))
+    sightings = tuple(s for s in load_sightings(zones, year, sha) if s.get("sha256") == sha)
+    return Arrival(sha, size, entry, archive_path(zones, sha), read_receipt(zones, year, sha), sightings)
+
+
+# ---- pure ------------------------------------------------------------------------------
+
+
+def assess(
+    stored: Path,
+    name: str,
+    year: int,
+    catalogue: Catalogue,
+    limits: IntakeLimits,
+    inbox_agency: str | None,
+    history_of: Callable[[str | None], dict[str, dict[int, float]]],
+) -> Any:
+    """The validation outcome of the archived bytes. The hostile checks come first: nothing
+    opens the file's contents (openpyxl, zip, XML) before they pass. ``history_of`` gives an
+    agency's earlier figures (for outlier warnings). Never raises."""
+    from nscl.intake.hostile import inspect_file
+    from nscl.intake.validation import _rejected, validate_file
+
+    try:
+        if name.startswith("~$"):
+            return _rejected(LOCK_FILE, "lock_file")
+        problem = inspect_file(stored, name, limits).problem
+        if problem:
+            return _rejected(problem.message, problem.code)
+        history = history_of(inbox_agency or _peek_agency(stored))
+        return validate_file(
+            stored,
+            year,
+            catalogue,
+            original_name=name,
+            inbox_agency=inbox_agency,
+            history=history,
+            limits=limits,
+        )
+    except Exception:  # a bug must not stop the other files nor lose this one
+        log.exception("Unexpected error validating %s", name)
+        return _rejected(INTERNAL_ERROR, "internal_error")
+
+
+def arrival_notes(entry: InboxFile, inbox_agency: str | None, name_notes: list[str]) -> list[str]:
+    """What the receipt says about where and under what name a file arrived."""
+    notes = [f"Tên tệp: {n}" for n in name_notes]
+    if entry.name.startswith("."):
+        notes.append(
+            "Tên tệp: tệp ẩn (tên bắt đầu bằng dấu chấm), vẫn được tiếp nhận và kiểm tra như mọi tệp"
+        )
+    if entry.folder and not inbox_agency:
+        folder = entry.relative.rsplit("/", 1)[0]
+        notes.append(
+            f"Tệp nằm trong thư mục con '{folder}' (không phải mã cơ quan); cơ quan lấy theo biểu mẫu"
+        )
+    return notes
+
+
+def cap_issues(issues: list[Issue], limit: int) -> tuple[list[Issue], int]:
+    """The first ``limit`` issues (errors before warnings, as found) and how many more."""
+    if limit <= 0 or len(issues) <= limit:
+        return issues, 0
+    return issues[:limit], len(issues) - limit
+
+
+def build_receipt(
+    arrival: Arrival,
+    year: int,
+    outcome: Any,
+    catalogue: Catalogue,
+    *,
+    inbox_agency: str | None,
+    safe: str,
+    notes: list[str],
+    first_seen_at: str,
+    aliases: list[str],
+    received: dt.datetime,
+    max_issues: int,
+) -> Receipt:
+    """The receipt of a validated file (pure: no disk)."""
+    deadline = dt.datetime.combine(catalogue.deadline(year), dt.time(23, 59, 59), tzinfo=TZ)
+    agency_name = None
+    if outcome.agency_code and outcome.agency_code in catalogue.agencies:
+        agency_name = catalogue.agency(outcome.agency_code).name
+    errors = [cast(Issue, i.to_dict()) for i in outcome.issues if i.severity == "error"]
+    warnings = [cast(Issue, i.to_dict()) for i in outcome.issues if i.severity == "warning"]
+    listed_errors, more_errors = cap_issues(errors, max_issues)
+    listed_warnings, more_warnings = cap_issues(warnings, max(max_issues - len(listed_errors), 1))
+    receipt: Receipt = {
+        "sha256": arrival.sha,
+        "year": year,
+        "original_name": arrival.entry.name,
+        "safe_name": safe,
+        "inbox_path": arrival.entry.relative,
+        "inbox_agency": inbox_agency,
+        "size": arrival.size,
+        "received_at": received.isoformat(),
+        "first_seen_at": first_seen_at,
+        "late": received > deadline,
+        "agency_code": outcome.agency_code,
+        "agency_name": agency_name,
+        "template_version": outcome.template_version,
+        "kind": outcome.kind,
+        "status": outcome.status,
+        "outcome": outcome.code,
+        "message": outcome.message,
+        "errors": listed_errors,
+        "warnings": listed_warnings,
+        "conversions": notes + outcome.conversions,
+        "also_received_as": aliases,
+    }
+    if more_errors or more_warnings:
+        receipt["errors_total"] = len(errors)
+        receipt["warnings_total"] = len(warnings)
+    return receipt
+
+
+def duplicate_receipt(known: Receipt, aliases: list[str]) -> Receipt:
+    """The earlier receipt of the same bytes, now also naming this copy (pure)."""
+    return cast(Receipt, {**known, "also_received_as": aliases})
+
+
+def _aliases(sightings: tuple[Sighting, ...], primary: str, current: str) -> list[str]:
+    return sorted(({s["inbox_path"] for s in sightings} | {current}) - {primary})
+
+
+# ---- the stage ----------------------------------------------------------------------------
 
 
 def process_file(
@@ -121,145 +313,58 @@ def process_file(
     files. The same bytes under another name are a duplicate: recorded, not re-validated.
     Never raises for a bad file; an unexpected error becomes a rejected receipt.
     """
-    import fsspec
-
     from nscl.intake.hostile import safe_name
-    from nscl.intake.inbox import Inbox
 
     limits = limits or IntakeLimits.from_env()
     now = now or dt.datetime.now(TZ)
-    inbox = Inbox.for_year(year, zones)
-    url = str(path)
-    fs, stripped = fsspec.core.url_to_fs(url)
-    with fs.open(stripped, "rb") as fh:
-        sha, size = archive_stream(zones, fh)
-    try:
-        entry = inbox.stat(url) if fs.protocol == inbox.fs.protocol else None
-    except Exception:
-        entry = None
-    if entry is None or entry.relative.startswith(".."):
-        from nscl.intake.inbox import InboxFile, _modified
-
-        info = fs.info(stripped)
-        entry = InboxFile(url, stripped.rsplit("/", 1)[-1], size, _modified(info))
-    received = entry.modified or now
-    original_name = entry.name
-    safe, name_notes = safe_name(original_name)
-    sighting = record_sighting(
-        zones,
-        year,
-        sha,
-        {
-            "sha256": sha,
-            "inbox_path": entry.relative,
-            "original_name": original_name,
-            "size": size,
-            "modified_at": entry.modified.isoformat() if entry.modified else None,
-            "first_seen_at": now.isoformat(),
-        },
-    )
-    existing = receipt_path(zones, year, sha)
-    if existing.exists():
-        known: Receipt = json.loads(existing.read_text(encoding="utf-8"))
-        if known.get("inbox_path") != entry.relative:
-            known["also_received_as"] = _aliases(zones, year, sha, known["inbox_path"])
-            atomic_write_json(existing, known)
-            log.info("%s: same bytes as %s (duplicate)", entry.relative, known["inbox_path"])
-            return cast(Receipt, {**known, "duplicate_of": known["inbox_path"]})
-
-    deadline = dt.datetime.combine(catalogue.deadline(year), dt.time(23, 59, 59), tzinfo=TZ)
-    inbox_agency = _agency_folder(entry.folder, catalogue)
-    stored = archive_path(zones, sha)
-    try:
-        from nscl.intake.validation import validate_file
-
-        history = (
-            _history(zones, year, inbox_agency or _peek_agency(stored))
-            if size <= limits.max_file_bytes
-            else {}
-        )
-        outcome = validate_file(
-            stored,
-            year,
-            catalogue,
-            original_name=safe,
-            inbox_agency=inbox_agency,
-            history=history,
-            limits=limits,
-        )
-    except Exception:  # a bug must not stop the other files nor lose this one
-        log.exception("Unexpected error validating %s (%s)", entry.relative, sha)
-        from nscl.intake.validation import _rejected
-
-        outcome = _rejected(
-            "Hệ thống gặp lỗi khi đọc tệp này; Sở Khoa học và Công nghệ sẽ kiểm tra và liên hệ lại, "
-            "đơn vị chưa cần gửi lại.",
-            "internal_error",
-        )
-    agency_name = None
-    if outcome.agency_code and outcome.agency_code in catalogue.agencies:
-        agency_name = catalogue.agency(outcome.agency_code).name
-    receipt: Receipt = {
-        "sha256": sha,
-        "year": year,
-        "original_name": original_name,
-        "safe_name": safe,
+    arrival = _read_arrival(str(path), year, zones)
+    entry = arrival.entry
+    earlier = next((s for s in arrival.sightings if s["inbox_path"] == entry.relative), None)
+    sighting: Sighting = {
+        "sha256": arrival.sha,
         "inbox_path": entry.relative,
-        "inbox_agency": inbox_agency,
-        "size": size,
-        "received_at": received.isoformat(),
-        "first_seen_at": sighting["first_seen_at"],
-        "late": received > deadline,
-        "agency_code": outcome.agency_code,
-        "agency_name": agency_name,
-        "template_version": outcome.template_version,
-        "kind": outcome.kind,
-        "status": outcome.status,
-        "outcome": outcome.code,
-        "message": outcome.message,
-        "errors": [cast(Issue, i.to_dict()) for i in outcome.issues if i.severity == "error"],
-        "warnings": [cast(Issue, i.to_dict()) for i in outcome.issues if i.severity == "warning"],
-        "conversions": [f"Tên tệp: {n}" for n in name_notes] + outcome.conversions,
-        "also_received_as": _aliases(zones, year, sha, entry.relative),
+        "original_name": entry.name,
+        "size": arrival.size,
+        "modified_at": entry.modified.isoformat() if entry.modified else None,
+        "first_seen_at": (earlier or {}).get("first_seen_at") or now.isoformat(),
     }
-    if outcome.data is not None and outcome.status == "accepted":
-        atomic_write_json(staged_path(zones, year, sha), outcome.data)
-    _write_replies(zones, year, receipt, outcome, stored)
-    if outcome.gx_results:
-        try:
-            from nscl.intake.gx_suites import render_data_docs
+    known = arrival.known
+    if known is not None and known.get("inbox_path") != entry.relative:
+        receipt = duplicate_receipt(known, _aliases(arrival.sightings, known["inbox_path"], entry.relative))
+        write_receipt(zones, year, receipt)
+        checkpoint("intake:receipt")
+        record_sighting(zones, year, arrival.sha, sighting)
+        log.info("%s: same bytes as %s (duplicate)", entry.relative, known["inbox_path"])
+        return cast(Receipt, {**receipt, "duplicate_of": known["inbox_path"]})
 
-            render_data_docs(outcome.gx_results, zones.data_docs(year) / sha, f"{original_name} ({sha[:12]})")
-        except Exception:  # Data Docs are for operators; a rendering problem must not cost the receipt
-            log.exception("Data Docs not written for %s", sha)
-    write_receipt(zones, year, receipt)
+    safe, name_notes = safe_name(entry.name)
+    inbox_agency = _agency_folder(entry.folder, catalogue)
+    outcome = assess(
+        arrival.stored,
+        safe if not entry.name.startswith("~$") else entry.name,
+        year,
+        catalogue,
+        limits,
+        inbox_agency,
+        lambda code: _history(zones, year, code),
+    )
+    receipt = build_receipt(
+        arrival,
+        year,
+        outcome,
+        catalogue,
+        inbox_agency=inbox_agency,
+        safe=safe,
+        notes=arrival_notes(entry, inbox_agency, name_notes),
+        first_seen_at=sighting["first_seen_at"],
+        aliases=_aliases(arrival.sightings, entry.relative, entry.relative),
+        received=entry.modified or now,
+        max_issues=limits.max_errors_reported,
+    )
+    _write_outcome(zones, year, receipt, outcome, arrival.stored, original_name=entry.name)
+    record_sighting(zones, year, arrival.sha, sighting)
+    checkpoint("intake:sighted")
     return receipt
 
 
-def _aliases(zones: Zones, year: int, sha: str, primary: str) -> list[str]:
-    return sorted(
-        {s["inbox_path"] for s in load_sightings(zones, year, sha) if s["sha256"] == sha} - {primary}
-    )
-
-
-def _write_replies(zones: Zones, year: int, receipt: Receipt, outcome: Any, stored: Path) -> None:
-    """Quarantine a rejected file with its feedback; write the agency's reply files."""
-    from nscl.intake.feedback import feedback_name, reply_text, write_feedback_workbook
-
-    issues = receipt["errors"] + receipt["warnings"]
-    if receipt["status"] == "rejected":
-        folder = zones.quarantine(year) / receipt["sha256"]
-        target = folder / receipt["safe_name"]
-        if not target.exists():
-            atomic_write_bytes(target, stored.read_bytes())
-        atomic_write_json(
-            folder / "feedback.json", {"errors": receipt["errors"], "warnings": receipt["warnings"]}
-        )
-    else:
-        folder = zones.replies(year) / receipt["sha256"]
-    if issues:
-        name = feedback_name(receipt["safe_name"])
-        write_feedback_workbook(stored if outcome.readable else None, receipt, issues, folder / name)
-        receipt["feedback_file"] = str((folder / name).relative_to(zones.root))
-    atomic_write_text(folder / "bien-nhan.txt", reply_text(receipt))
-    receipt["reply_file"] = str((folder / "bien-nhan.txt").relative_to(zones.root))
+__all__ = ["assess", "build_receipt", "cap_issues", "list_inbox", "list_new", "process_file", "receipt_path"]

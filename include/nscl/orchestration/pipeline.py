@@ -44,10 +44,10 @@ def consolidate(year: int, zones: Zones | None = None, catalogue: Catalogue | No
     """Curated tables of the year from every receipt on file (not only this run's), so a
     re-run or a partial run never loses an earlier submission."""
     from nscl.consolidate.tables import consolidate as _consolidate
-    from nscl.store.receipts import load_receipts
+    from nscl.consolidate.status import current_receipts
 
     zones = zones or Zones.default()
-    summary = _consolidate(year, zones, catalogue or default_catalogue(), load_receipts(zones, year))
+    summary = _consolidate(year, zones, catalogue or default_catalogue(), current_receipts(zones, year))
     return {k: summary[k] for k in ("year", "received_files", "accepted_agencies", "expected")}
 
 

@@ -123,9 +123,9 @@ def who_to_remind(year: int, zones: Zones, catalogue: Catalogue) -> list[dict[st
 
     from nscl.consolidate.status import by_agency as group_by_agency
     from nscl.consolidate.status import reporting_status, select_submissions
-    from nscl.store.receipts import load_receipts
+    from nscl.consolidate.status import current_receipts
 
-    receipts = load_receipts(zones, year)
+    receipts = current_receipts(zones, year)
     by_agency = group_by_agency(receipts)
     status = reporting_status(catalogue.expected_reporters(year), by_agency, select_submissions(receipts))
     out = []

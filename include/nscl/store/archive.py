@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+from nscl.store.faults import checkpoint
 from nscl.store.zones import Zones
 
 
@@ -42,8 +43,10 @@ def archive_stream(zones: Zones, fh: BinaryIO) -> tuple[str, int]:
         target = archive_path(zones, sha)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
+            checkpoint("archive:before-rename")
             os.replace(tmp, target)
             target.chmod(0o444)
+            checkpoint("archive:after-rename")
         return sha, size
     finally:
         if tmp.exists():

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from nscl.store.faults import checkpoint
+
 
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
     return atomic_write(path, lambda tmp: tmp.write_bytes(data))
@@ -31,7 +33,9 @@ def atomic_write(path: Path, writer: Callable[[Path], Any]) -> Path:
     tmp = Path(tmp_name)
     try:
         writer(tmp)
+        checkpoint("write:before-rename")
         os.replace(tmp, path)
+        checkpoint("write:after-rename")
     finally:
         if tmp.exists():
             tmp.unlink()

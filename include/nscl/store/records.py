@@ -39,8 +39,10 @@ class Receipt(TypedDict, total=False):
     status: str  # "accepted" | "rejected"
     outcome: str
     message: str
-    errors: list[Issue]
+    errors: list[Issue]  # the first ``max_errors_reported``; ``errors_total`` counts them all
     warnings: list[Issue]
+    errors_total: int  # present only when some problems were left out of the lists
+    warnings_total: int
     conversions: list[str]
     also_received_as: list[str]
     feedback_file: str
