@@ -43,8 +43,8 @@ def process_submission(
 def consolidate(year: int, zones: Zones | None = None, catalogue: Catalogue | None = None) -> dict[str, Any]:
     """Curated tables of the year from every receipt on file (not only this run's), so a
     re-run or a partial run never loses an earlier submission."""
-    from nscl.consolidate.tables import consolidate as _consolidate
     from nscl.consolidate.status import current_receipts
+    from nscl.consolidate.tables import consolidate as _consolidate
 
     zones = zones or Zones.default()
     summary = _consolidate(year, zones, catalogue or default_catalogue(), current_receipts(zones, year))

@@ -122,8 +122,7 @@ def who_to_remind(year: int, zones: Zones, catalogue: Catalogue) -> list[dict[st
     """Expected agencies whose state is missing or rejected, from the receipts on file."""
 
     from nscl.consolidate.status import by_agency as group_by_agency
-    from nscl.consolidate.status import reporting_status, select_submissions
-    from nscl.consolidate.status import current_receipts
+    from nscl.consolidate.status import current_receipts, reporting_status, select_submissions
 
     receipts = current_receipts(zones, year)
     by_agency = group_by_agency(receipts)

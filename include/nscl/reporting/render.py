@@ -29,7 +29,8 @@ from typing import Any
 from nscl import __version__
 from nscl.reporting.template_check import check_template
 from nscl.reporting.templates import template_path
-from nscl.store.fsutil import atomic_write, atomic_write_json
+from nscl.store.faults import checkpoint
+from nscl.store.fsutil import atomic_write, atomic_write_bytes, atomic_write_json
 from nscl.store.zones import Zones
 
 IMAGE_KEYS = ("chart_tfp", "chart_indicators", "chart_budget")
@@ -74,11 +75,9 @@ def _lines(value: Any) -> Any:
 
 
 def next_version(folder: Path, stem: str) -> int:
-    existing = [
-        int(p.stem.rsplit("-v", 1)[1])
-        for p in folder.glob(f"{stem}-v*.docx")
-        if p.stem.rsplit("-v", 1)[1].isdigit()
-    ]
+    # A claimed version is its manifest (written first); a .docx alone is an older layout.
+    names = [p.name.split(".", 1)[0] for p in folder.glob(f"{stem}-v*") if not p.name.startswith(".")]
+    existing = [int(n.rsplit("-v", 1)[1]) for n in names if n.rsplit("-v", 1)[1].isdigit()]
     return max(existing, default=0) + 1
 
 
@@ -87,47 +86,54 @@ def save_report(
 ) -> Path:
     """Save as a new version with its manifest beside it, under ``reports/<year>/``; the version
     number is claimed atomically so two writers never share one. The file stem is
-    ``<kind>-<year>`` unless ``stem`` is given (e.g. "so-ket-2021-2025")."""
+    ``<kind>-<year>`` unless ``stem`` is given (e.g. "so-ket-2021-2025").
+
+    Crash-safe: everything is written under hidden names first; the version is claimed by
+    hard-linking the manifest into place (fails if taken), then the PDF, and the .docx comes
+    last. Readers list the .docx files, so a kill at any point leaves either no new report or a
+    whole one (a claimed version without its .docx is skipped by the next writer)."""
     folder = zones.reports(year)
     folder.mkdir(parents=True, exist_ok=True)
     stem = stem or f"{kind}-{year}"
-    # Write the whole document under a hidden name first, then claim the version by hard-linking
-    # it into place (fails if taken): no reader ever finds an empty or half-written report.
-    tmp = folder / f".{stem}.{os.getpid()}.tmp.docx"
-    atomic_write(tmp, doc.save)
-    data = tmp.read_bytes()
-    with tempfile.TemporaryDirectory(prefix="nscl-pdf-") as work:
-        # The PDF is made from the hidden copy before the version is claimed, so the .docx, its
-        # PDF and its manifest appear within moments of each other.
-        pdf, pdf_note = convert_to_pdf(tmp, Path(work))
-        try:
-            while True:
-                version = next_version(folder, stem)
-                path = folder / f"{stem}-v{version:03d}.docx"
-                try:
-                    os.link(tmp, path)
-                    break
-                except FileExistsError:
-                    continue
-        finally:
-            tmp.unlink(missing_ok=True)
-        pdf_info = None
-        if pdf is not None:
+    hidden = folder / f".{stem}.{os.getpid()}"
+    tmp_docx = hidden.with_name(hidden.name + ".tmp.docx")
+    tmp_manifest = hidden.with_name(hidden.name + ".tmp.manifest.json")
+    atomic_write(tmp_docx, doc.save)
+    data = tmp_docx.read_bytes()
+    try:
+        with tempfile.TemporaryDirectory(prefix="nscl-pdf-") as work:
+            pdf, pdf_note = convert_to_pdf(tmp_docx, Path(work))
+            pdf_bytes = pdf.read_bytes() if pdf is not None else None
+        origin = run_origin()
+        while True:
+            version = next_version(folder, stem)
+            path = folder / f"{stem}-v{version:03d}.docx"
             pdf_path = path.with_suffix(".pdf")
-            atomic_write(pdf_path, lambda t: shutil.copyfile(pdf, t))
-            pdf_info = {"file": pdf_path.name, "sha256": sha256_bytes(pdf_path.read_bytes())}
-    manifest = {
-        **manifest,
-        **run_origin(),
-        "version": version,
-        "document": path.name,
-        "document_sha256": sha256_bytes(data),
-        "pdf": pdf_info,
-        "code_version": __version__,
-    }
-    if pdf_info is None:
-        manifest["pdf_note"] = pdf_note
-    atomic_write_json(path.with_suffix(".manifest.json"), manifest)
+            full = {
+                **manifest,
+                **origin,
+                "version": version,
+                "document": path.name,
+                "document_sha256": sha256_bytes(data),
+                "pdf": {"file": pdf_path.name, "sha256": sha256_bytes(pdf_bytes)} if pdf_bytes else None,
+                "code_version": __version__,
+            }
+            if pdf_bytes is None:
+                full["pdf_note"] = pdf_note
+            atomic_write_json(tmp_manifest, full)
+            try:
+                os.link(tmp_manifest, path.with_suffix(".manifest.json"))
+                break
+            except FileExistsError:
+                continue
+        checkpoint("report.claimed")
+        if pdf_bytes is not None:
+            atomic_write_bytes(pdf_path, pdf_bytes)
+        checkpoint("report.pdf")
+        os.link(tmp_docx, path)
+    finally:
+        tmp_docx.unlink(missing_ok=True)
+        tmp_manifest.unlink(missing_ok=True)
     return path
 
 

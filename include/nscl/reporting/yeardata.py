@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from nscl.store.curated import load_table
+from nscl.store.curated import load_summary, load_table
 from nscl.store.zones import Zones
 
 
@@ -37,9 +37,9 @@ class YearData:
 
 def load_year(zones: Zones, year: int) -> YearData:
     folder = zones.curated(year)
-    summary = tfp = None
-    if (folder / "summary.json").exists():
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    # Through the store: a consolidation killed half-way is finished or undone first.
+    summary = load_summary(zones, year)
+    tfp = None
     if (folder / "tfp.json").exists():
         tfp = json.loads((folder / "tfp.json").read_text(encoding="utf-8"))
     tables = {
