@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -125,18 +126,91 @@ def process_file(
     files. The same bytes under another name are a duplicate: recorded, not re-validated.
     Never raises for a bad file; an unexpected error becomes a rejected receipt.
     """
+    return process_files([path], year, zones, catalogue, limits, now)[0]
+
+
+def process_files(
+    paths: list[str | Path],
+    year: int,
+    zones: Zones,
+    catalogue: Catalogue,
+    limits: IntakeLimits | None = None,
+    now: dt.datetime | None = None,
+) -> list[Receipt]:
+    """:func:`process_file` for several files in one go: each is archived and recorded first,
+    then all are validated together (one Great Expectations validation per suite:
+    ``nscl.intake.validation.validate_files``), then each gets its receipt and replies, in
+    order. Each file's receipt is the one it gets alone."""
+    from nscl.intake.validation import FileToValidate, validate_files
+
+    limits = limits or IntakeLimits.from_env()
+    now = now or dt.datetime.now(TZ)
+    batch: set[str] = set()  # the same bytes twice in one batch: the second waits (a duplicate)
+    received = [_receive(p, year, zones, catalogue, limits, now, batch) for p in paths]
+    pending = [r for r in received if isinstance(r, _Received)]
+    try:
+        outcomes = validate_files(
+            [FileToValidate(r.stored, r.safe, r.inbox_agency, r.history) for r in pending],
+            year,
+            catalogue,
+            limits,
+        )
+    except Exception as exc:  # a bug must not stop the other files nor lose them
+        outcomes = [exc] * len(pending)
+    by_id = {id(r): o for r, o in zip(pending, outcomes, strict=True)}
+    done = {id(r): _complete(r, by_id[id(r)], year, zones, catalogue) for r in pending}
+    out: list[Receipt] = []
+    for r in received:
+        if isinstance(r, _Received):
+            out.append(done[id(r)])
+        elif isinstance(r, str):  # after the first copy's receipt, as one file at a time
+            out.append(process_file(r, year, zones, catalogue, limits, now))
+        else:
+            out.append(r)
+    return out
+
+
+@dataclass
+class _Received:
+    """A file archived and sighted, waiting for its validation."""
+
+    sha: str
+    size: int
+    entry: Any
+    received: dt.datetime
+    safe: str
+    name_notes: list[str]
+    sighting: Any
+    inbox_agency: str | None
+    stored: Path
+    history: dict[str, dict[int, float]] | None  # None: reading it failed (an internal error)
+
+
+def _receive(
+    path: str | Path,
+    year: int,
+    zones: Zones,
+    catalogue: Catalogue,
+    limits: IntakeLimits,
+    now: dt.datetime,
+    batch: set[str] | None = None,
+) -> _Received | Receipt | str:
+    """Archive and sight one file; a duplicate's receipt, or what its validation needs, or (the
+    same bytes as an earlier file of ``batch``, the hashes received so far) its path, for later."""
     import fsspec
 
     from nscl.intake.hostile import safe_name
     from nscl.intake.inbox import Inbox
 
-    limits = limits or IntakeLimits.from_env()
-    now = now or dt.datetime.now(TZ)
     inbox = Inbox.for_year(year, zones)
     url = str(path)
     fs, stripped = fsspec.core.url_to_fs(url)
     with fs.open(stripped, "rb") as fh:
         sha, size = archive_stream(zones, fh)
+    if batch is not None:
+        if sha in batch:
+            return url
+        batch.add(sha)
     try:
         entry = inbox.stat(url) if fs.protocol == inbox.fs.protocol else None
     except Exception:
@@ -171,28 +245,30 @@ def process_file(
             log.info("%s: same bytes as %s (duplicate)", entry.relative, known["inbox_path"])
             return cast(Receipt, {**known, "duplicate_of": known["inbox_path"]})
 
-    deadline = dt.datetime.combine(catalogue.deadline(year), dt.time(23, 59, 59), tzinfo=TZ)
     inbox_agency = _agency_folder(entry.folder, catalogue)
     stored = archive_path(zones, sha)
+    history: dict[str, dict[int, float]] | None
     try:
-        from nscl.intake.validation import validate_file
-
         history = (
             _history(zones, year, inbox_agency or _peek_agency(stored))
             if size <= limits.max_file_bytes
             else {}
         )
-        outcome = validate_file(
-            stored,
-            year,
-            catalogue,
-            original_name=safe,
-            inbox_agency=inbox_agency,
-            history=history,
-            limits=limits,
-        )
-    except Exception:  # a bug must not stop the other files nor lose this one
-        log.exception("Unexpected error validating %s (%s)", entry.relative, sha)
+    except Exception:  # reported as this file's internal error, in _complete
+        log.exception("Unexpected error reading the history of %s (%s)", entry.relative, sha)
+        history = None
+    return _Received(sha, size, entry, received, safe, name_notes, sighting, inbox_agency, stored, history)
+
+
+def _complete(r: _Received, outcome: Any, year: int, zones: Zones, catalogue: Catalogue) -> Receipt:
+    """Write one validated file's receipt, staged data, replies and Data Docs."""
+    sha, size, entry, received, safe = r.sha, r.size, r.entry, r.received, r.safe
+    original_name, name_notes, sighting, inbox_agency = entry.name, r.name_notes, r.sighting, r.inbox_agency
+    stored = r.stored
+    deadline = dt.datetime.combine(catalogue.deadline(year), dt.time(23, 59, 59), tzinfo=TZ)
+    if isinstance(outcome, Exception) or r.history is None:  # a bug must not lose this file
+        error = outcome if isinstance(outcome, Exception) else None
+        log.error("Unexpected error validating %s (%s)", entry.relative, sha, exc_info=error)
         from nscl.intake.validation import _rejected
 
         outcome = _rejected(
