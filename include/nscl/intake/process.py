@@ -77,14 +77,20 @@ def _agency_folder(folder: str | None, catalogue: Catalogue) -> str | None:
     return codes.get(folder.strip().upper())
 
 
-def _history(zones: Zones, year: int, agency_code: str | None) -> dict[str, dict[int, float]]:
-    """The agency's own indicator values in earlier years, from the curated tables."""
+def _history(
+    zones: Zones, year: int, agency_code: str | None, tables: dict[int, Any] | None = None
+) -> dict[str, dict[int, float]]:
+    """The agency's own indicator values in earlier years, from the curated tables (read once
+    per batch when ``tables`` is a dict kept across its files)."""
     if not agency_code:
         return {}
 
+    tables = {} if tables is None else tables
     out: dict[str, dict[int, float]] = {}
     for y in range(2021, year):
-        frame = load_table(zones, y, "indicator_values")
+        if y not in tables:
+            tables[y] = load_table(zones, y, "indicator_values")
+        frame = tables[y]
         if frame is None or frame.empty:
             continue
         mine = frame[frame["agency_code"] == agency_code]
@@ -92,23 +98,6 @@ def _history(zones: Zones, year: int, agency_code: str | None) -> dict[str, dict
             if value == value:  # not NaN
                 out.setdefault(str(code), {})[y] = float(value)
     return out
-
-
-def _peek_agency(path: Path) -> str | None:
-    """The agency code in a workbook's _meta sheet, cheaply, for the outlier history."""
-    try:
-        from openpyxl import load_workbook
-
-        from nscl.forms.workbook import read_meta
-
-        with open(path, "rb") as fh:
-            wb = load_workbook(fh, read_only=True, data_only=True)
-            try:
-                return read_meta(wb)["agency_code"]
-            finally:
-                wb.close()
-    except Exception:
-        return None
 
 
 def process_file(
@@ -146,7 +135,8 @@ def process_files(
     limits = limits or IntakeLimits.from_env()
     now = now or dt.datetime.now(TZ)
     batch: set[str] = set()  # the same bytes twice in one batch: the second waits (a duplicate)
-    received = [_receive(p, year, zones, catalogue, limits, now, batch) for p in paths]
+    tables: dict[int, Any] = {}  # earlier years' indicator tables, for every file's history
+    received = [_receive(p, year, zones, catalogue, limits, now, batch, tables) for p in paths]
     pending = [r for r in received if isinstance(r, _Received)]
     try:
         outcomes = validate_files(
@@ -183,7 +173,7 @@ class _Received:
     sighting: Any
     inbox_agency: str | None
     stored: Path
-    history: dict[str, dict[int, float]] | None  # None: reading it failed (an internal error)
+    history: Any  # agency code -> the agency's earlier figures (validation calls it)
 
 
 def _receive(
@@ -194,6 +184,7 @@ def _receive(
     limits: IntakeLimits,
     now: dt.datetime,
     batch: set[str] | None = None,
+    tables: dict[int, Any] | None = None,
 ) -> _Received | Receipt | str:
     """Archive and sight one file; a duplicate's receipt, or what its validation needs, or (the
     same bytes as an earlier file of ``batch``, the hashes received so far) its path, for later."""
@@ -247,16 +238,13 @@ def _receive(
 
     inbox_agency = _agency_folder(entry.folder, catalogue)
     stored = archive_path(zones, sha)
-    history: dict[str, dict[int, float]] | None
-    try:
-        history = (
-            _history(zones, year, inbox_agency or _peek_agency(stored))
-            if size <= limits.max_file_bytes
-            else {}
-        )
-    except Exception:  # reported as this file's internal error, in _complete
-        log.exception("Unexpected error reading the history of %s (%s)", entry.relative, sha)
-        history = None
+    # The agency's earlier figures, looked up once validation has read the workbook's agency
+    # (the inbox folder's agency first, as before).
+    tables = {} if tables is None else tables
+
+    def history(agency_code: str | None) -> dict[str, dict[int, float]]:
+        return _history(zones, year, agency_code, tables) if size <= limits.max_file_bytes else {}
+
     return _Received(sha, size, entry, received, safe, name_notes, sighting, inbox_agency, stored, history)
 
 
@@ -266,7 +254,7 @@ def _complete(r: _Received, outcome: Any, year: int, zones: Zones, catalogue: Ca
     original_name, name_notes, sighting, inbox_agency = entry.name, r.name_notes, r.sighting, r.inbox_agency
     stored = r.stored
     deadline = dt.datetime.combine(catalogue.deadline(year), dt.time(23, 59, 59), tzinfo=TZ)
-    if isinstance(outcome, Exception) or r.history is None:  # a bug must not lose this file
+    if isinstance(outcome, Exception):  # a bug must not lose this file
         error = outcome if isinstance(outcome, Exception) else None
         log.error("Unexpected error validating %s (%s)", entry.relative, sha, exc_info=error)
         from nscl.intake.validation import _rejected

@@ -9,6 +9,7 @@ rules that cross sheets.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -193,7 +194,9 @@ class FileToValidate:
     path: Path
     original_name: str | None = None
     inbox_agency: str | None = None
-    history: dict[str, dict[int, float]] | None = None
+    # the agency's own earlier figures, or a function of the agency code giving them (called
+    # once the workbook is read: the inbox folder's agency if any, else the workbook's)
+    history: dict[str, dict[int, float]] | Callable[[str | None], dict[str, dict[int, float]]] | None = None
 
 
 def validate_file(
@@ -317,6 +320,8 @@ def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeL
         if sub.kind == "tfp"
         else _agency_data(sub, exp, issues, conversions, gx_results)
     )
+    if callable(history):
+        history = history(inbox_agency or sub.agency_code)
     if sub.kind != "tfp" and history:
         _outliers(data["indicators"], history, year, issues)
     data.update(
