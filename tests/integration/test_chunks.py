@@ -237,3 +237,45 @@ def test_a_broken_file_does_not_fail_its_chunk(zones, catalogue, monkeypatch):
     assert outcomes.pop(victim) == "internal_error"
     assert set(outcomes.values()) <= {"accepted", "warnings", "invalid"} and len(outcomes) == 5
     assert summary["files"] == 6 and summary["rejected"] >= 1
+
+
+def test_a_catalogue_from_a_folder(tmp_path, monkeypatch, zones):
+    """``NSCL_CATALOGUE_DIR``: another plan folder (here the shipped one plus a commune that
+    reports), validated on load as the shipped one is, and used by the pipeline's defaults."""
+    import yaml
+    from nscl.plan.catalogue import DATA_DIR, CatalogueError, default_catalogue
+
+    folder = tmp_path / "plan"
+    shutil.copytree(DATA_DIR, folder)
+    raw = yaml.safe_load((folder / "agencies.yaml").read_text(encoding="utf-8"))
+    raw["agencies"].append(
+        {"code": "UBND_XA_TEST", "name": "UBND xã Thử Nghiệm", "kind": "commune_pc",
+         "groups": ["ubnd_huyen"], "valid_from": "2021-01-01"}
+    )  # fmt: skip
+    (folder / "agencies.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("NSCL_CATALOGUE_DIR", str(folder))
+    cat = default_catalogue()
+    assert "UBND_XA_TEST" in cat.agencies and "UBND_XA_TEST" not in load_shipped().agencies
+    exp = cat.expectation(YEAR, "UBND_XA_TEST")
+    path = zones.inbox(YEAR) / "xa.xlsx"
+    path.parent.mkdir(parents=True)
+    fill_workbook(exp, YEAR, cat).save(path)
+    [r] = pipeline.process_chunk([str(path)], YEAR, zones)["receipts"]  # the default catalogue
+    assert (r["agency_code"], r["status"]) == ("UBND_XA_TEST", "accepted")
+
+    raw["agencies"][-1]["kind"] = "ministry"  # not a kind of agency the plan knows
+    broken = tmp_path / "broken"
+    shutil.copytree(folder, broken)
+    (broken / "agencies.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("NSCL_CATALOGUE_DIR", str(broken))
+    with pytest.raises(CatalogueError, match="agencies.yaml"):
+        default_catalogue()
+    monkeypatch.setenv("NSCL_CATALOGUE_DIR", str(tmp_path / "missing"))
+    with pytest.raises(CatalogueError, match="agencies.yaml"):
+        default_catalogue()
+
+
+def load_shipped():
+    from nscl.plan.catalogue import load_catalogue
+
+    return load_catalogue()
