@@ -38,7 +38,7 @@ class GxSlot:
     rows: list[dict[str, Any]]
     rules: tuple[Rule, ...]
     labels: dict[str, str]
-    issues: list = field(default_factory=list)
+    issues: list[tuple[str, int | None, str | None, Any, str]] = field(default_factory=list)
     gx_results: list = field(default_factory=list)
     error: Exception | None = None
 
@@ -46,14 +46,11 @@ class GxSlot:
         """Validate this sheet by itself (today's per-file path); fills ``issues``."""
         import pandas as pd
 
-        from nscl.intake.validation import Issue
-
         try:
             for f in run_suite(self.sheet_key, pd.DataFrame(self.rows), self.rules, self.gx_results):
                 r = f["rule"]
-                self.issues.append(
-                    Issue(self.sheet, f["row"], self.labels.get(r.column, r.column), f["value"], r.expected_vi)
-                )
+                # (sheet, row, column, value, expected): an Issue, made by nscl.intake.validation
+                self.issues.append((self.sheet, f["row"], self.labels.get(r.column, r.column), f["value"], r.expected_vi))
         except Exception as exc:  # noqa: BLE001  (raised for its own file only, by validation._finish)
             self.error = exc
 

@@ -347,7 +347,7 @@ def _finish(p: _Prepared) -> Outcome:
         if isinstance(item, GxSlot):
             if item.error is not None:
                 raise item.error
-            issues += item.issues
+            issues += [Issue(*found) for found in item.issues]
             p.gx_results += item.gx_results
         else:
             issues.append(item)
