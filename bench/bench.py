@@ -7,17 +7,19 @@ Each configuration runs in its own process (so peak memory is its own) and times
 pipeline's stages without Airflow, next to the floor for the same work (read every workbook
 once, write one .docx of the same size). Separately: DAG file parse times (cold) and the
 whole annual DAG run on the embedded default with Airflow's per-task overhead.
+The production shape (PostgreSQL, Celery, worker concurrency 2) is bench/production.py.
 Not part of the test suite; figures go to docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
+import datetime as dt
 import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,34 +30,45 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIGS = ["20x1", "150x1", "1000x1", "150x10"]
 
 
-def synthetic_catalogue(n_agencies: int):
-    """The real catalogue with extra commune-level People's Committees (or fewer real
-    agencies), so that exactly ``n_agencies`` agencies plus the statistics office report in
-    every year."""
-    import datetime as dt
+def write_catalogue_dir(folder: Path, agencies_per_year: dict[int, int]):
+    """A plan folder for ``NSCL_CATALOGUE_DIR``: the shipped plan with extra commune-level
+    People's Committees, and per year (expected.yaml) exactly ``agencies_per_year[year]``
+    agencies plus the statistics office expected to report (the real agencies first). Years not
+    named keep the shipped list plus every synthetic agency. Returns the catalogue, loaded (and
+    validated) from the folder as the pipeline loads it."""
+    import yaml
+    from nscl.plan.catalogue import DATA_DIR, default_catalogue, load_catalogue
 
-    from nscl.plan.catalogue import Agency, default_catalogue
-
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("tasks.yaml", "indicators.yaml"):
+        shutil.copy2(DATA_DIR / name, folder / name)
     base = default_catalogue()
-    cat = dataclasses.replace(base, agencies=dict(base.agencies), expected_overrides={})
-    real = {
-        y: [e.agency.code for e in base.expected_reporters(y) if not e.tfp_inputs] for y in range(2021, 2031)
-    }
-    extra = max(0, n_agencies - min(len(r) for r in real.values()))
-    for i in range(extra):
-        code = f"UBND_XA_{i:04d}"
-        cat.agencies[code] = Agency(
-            code=code,
-            name=f"UBND xã thử nghiệm {i:04d}",
-            kind="commune_pc",
-            valid_from=dt.date(2021, 1, 1),
-            groups=("ubnd_huyen",),
-        )
-    for year, codes in real.items():
-        surplus = len(codes) + extra - n_agencies
-        drop = codes[len(codes) - surplus :] if surplus > 0 else []
-        cat.expected_overrides[year] = {"remove": [{"code": c} for c in drop], "add": []}
+    real = {y: [e.agency.code for e in base.expected_reporters(y) if not e.tfp_inputs] for y in range(2021, 2031)}
+    extra = max(0, max(agencies_per_year.values()) - min(len(r) for r in real.values()))
+    raw = yaml.safe_load((DATA_DIR / "agencies.yaml").read_text(encoding="utf-8"))
+    synthetic = [f"UBND_XA_{i:04d}" for i in range(extra)]
+    raw["agencies"] += [
+        {"code": c, "name": f"UBND xã thử nghiệm {c[-4:]}", "kind": "commune_pc", "groups": ["ubnd_huyen"],
+         "valid_from": dt.date(2021, 1, 1)}
+        for c in synthetic
+    ]  # fmt: skip
+    (folder / "agencies.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    years = {}
+    for year, n in agencies_per_year.items():
+        codes = real[year] + synthetic
+        years[year] = {"remove": [{"code": c, "why": "benchmark"} for c in codes[n:]], "add": []}
+    (folder / "expected.yaml").write_text(yaml.safe_dump({"years": years}), encoding="utf-8")
+    cat = load_catalogue(folder)
+    for year, n in agencies_per_year.items():
+        assert sum(1 for e in cat.expected_reporters(year) if not e.tfp_inputs) == n, (year, n)
     return cat
+
+
+def synthetic_catalogue(n_agencies: int, folder: Path | None = None):
+    """Exactly ``n_agencies`` agencies plus the statistics office report in every year."""
+    folder = folder or Path(tempfile.mkdtemp(prefix="nscl-bench-catalogue-"))
+    return write_catalogue_dir(folder, dict.fromkeys(range(2021, 2031), n_agencies))
 
 
 def timed(results: dict, name: str, fn, *args, **kwargs):
@@ -96,6 +109,9 @@ def run_config(n_agencies: int, n_years: int) -> dict:
     years = list(range(2021, 2021 + n_years))
     tmp = Path(tempfile.mkdtemp(prefix="nscl-bench-"))
     os.environ["NSCL_DATA_DIR"] = str(tmp)
+    # The .docx only, as the floor and the production-shape bench (the PDF beside it is a
+    # LibreOffice conversion of ~15 s, whatever N).
+    os.environ.setdefault("NSCL_REPORT_PDF", "0")
     zones = Zones.default()
     stages: dict[str, float] = {}
     floor: dict[str, float] = {}
@@ -113,14 +129,16 @@ def run_config(n_agencies: int, n_years: int) -> dict:
         files += len(paths)
         for p in paths:
             timed(stages, "read", read_workbook, p)
-        for p in paths:
-            timed(stages, "archive_normalise_validate", pipeline.process_submission, str(p), year, zones, cat)
+        for chunk in pipeline.plan_chunks([str(p) for p in paths], slots=1):  # one process: all chunks
+            timed(stages, "archive_normalise_validate", pipeline.process_chunk, chunk["paths"], year, zones, cat)
         timed(stages, "aggregate", pipeline.consolidate, year, zones, cat)
         timed(stages, "tfp", pipeline.compute_tfp, year, zones)
         timed(stages, "render_report", pipeline.write_report, year, zones, cat)
         n_rows = len(cat.indicators) + len(cat.expected_reporters(year)) + 60
         timed(floor, "floor_read_all_and_write_docx", floor_work, paths, n_rows, tmp / f"floor-{year}.docx")
-    pipeline_total = sum(v for k, v in stages.items() if k != "generate_sample")
+    # "read" is a diagnostic (each workbook read once more on its own, to show how much of
+    # the intake is reading); the pipeline's own stages read the files themselves.
+    pipeline_total = sum(v for k, v in stages.items() if k not in ("generate_sample", "read"))
     return {
         "agencies": n_agencies,
         "years": n_years,
@@ -149,9 +167,14 @@ def parse_times() -> dict:
     return out
 
 
-def dag_run(year: int = 2025) -> dict:
-    """The whole annual DAG on the embedded default (SQLite, sample data), in a fresh process."""
+def dag_run(year: int = 2025, agencies: int | None = None) -> dict:
+    """The whole annual DAG on the embedded default (SQLite, sample data; ``agencies``
+    synthetic agencies through ``NSCL_CATALOGUE_DIR`` when given), in a fresh process."""
     tmp = Path(tempfile.mkdtemp(prefix="nscl-bench-dag-"))
+    env = {}
+    if agencies:
+        write_catalogue_dir(tmp / "catalogue", {year: agencies})
+        env["NSCL_CATALOGUE_DIR"] = str(tmp / "catalogue")
     code = f"""
 import json, os, time, resource
 os.environ["NSCL_DATA_DIR"] = {str(tmp / "data")!r}
@@ -176,9 +199,14 @@ print(json.dumps({{"setup_s": t1 - t0, "first_run_s": t2 - t1, "second_run_s": t
         capture_output=True,
         text=True,
         timeout=1800,
-        env={**os.environ, "NSCL_AIRFLOW_HOME": str(tmp / "airflow")},
+        env={**os.environ, "NSCL_AIRFLOW_HOME": str(tmp / "airflow"), "NSCL_WORKER_SLOTS": "2",
+             "NSCL_REPORT_PDF": "0", **env},  # fmt: skip
     )
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    if res.returncode:
+        raise RuntimeError(res.stderr[-3000:])
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    shutil.rmtree(tmp, ignore_errors=True)
+    return out
 
 
 def machine() -> dict:

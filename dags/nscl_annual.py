@@ -15,7 +15,8 @@ DOC_MD = """
 
 **What it does.** Reads every file in the data folder's `inbox/<year>/`, archives each one
 (content-addressed), validates it with the Great Expectations suites (one mapped task per
-file), writes the curated tables of the year from the latest accepted submission of each
+chunk of files, named by its first and last file; each file's outcome is in the chunk's log
+and XCom), writes the curated tables of the year from the latest accepted submission of each
 agency, runs the TFP engine on the statistics office's figures, and writes a new version of
 the annual report under `reports/<year>/` with its manifest.
 
@@ -53,16 +54,20 @@ def nscl_annual_report():
         return run_year()
 
     @task
-    def list_inbox(year: int) -> list[str]:
+    def list_inbox(year: int) -> list[dict]:
+        """The inbox files, split into chunks (``pipeline.plan_chunks``)."""
         from nscl.orchestration import pipeline
 
-        return pipeline.list_inbox(year)
+        return pipeline.plan_chunks(pipeline.list_inbox(year))
 
-    @task(multiple_outputs=False, map_index_template="{{ task.op_kwargs['path'].split('/')[-1] }}")
-    def process_submission(path: str, year: int) -> dict:
+    # One task per chunk of files (not per file: each task pays Airflow's fixed costs once),
+    # named in the UI by its first and last file; each file's outcome is in the task's log and
+    # its XCom ("receipts"), and on the staff page.
+    @task(multiple_outputs=False, map_index_template="{{ task.op_kwargs['chunk']['label'] }}")
+    def process_chunk(chunk: dict, year: int) -> dict:
         from nscl.orchestration import pipeline
 
-        return pipeline.process_submission(path, year)
+        return pipeline.process_chunk(chunk["paths"], year)
 
     @task(multiple_outputs=False, trigger_rule="none_failed")
     def consolidate(year: int, receipts: list[dict]) -> dict:
@@ -83,7 +88,7 @@ def nscl_annual_report():
         return pipeline.write_report(year)
 
     year = resolve_year()
-    receipts = process_submission.partial(year=year).expand(path=list_inbox(year))
+    receipts = process_chunk.partial(year=year).expand(chunk=list_inbox(year))
     summary = consolidate(year, receipts)
     write_report(year, compute_tfp(year, summary))
 

@@ -48,17 +48,22 @@ def nscl_intake():
         return run_year()
 
     @task
-    def list_new(year: int) -> list[str]:
+    def list_new(year: int) -> list[dict]:
+        """The new inbox files, split into chunks (``pipeline.plan_chunks``)."""
         from nscl.intake.process import list_new
+        from nscl.orchestration import pipeline
         from nscl.store.zones import Zones
 
-        return list_new(Zones.default(), year)
+        return pipeline.plan_chunks(list_new(Zones.default(), year))
 
-    @task(map_index_template="{{ task.op_kwargs['path'].split('/')[-1] }}")
-    def process_submission(path: str, year: int) -> dict:
+    # One task per chunk of files (not per file: each task pays Airflow's fixed costs once),
+    # named in the UI by its first and last file; each file's outcome is in the task's log and
+    # its XCom ("receipts"), and on the staff page.
+    @task(multiple_outputs=False, map_index_template="{{ task.op_kwargs['chunk']['label'] }}")
+    def process_chunk(chunk: dict, year: int) -> dict:
         from nscl.orchestration import pipeline
 
-        return pipeline.process_submission(path, year)
+        return pipeline.process_chunk(chunk["paths"], year)
 
     @task(trigger_rule="none_failed", outlets=[SUBMISSIONS])
     def consolidate(year: int, receipts: list[dict]) -> dict:
@@ -67,7 +72,7 @@ def nscl_intake():
         return pipeline.consolidate(year)
 
     year = resolve_year()
-    receipts = process_submission.partial(year=year).expand(path=list_new(year))
+    receipts = process_chunk.partial(year=year).expand(chunk=list_new(year))
     consolidate(year, receipts)
 
 

@@ -58,6 +58,9 @@ TUNING = {
     "NSCL_ALERT_EMAILS": "vanhanh@example.invalid",
     # No PDF beside the reports (LibreOffice takes seconds; tests/test_report_pdf.py covers it).
     "NSCL_REPORT_PDF": "0",
+    # One chunk for the four files: the chunk runs long enough (a few seconds, even with the
+    # worker's preloaded libraries) for the fault test to kill the worker inside it.
+    "NSCL_WORKER_SLOTS": "1",
 }
 RUN_TIMEOUT = 420
 
@@ -339,7 +342,15 @@ def test_annual_run_through_the_rest_api(stack, first_run):
     assert all(s.alive().values()), s.alive()
     states = {(t["task_id"], t["map_index"]): t["state"] for t in api.task_instances(run_id)}
     inbox = sorted(p.name for p in zones.inbox(YEAR).iterdir())
-    assert sum(1 for (task, _) in states if task == "process_submission") == len(inbox)
+    chunks = [i for (task, i) in states if task == "process_chunk"]
+    assert chunks, states
+    # The chunks hold every inbox file once; each file's outcome is in its chunk's XCom.
+    held = []
+    for i in chunks:
+        path = f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/process_chunk/xcomEntries/return_value"
+        value = api.call("GET", f"{path}?map_index={i}")["value"]
+        held += [r["original_name"] for r in (json.loads(value) if isinstance(value, str) else value)["receipts"]]
+    assert sorted(held) == inbox
     assert set(states.values()) == {"success"}, states
     # The report, fetched by the path the write_report task returned.
     report = Path(api.xcom(run_id, "write_report"))
@@ -359,12 +370,12 @@ def test_worker_killed_mid_task_loses_and_duplicates_nothing(stack, first_run):
         running = [
             t
             for t in api.task_instances(run_id)
-            if t["task_id"] == "process_submission" and t["state"] == "running"
+            if t["task_id"] == "process_chunk" and t["state"] == "running"
         ]
         return running[0] if running else None
 
-    victim = _wait_for(a_running_submission, 240, "a process_submission task to be running", s, interval=1)
-    time.sleep(1.5)  # well inside the task: it imports Great Expectations and validates
+    victim = _wait_for(a_running_submission, 240, "a process_chunk task to be running", s, interval=1)
+    time.sleep(0.5)  # inside the task: it validates its chunk
     s.kill("airflow-worker")  # SIGKILL the worker, its pool and the task processes
     killed_at = time.monotonic()
     s.start_worker("airflow-worker#2", concurrency=2)

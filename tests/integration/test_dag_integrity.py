@@ -52,9 +52,17 @@ def test_every_dag_uses_the_shared_default_arguments(dagbag):
             assert any(type(c).__name__ == "SmtpNotifier" for c in callbacks), where
 
 
-def test_submissions_are_mapped_per_file(dagbag):
-    dag = dagbag.dags["nscl_annual_report"]
-    assert dag.get_task("process_submission").is_mapped
+@pytest.mark.parametrize("dag_id", ["nscl_annual_report", "nscl_intake"])
+def test_submissions_are_mapped_per_chunk(dagbag, dag_id):
+    """The files are processed in chunks (one mapped task each, named by its files), not one
+    task per file; the chunks come from the listing task and feed the consolidation."""
+    dag = dagbag.dags[dag_id]
+    chunk = dag.get_task("process_chunk")
+    assert chunk.is_mapped
+    assert "label" in chunk.map_index_template
+    assert "process_submission" not in dag.task_ids
+    assert chunk.upstream_task_ids >= {"resolve_year"} and len(chunk.upstream_task_ids) == 2
+    assert "consolidate" in chunk.downstream_task_ids
     assert dag.max_active_runs == 1
 
 

@@ -78,17 +78,30 @@ def _suite(sheet: str, rules: tuple[Rule, ...]):
     return gx.ExpectationSuite(name=f"nscl_{sheet}", expectations=expectations)
 
 
-def run_suite(sheet: str, df, rules: tuple[Rule, ...], collect: list | None = None) -> list[dict[str, Any]]:
+def run_suite(
+    sheet: str,
+    df,
+    rules: tuple[Rule, ...],
+    collect: list | None = None,
+    index_columns: tuple[str, ...] = (ROW,),
+) -> list[dict[str, Any]]:
     """Validate ``df`` (with a ``row`` column) against ``rules``.
 
-    Returns one failure per offending cell: {"rule": Rule, "row": int|None, "value": ...}.
-    When ``collect`` is a list, a failed validation result is appended to it as
-    ``(sheet, result)`` for the operators' Data Docs.
+    Returns one failure per offending cell: {"rule": Rule, "row": int|None, "value": ...,
+    "index": {column: value} of ``index_columns``}. When ``collect`` is a list, a failed
+    validation result is appended to it as ``(sheet, result)`` for the operators' Data Docs.
+    ``index_columns`` are the columns that say where a cell is (``row``; a batch of files adds
+    its file key: ``nscl.intake.batch_gx``).
     """
     if df.empty:
         return []
     batch = _batch_definition(sheet).get_batch(batch_parameters={"dataframe": df})
-    result = batch.validate(_suite(sheet, rules), result_format=RESULT_FORMAT)
+    result_format = (
+        RESULT_FORMAT
+        if tuple(index_columns) == (ROW,)
+        else {**RESULT_FORMAT, "unexpected_index_column_names": list(index_columns)}
+    )
+    result = batch.validate(_suite(sheet, rules), result_format=result_format)
     if collect is not None and not result.success:
         collect.append((sheet, result))
     failures = []
@@ -102,9 +115,12 @@ def run_suite(sheet: str, df, rules: tuple[Rule, ...], collect: list | None = No
             for item in res["unexpected_index_list"]:
                 value = item.get(the_rule.column) if isinstance(item, dict) else None
                 row = item.get(ROW) if isinstance(item, dict) else None
-                failures.append({"rule": the_rule, "row": row, "value": _plain(value)})
+                index = {c: item.get(c) for c in index_columns} if isinstance(item, dict) else {}
+                failures.append({"rule": the_rule, "row": row, "value": _plain(value), "index": index})
         else:
-            failures.append({"rule": the_rule, "row": None, "value": _plain(res.get("observed_value"))})
+            failures.append(
+                {"rule": the_rule, "row": None, "value": _plain(res.get("observed_value")), "index": {}}
+            )
     return failures
 
 

@@ -32,6 +32,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from nscl.intake.assess import (
+    Arrival,
+    arrival_notes,
+    assess,
+    assess_batch,
+    build_receipt,
+    cap_issues,
+    duplicate_receipt,
+    precheck,
+)
+from nscl.intake.assess import aliases as _aliases
 from nscl.intake.inbox import InboxFile
 from nscl.intake.writes import write_outcome as _write_outcome
 from nscl.plan.catalogue import Catalogue
@@ -46,20 +57,12 @@ from nscl.store.receipts import (
     record_sighting,
     write_receipt,
 )
-from nscl.store.records import Issue, Receipt, Sighting
+from nscl.store.records import Receipt, Sighting
 from nscl.store.zones import Zones
 
 log = logging.getLogger(__name__)
 TZ = LOCAL_TZ
 WORKBOOK_SUFFIXES = {".xlsx"}
-INTERNAL_ERROR = (
-    "Hệ thống gặp lỗi khi đọc tệp này; Sở Khoa học và Công nghệ sẽ kiểm tra và liên hệ lại, "
-    "đơn vị chưa cần gửi lại."
-)
-LOCK_FILE = (
-    "Tệp khóa tạm của Excel (tên bắt đầu bằng '~$'): Excel tạo tệp này khi một bảng tính đang mở, "
-    "nó không chứa báo cáo. Sở đã lưu lại và bỏ qua; đơn vị không cần làm gì thêm."
-)
 
 
 def list_inbox(zones: Zones, year: int) -> list[str]:
@@ -101,14 +104,19 @@ def _agency_folder(folder: str | None, catalogue: Catalogue) -> str | None:
     return codes.get(folder.strip().upper())
 
 
-def _history(zones: Zones, year: int, agency_code: str | None) -> dict[str, dict[int, float]]:
-    """The agency's own indicator values in earlier years, from the curated tables."""
+def _history(
+    zones: Zones, year: int, agency_code: str | None, tables: dict[int, Any] | None = None
+) -> dict[str, dict[int, float]]:
+    """The agency's own indicator values in earlier years, from the curated tables (read once
+    per batch when ``tables`` is a dict kept across its files)."""
     if not agency_code:
         return {}
-
+    tables = {} if tables is None else tables
     out: dict[str, dict[int, float]] = {}
     for y in range(2021, year):
-        frame = load_table(zones, y, "indicator_values")
+        if y not in tables:
+            tables[y] = load_table(zones, y, "indicator_values")
+        frame = tables[y]
         if frame is None or frame.empty:
             continue
         mine = frame[frame["agency_code"] == agency_code]
@@ -118,37 +126,7 @@ def _history(zones: Zones, year: int, agency_code: str | None) -> dict[str, dict
     return out
 
 
-def _peek_agency(path: Path) -> str | None:
-    """The agency code in a workbook's _meta sheet, for the outlier history. Only ever called
-    on a file that passed the hostile checks (``assess``), so its cost is bounded."""
-    try:
-        from openpyxl import load_workbook
-
-        from nscl.forms.workbook import read_meta
-
-        with open(path, "rb") as fh:
-            wb = load_workbook(fh, read_only=True, data_only=True)
-            try:
-                return read_meta(wb)["agency_code"]
-            finally:
-                wb.close()
-    except Exception:
-        return None
-
-
 # ---- read ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Arrival:
-    """One received file once archived, with what is already on file about its bytes."""
-
-    sha: str
-    size: int
-    entry: InboxFile
-    stored: Path
-    known: Receipt | None  # an earlier receipt of the same bytes
-    sightings: tuple[Sighting, ...]  # earlier sightings of the same bytes
 
 
 def _read_arrival(url: str, year: int, zones: Zones) -> Arrival:
@@ -176,126 +154,19 @@ def _read_arrival(url: str, year: int, zones: Zones) -> Arrival:
 # ---- pure ------------------------------------------------------------------------------
 
 
-def assess(
-    stored: Path,
-    name: str,
-    year: int,
-    catalogue: Catalogue,
-    limits: IntakeLimits,
-    inbox_agency: str | None,
-    history_of: Callable[[str | None], dict[str, dict[int, float]]],
-) -> Any:
-    """The validation outcome of the archived bytes. The hostile checks come first: nothing
-    opens the file's contents (openpyxl, zip, XML) before they pass. ``history_of`` gives an
-    agency's earlier figures (for outlier warnings). Never raises."""
-    from nscl.intake.hostile import inspect_file
-    from nscl.intake.validation import _rejected, validate_file
-
-    try:
-        if name.startswith("~$"):
-            return _rejected(LOCK_FILE, "lock_file")
-        problem = inspect_file(stored, name, limits).problem
-        if problem:
-            return _rejected(problem.message, problem.code)
-        history = history_of(inbox_agency or _peek_agency(stored))
-        return validate_file(
-            stored,
-            year,
-            catalogue,
-            original_name=name,
-            inbox_agency=inbox_agency,
-            history=history,
-            limits=limits,
-        )
-    except Exception:  # a bug must not stop the other files nor lose this one
-        log.exception("Unexpected error validating %s", name)
-        return _rejected(INTERNAL_ERROR, "internal_error")
-
-
-def arrival_notes(entry: InboxFile, inbox_agency: str | None, name_notes: list[str]) -> list[str]:
-    """What the receipt says about where and under what name a file arrived."""
-    notes = [f"Tên tệp: {n}" for n in name_notes]
-    if entry.name.startswith("."):
-        notes.append(
-            "Tên tệp: tệp ẩn (tên bắt đầu bằng dấu chấm), vẫn được tiếp nhận và kiểm tra như mọi tệp"
-        )
-    if entry.folder and not inbox_agency:
-        folder = entry.relative.rsplit("/", 1)[0]
-        notes.append(
-            f"Tệp nằm trong thư mục con '{folder}' (không phải mã cơ quan); cơ quan lấy theo biểu mẫu"
-        )
-    return notes
-
-
-def cap_issues(issues: list[Issue], limit: int) -> tuple[list[Issue], int]:
-    """The first ``limit`` issues (errors before warnings, as found) and how many more."""
-    if limit <= 0 or len(issues) <= limit:
-        return issues, 0
-    return issues[:limit], len(issues) - limit
-
-
-def build_receipt(
-    arrival: Arrival,
-    year: int,
-    outcome: Any,
-    catalogue: Catalogue,
-    *,
-    inbox_agency: str | None,
-    safe: str,
-    notes: list[str],
-    first_seen_at: str,
-    aliases: list[str],
-    received: dt.datetime,
-    max_issues: int,
-) -> Receipt:
-    """The receipt of a validated file (pure: no disk)."""
-    deadline = dt.datetime.combine(catalogue.deadline(year), dt.time(23, 59, 59), tzinfo=TZ)
-    agency_name = None
-    if outcome.agency_code and outcome.agency_code in catalogue.agencies:
-        agency_name = catalogue.agency(outcome.agency_code).name
-    errors = [cast(Issue, i.to_dict()) for i in outcome.issues if i.severity == "error"]
-    warnings = [cast(Issue, i.to_dict()) for i in outcome.issues if i.severity == "warning"]
-    listed_errors, more_errors = cap_issues(errors, max_issues)
-    listed_warnings, more_warnings = cap_issues(warnings, max(max_issues - len(listed_errors), 1))
-    receipt: Receipt = {
-        "sha256": arrival.sha,
-        "year": year,
-        "original_name": arrival.entry.name,
-        "safe_name": safe,
-        "inbox_path": arrival.entry.relative,
-        "inbox_agency": inbox_agency,
-        "size": arrival.size,
-        "received_at": received.isoformat(),
-        "first_seen_at": first_seen_at,
-        "late": received > deadline,
-        "agency_code": outcome.agency_code,
-        "agency_name": agency_name,
-        "template_version": outcome.template_version,
-        "kind": outcome.kind,
-        "status": outcome.status,
-        "outcome": outcome.code,
-        "message": outcome.message,
-        "errors": listed_errors,
-        "warnings": listed_warnings,
-        "conversions": notes + outcome.conversions,
-        "also_received_as": aliases,
-    }
-    if more_errors or more_warnings:
-        receipt["errors_total"] = len(errors)
-        receipt["warnings_total"] = len(warnings)
-    return receipt
-
-
-def duplicate_receipt(known: Receipt, aliases: list[str]) -> Receipt:
-    """The earlier receipt of the same bytes, now also naming this copy (pure)."""
-    return cast(Receipt, {**known, "also_received_as": aliases})
-
-
-def _aliases(sightings: tuple[Sighting, ...], primary: str, current: str) -> list[str]:
-    return sorted(({s["inbox_path"] for s in sightings} | {current}) - {primary})
-
-
 # ---- the stage ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Candidate:
+    """A file archived, not a duplicate, waiting for its validation (nothing written yet)."""
+
+    arrival: Arrival
+    sighting: Sighting
+    safe: str
+    name_notes: list[str]
+    inbox_agency: str | None
+    check_name: str
 
 
 def process_file(
@@ -313,58 +184,119 @@ def process_file(
     files. The same bytes under another name are a duplicate: recorded, not re-validated.
     Never raises for a bad file; an unexpected error becomes a rejected receipt.
     """
+    return process_files([path], year, zones, catalogue, limits, now)[0]
+
+
+def process_files(
+    paths: list[str | Path],
+    year: int,
+    zones: Zones,
+    catalogue: Catalogue,
+    limits: IntakeLimits | None = None,
+    now: dt.datetime | None = None,
+) -> list[Receipt]:
+    """:func:`process_file` for several files in one go (a chunk of the DAG): each is archived
+    (read), all are assessed together (pure: one validation per suite for the batch), then each
+    gets its outcome written in the crash-safe order, receipt before sighting (write). Each
+    file's receipt is the one it gets alone; the same bytes twice in one batch: the second copy
+    waits for the first one's receipt and is then a duplicate, as one file at a time."""
     from nscl.intake.hostile import safe_name
 
     limits = limits or IntakeLimits.from_env()
     now = now or dt.datetime.now(TZ)
-    arrival = _read_arrival(str(path), year, zones)
-    entry = arrival.entry
-    earlier = next((s for s in arrival.sightings if s["inbox_path"] == entry.relative), None)
-    sighting: Sighting = {
-        "sha256": arrival.sha,
-        "inbox_path": entry.relative,
-        "original_name": entry.name,
-        "size": arrival.size,
-        "modified_at": entry.modified.isoformat() if entry.modified else None,
-        "first_seen_at": (earlier or {}).get("first_seen_at") or now.isoformat(),
-    }
-    known = arrival.known
-    if known is not None and known.get("inbox_path") != entry.relative:
-        receipt = duplicate_receipt(known, _aliases(arrival.sightings, known["inbox_path"], entry.relative))
-        write_receipt(zones, year, receipt)
-        checkpoint("intake:receipt")
-        record_sighting(zones, year, arrival.sha, sighting)
-        log.info("%s: same bytes as %s (duplicate)", entry.relative, known["inbox_path"])
-        return cast(Receipt, {**receipt, "duplicate_of": known["inbox_path"]})
+    tables: dict[int, Any] = {}  # earlier years' indicator tables, read once for the batch
+    seen: set[str] = set()
+    slots: list[Receipt | _Candidate | str] = []
+    for path in paths:
+        arrival = _read_arrival(str(path), year, zones)
+        if arrival.sha in seen:
+            slots.append(str(path))
+            continue
+        seen.add(arrival.sha)
+        entry = arrival.entry
+        earlier = next((s for s in arrival.sightings if s["inbox_path"] == entry.relative), None)
+        sighting: Sighting = {
+            "sha256": arrival.sha,
+            "inbox_path": entry.relative,
+            "original_name": entry.name,
+            "size": arrival.size,
+            "modified_at": entry.modified.isoformat() if entry.modified else None,
+            "first_seen_at": (earlier or {}).get("first_seen_at") or now.isoformat(),
+        }
+        known = arrival.known
+        if known is not None and known.get("inbox_path") != entry.relative:
+            receipt = duplicate_receipt(
+                known, _aliases(arrival.sightings, known["inbox_path"], entry.relative)
+            )
+            write_receipt(zones, year, receipt)
+            checkpoint("intake:receipt")
+            record_sighting(zones, year, arrival.sha, sighting)
+            log.info("%s: same bytes as %s (duplicate)", entry.relative, known["inbox_path"])
+            slots.append(cast(Receipt, {**receipt, "duplicate_of": known["inbox_path"]}))
+            continue
+        safe, name_notes = safe_name(entry.name)
+        check_name = safe if not entry.name.startswith("~$") else entry.name
+        slots.append(
+            _Candidate(
+                arrival, sighting, safe, name_notes, _agency_folder(entry.folder, catalogue), check_name
+            )
+        )
 
-    safe, name_notes = safe_name(entry.name)
-    inbox_agency = _agency_folder(entry.folder, catalogue)
-    outcome = assess(
-        arrival.stored,
-        safe if not entry.name.startswith("~$") else entry.name,
+    candidates = [c for c in slots if isinstance(c, _Candidate)]
+
+    def history_of(size: int) -> Callable[[str | None], dict[str, dict[int, float]]]:
+        def lookup(code: str | None) -> dict[str, dict[int, float]]:
+            return _history(zones, year, code, tables) if size <= limits.max_file_bytes else {}
+
+        return lookup
+
+    outcomes = assess_batch(
+        [(c.arrival.stored, c.check_name, c.inbox_agency, history_of(c.arrival.size)) for c in candidates],
         year,
         catalogue,
         limits,
-        inbox_agency,
-        lambda code: _history(zones, year, code),
     )
-    receipt = build_receipt(
-        arrival,
-        year,
-        outcome,
-        catalogue,
-        inbox_agency=inbox_agency,
-        safe=safe,
-        notes=arrival_notes(entry, inbox_agency, name_notes),
-        first_seen_at=sighting["first_seen_at"],
-        aliases=_aliases(arrival.sightings, entry.relative, entry.relative),
-        received=entry.modified or now,
-        max_issues=limits.max_errors_reported,
-    )
-    _write_outcome(zones, year, receipt, outcome, arrival.stored, original_name=entry.name)
-    record_sighting(zones, year, arrival.sha, sighting)
-    checkpoint("intake:sighted")
-    return receipt
+    done: dict[int, Receipt] = {}
+    for c, outcome in zip(candidates, outcomes, strict=True):
+        entry = c.arrival.entry
+        receipt = build_receipt(
+            c.arrival,
+            year,
+            outcome,
+            catalogue,
+            inbox_agency=c.inbox_agency,
+            safe=c.safe,
+            notes=arrival_notes(entry, c.inbox_agency, c.name_notes),
+            first_seen_at=c.sighting["first_seen_at"],
+            aliases=_aliases(c.arrival.sightings, entry.relative, entry.relative),
+            received=entry.modified or now,
+            max_issues=limits.max_errors_reported,
+        )
+        _write_outcome(zones, year, receipt, outcome, c.arrival.stored, original_name=entry.name)
+        record_sighting(zones, year, c.arrival.sha, c.sighting)
+        checkpoint("intake:sighted")
+        done[id(c)] = receipt
+    out: list[Receipt] = []
+    for slot in slots:
+        if isinstance(slot, _Candidate):
+            out.append(done[id(slot)])
+        elif isinstance(slot, str):  # after the first copy's receipt, as one file at a time
+            out.append(process_files([slot], year, zones, catalogue, limits, now)[0])
+        else:
+            out.append(slot)
+    return out
 
 
-__all__ = ["assess", "build_receipt", "cap_issues", "list_inbox", "list_new", "process_file", "receipt_path"]
+__all__ = [
+    "Arrival",
+    "assess",
+    "assess_batch",
+    "build_receipt",
+    "cap_issues",
+    "list_inbox",
+    "list_new",
+    "precheck",
+    "process_file",
+    "process_files",
+    "receipt_path",
+]

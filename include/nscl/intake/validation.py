@@ -9,12 +9,13 @@ rules that cross sheets.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nscl.forms import workbook as wbm
-from nscl.intake.gx_suites import TAX_CODE_REGEX, rule, run_suite
+from nscl.intake.gx_suites import TAX_CODE_REGEX, rule
 from nscl.intake.normalise import NotANumber, normalise_text, parse_number
 from nscl.plan.catalogue import Catalogue
 from nscl.settings import MIN_TEMPLATE_VERSION, IntakeLimits
@@ -187,6 +188,18 @@ def _rejected(message: str, code: str = "refused", **kw) -> Outcome:
     return Outcome("rejected", issues=[Issue("(tệp)", None, None, None, message)], code=code, **kw)
 
 
+@dataclass
+class FileToValidate:
+    """One file of a batch: the keyword arguments of :func:`validate_file`."""
+
+    path: Path
+    original_name: str | None = None
+    inbox_agency: str | None = None
+    # the agency's own earlier figures, or a function of the agency code giving them (called
+    # once the workbook is read: the inbox folder's agency if any, else the workbook's)
+    history: dict[str, dict[int, float]] | Callable[[str | None], dict[str, dict[int, float]]] | None = None
+
+
 def validate_file(
     path: Path,
     year: int,
@@ -205,10 +218,60 @@ def validate_file(
     inbox sub-folder it was dropped in, if any; ``history`` is the agency's own figures of
     earlier years ({indicator: {year: value}}), for outlier warnings.
     """
+    [out] = validate_files([FileToValidate(path, original_name, inbox_agency, history)], year, catalogue, limits)
+    if isinstance(out, Exception):
+        raise out
+    return out
+
+
+def validate_files(
+    files: list[FileToValidate], year: int, catalogue: Catalogue, limits: IntakeLimits | None = None
+) -> list[Outcome | Exception]:
+    """:func:`validate_file` for many files at once, with one Great Expectations validation per
+    suite for the whole batch (``nscl.intake.batch_gx``); the outcome of each file is the one
+    :func:`validate_file` gives it alone. An unexpected error in one file is returned in its
+    place (the caller records it), never raised, and never costs the other files."""
+    from nscl.intake.batch_gx import resolve_slots
+
+    limits = limits or IntakeLimits.from_env()
+    prepared: list[Outcome | _Prepared | Exception] = []
+    for f in files:
+        try:
+            prepared.append(_prepare(f, year, catalogue, limits))
+        except Exception as exc:  # noqa: BLE001  (reported per file by the caller)
+            prepared.append(exc)
+    pending = [p for p in prepared if isinstance(p, _Prepared)]
+    resolve_slots([p.slots for p in pending])
+    out: list[Outcome | Exception] = []
+    for p in prepared:
+        if isinstance(p, _Prepared):
+            try:
+                out.append(_finish(p))
+            except Exception as exc:  # noqa: BLE001
+                out.append(exc)
+        else:
+            out.append(p)
+    return out
+
+
+@dataclass
+class _Prepared:
+    """A file read and checked up to its Great Expectations suites: ``issues`` holds a
+    placeholder (a :class:`nscl.intake.batch_gx.GxSlot`) where each suite's issues go."""
+
+    ident: dict[str, Any]
+    issues: list
+    conversions: list[str]
+    gx_results: list
+    data: dict[str, Any]
+    slots: list
+
+
+def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeLimits) -> Outcome | _Prepared:
     from nscl.intake.hostile import inspect_file
 
-    path = Path(path)
-    limits = limits or IntakeLimits.from_env()
+    path = Path(f.path)
+    original_name, inbox_agency, history = f.original_name, f.inbox_agency, f.history
     inspection = inspect_file(path, original_name or path.name, limits)
     if inspection.problem:
         return _rejected(inspection.problem.message, inspection.problem.code)
@@ -258,6 +321,8 @@ def validate_file(
         if sub.kind == "tfp"
         else _agency_data(sub, exp, issues, conversions, gx_results)
     )
+    if callable(history):
+        history = history(inbox_agency or sub.agency_code)
     if sub.kind != "tfp" and history:
         _outliers(data["indicators"], history, year, issues)
     data.update(
@@ -268,6 +333,26 @@ def validate_file(
             "template_version": sub.template_version,
         }
     )
+    from nscl.intake.batch_gx import GxSlot
+
+    slots = [i for i in issues if isinstance(i, GxSlot)]
+    return _Prepared(ident, issues, conversions, gx_results, data, slots)
+
+
+def _finish(p: _Prepared) -> Outcome:
+    """The outcome of a prepared file, once its suites' issues are in their placeholders."""
+    from nscl.intake.batch_gx import GxSlot
+
+    issues: list[Issue] = []
+    for item in p.issues:
+        if isinstance(item, GxSlot):
+            if item.error is not None:
+                raise item.error
+            issues += [Issue(*found) for found in item.issues]
+            p.gx_results += item.gx_results
+        else:
+            issues.append(item)
+    conversions, gx_results, data, ident = p.conversions, p.gx_results, p.data, p.ident
     for issue in issues:
         issue.cell = cell_ref(issue)
     issues = _dedupe(issues)
@@ -386,15 +471,12 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 def _gx_issues(
     sheet_key: str, sheet: str, rows: list[dict[str, Any]], rules, labels: dict[str, str], collect=None
-) -> list[Issue]:
-    import pandas as pd
+) -> list:
+    """A placeholder for the issues of one suite on one sheet, filled in by
+    ``nscl.intake.batch_gx.resolve_slots`` with the whole batch validated at once."""
+    from nscl.intake.batch_gx import GxSlot
 
-    df = pd.DataFrame(rows)
-    out = []
-    for f in run_suite(sheet_key, df, rules, collect):
-        r = f["rule"]
-        out.append(Issue(sheet, f["row"], labels.get(r.column, r.column), f["value"], r.expected_vi))
-    return out
+    return [GxSlot(sheet_key, sheet, rows, rules, labels)]
 
 
 def _dedupe(issues: list[Issue]) -> list[Issue]:

@@ -4,6 +4,9 @@ CLI and the tests call them directly. Each stage is idempotent."""
 from __future__ import annotations
 
 import logging
+import math
+import os
+import sys
 from typing import Any
 
 from nscl.plan.catalogue import Catalogue, default_catalogue
@@ -25,6 +28,11 @@ def process_submission(
     from nscl.intake.process import process_file
 
     receipt = process_file(path, year, zones or Zones.default(), catalogue or default_catalogue())
+    return _log_receipt(receipt)
+
+
+def _log_receipt(receipt) -> dict[str, Any]:
+    """Log one file's outcome (the task log lists every file) and return its small summary."""
     duplicate = receipt.get("duplicate_of")
     log.info(
         "%s: %s (%s)%s",
@@ -38,6 +46,117 @@ def process_submission(
     }
     small["duplicate"] = bool(duplicate)
     return small
+
+
+def worker_slots() -> int:
+    """How many tasks run at once on the workers: ``NSCL_WORKER_SLOTS``, else the Celery worker
+    concurrency of the shared settings, else 2 (the embedded default's parallelism here)."""
+    for name in ("NSCL_WORKER_SLOTS", "AIRFLOW__CELERY__WORKER_CONCURRENCY"):
+        value = os.environ.get(name, "").strip()
+        if value.isdigit() and int(value) > 0:
+            return int(value)
+    return 2
+
+
+def plan_chunks(
+    paths: list[str], slots: int | None = None, max_files: int | None = None, files: int | None = None
+) -> list[dict[str, Any]]:
+    """Split the inbox files into chunks, one task each: a multiple of ``slots`` chunks of at
+    most ``max_files`` files (``NSCL_CHUNK_MAX_FILES``, default 200), as even as can be, in the
+    listing's order; or chunks of exactly ``files`` files (``NSCL_CHUNK_FILES``) when set.
+    Each chunk is ``{"label": ..., "paths": [...]}``; the label (e.g. "SCT.xlsx … SYT.xlsx
+    (76 tệp)") names the chunk in the Airflow UI."""
+    slots = max(1, slots or worker_slots())
+    files = files or _env_int("NSCL_CHUNK_FILES")
+    max_files = max(1, max_files or _env_int("NSCL_CHUNK_MAX_FILES") or 200)
+    n = len(paths)
+    if not n:
+        return []
+    if files:
+        bounds = [(i, min(n, i + files)) for i in range(0, n, files)]
+    else:
+        count = slots * math.ceil(n / (slots * max_files))
+        count = min(count, n)
+        size, extra = divmod(n, count)
+        bounds, start = [], 0
+        for i in range(count):
+            end = start + size + (1 if i < extra else 0)
+            bounds.append((start, end))
+            start = end
+    return [{"label": chunk_label(paths[a:b]), "paths": list(paths[a:b])} for a, b in bounds]
+
+
+def chunk_label(paths: list[str]) -> str:
+    """A short name for a chunk in the Airflow UI: its first and last file and how many."""
+
+    def name(p: str) -> str:
+        n = p.rstrip("/").rsplit("/", 1)[-1]
+        return n if len(n) <= 40 else n[:39] + "…"
+
+    if len(paths) == 1:
+        return name(paths[0])
+    return f"{name(paths[0])} … {name(paths[-1])} ({len(paths)} tệp)"
+
+
+def _env_int(name: str) -> int | None:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def process_chunk(
+    paths: list[str], year: int, zones: Zones | None = None, catalogue: Catalogue | None = None
+) -> dict[str, Any]:
+    """Archive and validate a chunk of inbox files in this one process (one Great Expectations
+    validation per suite for the chunk); every file still gets its own receipt, and a bad file
+    is a rejected receipt, never an error. The result (the task's XCom) lists each file's
+    outcome and where the time went. Idempotent like :func:`process_submission`: a retried
+    chunk rewrites the same receipts.
+
+    A file that cannot even be read from the inbox (a storage error, not a bad file) does not
+    stop the others; the chunk then fails at the end, naming it, so that Airflow retries it."""
+    import time
+
+    started = time.time()
+    preloaded = "great_expectations" in sys.modules
+    t0 = time.perf_counter()
+    import pandas  # noqa: F401
+
+    from nscl.intake.gx_suites import _context
+    from nscl.intake.process import process_file, process_files
+
+    _context()  # imports Great Expectations and builds its context: the fixed cost, once
+    t1 = time.perf_counter()
+    zones = zones or Zones.default()
+    catalogue = catalogue or default_catalogue()
+    failed: list[str] = []
+    try:
+        receipts = process_files(list(paths), year, zones, catalogue)
+    except Exception:
+        log.exception("chunk of %d files: processing each file on its own", len(paths))
+        receipts = []
+        for p in paths:
+            try:
+                receipts.append(process_file(p, year, zones, catalogue))
+            except Exception:
+                log.exception("%s: not processed", p)
+                failed.append(p)
+    small = [_log_receipt(r) for r in receipts]
+    t2 = time.perf_counter()
+    summary = {
+        "files": len(paths),
+        "accepted": sum(1 for r in small if r["status"] == "accepted" and not r["duplicate"]),
+        "rejected": sum(1 for r in small if r["status"] == "rejected" and not r["duplicate"]),
+        "duplicates": sum(1 for r in small if r["duplicate"]),
+        "receipts": small,
+        "timings": {"started_at": started, "preloaded": preloaded, "imports_s": t1 - t0, "work_s": t2 - t1},
+    }
+    log.info(
+        "chunk: %d files, %d accepted, %d rejected, %d duplicates (imports %.2f s, work %.2f s)",
+        len(paths), summary["accepted"], summary["rejected"], summary["duplicates"], t1 - t0, t2 - t1,
+    )  # fmt: skip
+    if failed:
+        raise RuntimeError(f"{len(failed)} file(s) could not be read from the inbox: {failed}")
+    return summary
 
 
 def consolidate(year: int, zones: Zones | None = None, catalogue: Catalogue | None = None) -> dict[str, Any]:

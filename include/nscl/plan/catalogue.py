@@ -1,5 +1,6 @@
 """The plan as data: tasks, indicators with phase targets, the agency registry, and who is
-expected to report in a year. Loaded from the YAML files in ``nscl/data`` and validated.
+expected to report in a year. Loaded from the YAML files in ``nscl/data`` (or the folder ``NSCL_CATALOGUE_DIR`` names) and
+validated.
 
 Longer than 400 lines because the plan's records and their validation on load belong together:
 every check names the YAML file and entry it read.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -505,6 +507,19 @@ def load_catalogue(data_dir: Path | str | None = None) -> Catalogue:
     return Catalogue(agencies, tasks, groups, indicators, phases, expected)
 
 
-@functools.cache
+def catalogue_dir() -> Path:
+    """Where the plan's YAML files are: ``NSCL_CATALOGUE_DIR`` (a folder with agencies.yaml,
+    tasks.yaml, indicators.yaml and optionally expected.yaml, e.g. another province's plan),
+    else the shipped ones."""
+    value = os.environ.get("NSCL_CATALOGUE_DIR", "").strip()
+    return Path(value).expanduser().resolve() if value else DATA_DIR
+
+
 def default_catalogue() -> Catalogue:
-    return load_catalogue()
+    """The catalogue of :func:`catalogue_dir`, loaded and validated once per folder."""
+    return _catalogue_at(catalogue_dir())
+
+
+@functools.cache
+def _catalogue_at(folder: Path) -> Catalogue:
+    return load_catalogue(folder)
