@@ -80,4 +80,6 @@ def inbox_url(year: int, root: Path | None = None) -> str:
 # every REMINDER_AFTER_DEADLINE_DAYS after it; the SMTP connection used to send them.
 REMINDER_DAYS_BEFORE = (10, 3)
 REMINDER_AFTER_DEADLINE_DAYS = 7
-SMTP_CONN_ID = os.environ.get("NSCL_SMTP_CONN_ID", "nscl_smtp")
+# One SMTP connection for every mail the product sends (alerts, reminders, replies): the
+# compose file and the operations guide set ``smtp_default``.
+SMTP_CONN_ID = os.environ.get("NSCL_SMTP_CONN_ID", "smtp_default")

@@ -271,8 +271,6 @@ def stack(tmp_path_factory, smtp_sink, imap_server):
             # The mail intake: the Department's mailbox (a Dovecot the test starts) and the
             # SMTP connection its replies (and the reminders) go through, to the same sink.
             "AIRFLOW_CONN_IMAP_DEFAULT": imap_server.uri(),
-            "AIRFLOW_CONN_NSCL_SMTP": f"smtp://127.0.0.1:{smtp_sink.server_address[1]}"
-            "?disable_tls=true&disable_ssl=true&from_email=nscl%40example.invalid",
         },
     )
     started = time.monotonic()

@@ -1,5 +1,5 @@
 """Reminders through the real path: addresses from the agency registry (with the data folder's
-contacts.yaml overriding one), sent by Airflow's SMTP hook over the ``nscl_smtp`` connection
+contacts.yaml overriding one), sent by Airflow's SMTP hook over the ``smtp_default`` connection
 to an SMTP server the test starts (aiosmtpd on 127.0.0.1); the rejected agency gets its
 feedback workbook attached; a second run sends nothing."""
 

@@ -91,14 +91,18 @@ def _nscl_status(server, year: int) -> dict:
     return json.loads(out.stdout)
 
 
-def _report_indicators(docx: Path) -> dict[str, list[str]]:
-    """The annual report's indicator table (the one whose header starts with "Mã", "Chỉ tiêu")."""
+def _report_indicators(docx: Path) -> dict[str, dict[str, str]]:
+    """The annual report's indicator table (header "STT", "Chỉ tiêu", ..., "Năm <year>"), by
+    indicator name, each row as {column heading: text}."""
     import docx as python_docx
 
     for table in python_docx.Document(str(docx)).tables:
         head = [c.text.strip() for c in table.rows[0].cells]
-        if head[:2] == ["Mã", "Chỉ tiêu"]:
-            return {r.cells[0].text.strip(): [c.text.strip() for c in r.cells] for r in table.rows[1:]}
+        if head[:2] == ["STT", "Chỉ tiêu"] and any(h.startswith("Năm ") for h in head):
+            return {
+                r.cells[1].text.strip(): dict(zip(head, (c.text.strip() for c in r.cells), strict=True))
+                for r in table.rows[1:]
+            }
     raise AssertionError("no indicator table in the report")
 
 
@@ -197,15 +201,19 @@ def test_staff_page_in_the_browser(staff_server, browser_page, catalogue, tmp_pa
     assert rows.count() == len(report) > 0
     for i in range(rows.count()):
         row = rows.nth(i)
-        code = row.get_attribute("data-code")
-        cells = report[code]
-        assert row.locator(".year-value").inner_text() == cells[3], code
-        assert row.locator(".phase-value").inner_text() == cells[4], code
-        assert cells[5] in row.locator("td.target").nth(0).inner_text(), code
-        assert row.locator(".phase-status").inner_text() == cells[6], code
-        assert row.locator(".ten-value").inner_text() == cells[7], code
-        assert cells[8] in row.locator("td.target").nth(1).inner_text(), code
-        assert row.locator(".ten-status").inner_text() == cells[9], code
+        name = row.locator("td.name strong").inner_text()
+        cells = report[name]
+        col = {h.split(" ", 1)[0] if h.startswith(("Năm ", "Lũy kế")) else h: v for h, v in cells.items()}
+        phase_status = next(v for h, v in cells.items() if h.startswith("Đánh giá giai đoạn"))
+        phase_target = next(v for h, v in cells.items() if h.startswith("Mục tiêu giai đoạn"))
+        assert row.locator(".year-value").inner_text() == col["Năm"], name
+        # "Lũy kế đến hết năm <year>": the phase's and the ten years' running total alike.
+        assert row.locator(".phase-value").inner_text() == col["Lũy"], name
+        assert phase_target in row.locator("td.target").nth(0).inner_text(), name
+        assert row.locator(".phase-status").inner_text() == phase_status, name
+        assert row.locator(".ten-value").inner_text() == col["Lũy"], name
+        assert cells["Mục tiêu 2021-2030"] in row.locator("td.target").nth(1).inner_text(), name
+        assert row.locator(".ten-status").inner_text() == cells["Đánh giá 2021-2030"], name
     # The report's run is linked to the Airflow UI's run page.
     run = page.locator("#latest-report a[target=_top]")
     assert run.get_attribute("href").endswith(

@@ -47,7 +47,10 @@ def _rows(table) -> list[list[str]]:
 
 
 def _total_paragraph(doc) -> float:
-    [m] = [m for p in doc.paragraphs if (m := re.search(r"tổng kinh phí ([\d.,]+) triệu đồng", p.text))]
+    found = [
+        m for p in doc.paragraphs if (m := re.search(r"tổng kinh phí\b.*?\blà ([\d.,]+) triệu đồng", p.text, re.I))
+    ]
+    [m] = found
     return vn_number(m.group(1))
 
 

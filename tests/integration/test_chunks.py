@@ -24,6 +24,7 @@ from nscl.forms import workbook as wbm
 from nscl.forms.sample import fill_workbook, write_sample_data
 from nscl.orchestration import pipeline
 from nscl.store.zones import Zones
+from openpyxl.utils import get_column_letter
 
 YEAR = 2025
 ISSUED = "2025-12-05"
@@ -196,7 +197,12 @@ def test_each_mistake_is_reported_at_its_own_file_and_cell(runs):
     assert cells("SGDDT_lan2.xlsx", wbm.SHEET_BUDGET) == {f"D{ROW}"}
     assert cells("SNV_lan2.xlsx", wbm.SHEET_INDICATORS) == {f"H{ROW + 1}", f"H{ROW + 2}"}
     assert cells("SKHCN_lan2.xlsx", wbm.SHEET_INDICATORS) >= {f"H{ROW + 1}", f"H{ROW + 2}"}
-    assert cells("TKHY_lan2.xlsx", wbm.SHEET_TFP) == {f"B{ROW + 3}", f"E{ROW + 4}", f"D{ROW + 5}"}
+    col = {k: get_column_letter(v) for k, v in TFP_COL.items()}  # where _mistake put them
+    assert cells("TKHY_lan2.xlsx", wbm.SHEET_TFP) == {
+        f"{col['grdp']}{ROW + 3}",
+        f"{col['trained_labour_share']}{ROW + 4}",
+        f"{col['employment']}{ROW + 5}",
+    }
     neg = [e for e in receipts["SGDDT_lan2.xlsx"]["errors"] if e["sheet"] == wbm.SHEET_BUDGET]
     assert [e["value"] for e in neg] == [-7]
 

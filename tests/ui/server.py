@@ -1,7 +1,7 @@
 """A local Airflow API server for the staff page's tests: a temporary AIRFLOW_HOME, SQLite, the
 FAB auth manager with the project's ``deploy/webserver_config.py`` (Vietnamese login, staff
 land on /nscl/), the repository's plugins, three users, and an SMTP server (aiosmtpd) that
-the ``nscl_smtp`` connection points at; all on 127.0.0.1, on free ports, stopped at the end.
+the ``smtp_default`` connection points at; all on 127.0.0.1, on free ports, stopped at the end.
 Every wait is bounded."""
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def environment(home: Path, data_dir: Path) -> dict[str, str]:
         }
     )
     if SMTP_PORT is not None:
-        env["AIRFLOW_CONN_NSCL_SMTP"] = (
+        env["AIRFLOW_CONN_SMTP_DEFAULT"] = (
             f"smtp://127.0.0.1:{SMTP_PORT}?disable_tls=true&disable_ssl=true&from_email=nscl%40skhcn.example.vn"
         )
     return env

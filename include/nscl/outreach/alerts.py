@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
-SMTP_CONN_ID = os.environ.get("NSCL_SMTP_CONN_ID", "smtp_default")
+from nscl.settings import SMTP_CONN_ID  # one setting for every mail the product sends
+
 # Where alerts go: a comma-separated list (deployment setting, see docs/operations.md).
 DEFAULT_RECIPIENTS = "vanhanh@skhcn.hungyen.gov.vn"
 # The annual run starts on 28 November 06:00; it must have succeeded 36 hours later.

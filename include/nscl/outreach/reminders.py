@@ -11,7 +11,7 @@ field in ``nscl/data/agencies.yaml``); a deployment's ``<data>/contacts.yaml`` k
 (``SCT: vanthu@sct.hungyen.gov.vn``, or a list) overrides it per agency. An agency without an
 address is listed for staff to phone. A rejected agency's reminder carries the feedback
 workbook of its latest file (``quarantine/<year>/<sha>/phan-hoi_*.xlsx``). Messages go out
-through the Airflow SMTP connection ``nscl_smtp`` (``smtp_sender``); unit tests may pass
+through the Airflow SMTP connection ``smtp_default`` (``smtp_sender``); unit tests may pass
 their own ``send`` function.
 """
 

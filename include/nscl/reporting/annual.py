@@ -193,7 +193,7 @@ def annual_context(
         "rule_note": RULE_NOTE,
         "tasks": tasks,
         "enterprises_text": (
-            f"Năm {year}, các cơ quan, đơn vị đã {support_sentence([this])} (danh sách tại Phụ lục 3). "
+            f"Năm {year}, các cơ quan, đơn vị {support_sentence([this])} (danh sách tại Phụ lục 3). "
             + budget_sentence(totals, enterprise_funding([this]), f"năm {year}", "Phụ lục 3")
         ),
         "enterprises_by_type": enterprises_by_type([this]),

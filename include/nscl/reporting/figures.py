@@ -95,13 +95,14 @@ def support_counts(data: list[YearData]) -> tuple[int, int]:
 
 
 def support_sentence(data: list[YearData]) -> str:
-    """ "09 lượt hỗ trợ cho 08 tổ chức, doanh nghiệp" (or "01 tổ chức, doanh nghiệp")."""
+    """The predicate after "các cơ quan, đơn vị": "đã thực hiện 09 lượt hỗ trợ cho 08 tổ chức,
+    doanh nghiệp", "đã hỗ trợ 08 tổ chức, doanh nghiệp" or "chưa hỗ trợ tổ chức, doanh nghiệp nào"."""
     events, orgs = support_counts(data)
     if not events:
-        return "chưa có tổ chức, doanh nghiệp nào được hỗ trợ"
+        return "chưa hỗ trợ tổ chức, doanh nghiệp nào"
     if events == orgs:
-        return f"hỗ trợ {count(orgs)} tổ chức, doanh nghiệp"
-    return f"{count(events)} lượt hỗ trợ cho {count(orgs)} tổ chức, doanh nghiệp"
+        return f"đã hỗ trợ {count(orgs)} tổ chức, doanh nghiệp"
+    return f"đã thực hiện {count(events)} lượt hỗ trợ cho {count(orgs)} tổ chức, doanh nghiệp"
 
 
 def budget_totals(data: list[YearData]) -> dict[str, float]:

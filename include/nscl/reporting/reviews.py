@@ -179,7 +179,7 @@ def review_context(
         "rule_note": RULE_NOTE,
         "tasks": tasks,
         "enterprises_text": (
-            f"Giai đoạn {rk.first}-{rk.last}, các cơ quan, đơn vị đã {support_sentence(data)} (danh sách tại "
+            f"Giai đoạn {rk.first}-{rk.last}, các cơ quan, đơn vị {support_sentence(data)} (danh sách tại "
             "Phụ lục 4; một tổ chức, doanh nghiệp được hỗ trợ nhiều lần hoặc bởi nhiều cơ quan được tính một "
             "lần theo mã số thuế). "
             + budget_sentence(budget_totals(data), enterprise_funding(data), period, "Phụ lục 4")

@@ -11,6 +11,7 @@ from typing import Any
 from nscl.analysis.indicators import Progress, progress, target_amount
 from nscl.consolidate.status import year_status
 from nscl.plan.catalogue import Catalogue
+from nscl.reporting.common import target_text
 from nscl.reporting.context import indicator_values, load_year, show, tfp_measured
 from nscl.staff_page.common import FIRST_YEAR, now
 from nscl.staff_page.queries import list_reports
@@ -93,12 +94,12 @@ def indicator_rows(prog: list[Progress]) -> list[dict[str, Any]]:
                 "year_value": show(ind, p.year_value),
                 "phase": p.phase.code,
                 "phase_value": show(ind, p.phase_value),
-                "phase_target": p.phase_target.text if p.phase_target else "—",
+                "phase_target": target_text(p.phase_target),
                 "phase_status": p.phase_status or "—",
                 "phase_tone": STATUS_TONE.get(p.phase_status or "", "none"),
                 "phase_bar": _bar(p.phase_value, p.phase_target),
                 "ten_value": show(ind, p.ten_year_value),
-                "ten_target": p.ten_year_target.text if p.ten_year_target else "—",
+                "ten_target": target_text(p.ten_year_target),
                 "ten_status": p.ten_year_status or "—",
                 "ten_tone": STATUS_TONE.get(p.ten_year_status or "", "none"),
                 "ten_bar": _bar(p.ten_year_value, p.ten_year_target),
