@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nscl.intake.mail_state import all_states, file_path
+from nscl.intake.mail_state import all_states, file_path, load_state
 from nscl.outreach.reminders import addresses, load_contacts
 from nscl.plan.catalogue import Catalogue
 from nscl.store.receipts import read_receipt
@@ -87,6 +87,20 @@ def _replies_view(state: dict[str, Any], key_prefix: str) -> list[dict[str, Any]
         for key, r in sorted(state.get("replies", {}).items())
         if key.startswith(key_prefix) and r.get("sent_at")
     ]
+
+
+def file_mail_view(
+    zones: Zones, message_key: str, attachment_index: int, receipt: dict[str, Any] | None, catalogue: Catalogue
+) -> dict[str, Any]:
+    """For one file that came by mail: the replies sent about it and the flags for staff (the
+    staff page shows them beside the file's origin)."""
+    state = load_state(zones, message_key)
+    if state is None:
+        return {"replies": [], "flags": []}
+    return {
+        "replies": _replies_view(state, f"file:{attachment_index}:"),
+        "flags": _flags(state, receipt, catalogue, load_contacts(zones)),
+    }
 
 
 def mail_status(zones: Zones, year: int, catalogue: Catalogue | None = None) -> list[dict[str, Any]]:

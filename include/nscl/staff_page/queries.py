@@ -200,11 +200,21 @@ def origin_of(z: Zones, year: int, receipt: Receipt | dict[str, Any]) -> dict[st
     mail = read_json(folder / mail_sidecar_name(name))
     if mail:
         email: dict[str, Any] = mail["email"] if isinstance(mail.get("email"), dict) else mail
+        view: dict[str, Any] = {"replies": [], "flags": []}
+        if mail.get("message_sha256") is not None and mail.get("attachment_index") is not None:
+            from nscl.outreach.mail_status import file_mail_view
+            from nscl.plan.catalogue import default_catalogue
+
+            view = file_mail_view(
+                z, str(mail["message_sha256"]), int(mail["attachment_index"]), dict(receipt), default_catalogue()
+            )
         return {
             "via": "email",
             "sender": str(email.get("sender") or email.get("from") or "?"),
             "subject": str(email.get("subject") or ""),
             "when": fmt_time(email.get("date")),
+            "replies": [{**r, "sent_at": fmt_time(r.get("sent_at"))} for r in view["replies"]],
+            "flags": view["flags"],
         }
     return None
 
