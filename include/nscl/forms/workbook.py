@@ -18,6 +18,7 @@ from nscl.plan.catalogue import Catalogue, Expectation
 from nscl.plan.territories import MERGER_YEAR, territory_name, workbook_territories
 from nscl.settings import TEMPLATE_VERSION
 from nscl.store.cells import protect_text_cells
+from nscl.store.fsutil import atomic_write
 
 META_SHEET = "_meta"
 SHEET_GUIDE = "Hướng dẫn"
@@ -614,7 +615,6 @@ def workbook_filename(exp: Expectation, year: int) -> str:
 
 def write_templates(catalogue: Catalogue, year: int, out_dir: Path) -> list[Path]:
     """Write one blank workbook per expected agency; returns the paths written."""
-    from nscl.store.fsutil import atomic_write
 
     out_dir = Path(out_dir)
     paths = []

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from nscl.intake.hostile import inspect_file
 from nscl.intake.inbox import InboxFile
+from nscl.intake.validation import FileToValidate, _rejected, validate_files
 from nscl.plan.catalogue import Catalogue
 from nscl.settings import LOCAL_TZ, IntakeLimits
 from nscl.store.records import Issue, Receipt, Sighting
@@ -45,8 +47,6 @@ class Arrival:
 def precheck(stored: Path, name: str, limits: IntakeLimits) -> Any | None:
     """A rejected outcome when the file must not be opened at all (an Excel lock file, or a
     hostile-file check failed), else None. Nothing opens the file's contents before this."""
-    from nscl.intake.hostile import inspect_file
-    from nscl.intake.validation import _rejected
 
     if name.startswith("~$"):
         return _rejected(LOCK_FILE, "lock_file")
@@ -79,7 +79,6 @@ def assess_batch(
     that passed them (one Great Expectations validation per suite for the batch:
     ``nscl.intake.validation.validate_files``). Each outcome is the one the file gets alone; an
     unexpected error costs only its own file (an internal-error rejection). Never raises."""
-    from nscl.intake.validation import FileToValidate, _rejected, validate_files
 
     outcomes: list[Any] = [None] * len(files)
     todo: list[int] = []

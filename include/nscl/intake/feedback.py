@@ -9,8 +9,10 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from nscl.forms.workbook import save_reproducible
 from nscl.labels import RECEIPT_STATUS_LONG, SEVERITY_LABELS
 from nscl.store.cells import text
+from nscl.store.fsutil import atomic_write
 from nscl.store.records import Issue, Receipt
 
 SUMMARY_SHEET = "Tổng hợp lỗi"
@@ -40,7 +42,6 @@ def write_feedback_workbook(
     bytes) when it could be read; otherwise the feedback is the summary sheet alone."""
     from openpyxl import Workbook, load_workbook
 
-    from nscl.store.fsutil import atomic_write
 
     wb = None
     if source is not None:
@@ -62,7 +63,6 @@ def write_feedback_workbook(
     wb.active = wb.sheetnames.index(SUMMARY_SHEET)
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet.title == SUMMARY_SHEET
-    from nscl.forms.workbook import save_reproducible
 
     received = receipt.get("received_at")
     stamp = dt.datetime.fromisoformat(received).replace(tzinfo=None) if received else dt.datetime(2021, 1, 1)

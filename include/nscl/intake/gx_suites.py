@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from nscl.store.fsutil import atomic_write_text
+
 ROW = "row"
 RESULT_FORMAT = {
     "result_format": "COMPLETE",
@@ -137,7 +139,6 @@ def render_data_docs(results: list, folder, title: str) -> list[str]:
     from great_expectations.render.renderer import ValidationResultsPageRenderer
     from great_expectations.render.view import DefaultJinjaPageView
 
-    from nscl.store.fsutil import atomic_write_text
 
     folder = Path(folder)
     written = []

@@ -45,6 +45,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from nscl.intake.hostile import inspect_file, safe_name
 from nscl.intake.imap_client import Mailbox
 from nscl.intake.mail_parse import Candidate, ParsedMail, mail_limits, parse_mail, too_large, unreadable
 from nscl.intake.mail_state import (
@@ -117,7 +118,6 @@ def _unique_name(folder: Path, name: str, key: str, index: int, reserved: set[st
 
 def workbook_year(path: Path, name: str, limits: IntakeLimits) -> int | None:
     """The year in the workbook's ``_meta`` sheet, read only if the hostile checks pass."""
-    from nscl.intake.hostile import inspect_file
 
     if inspect_file(path, name, limits).problem is not None:
         return None
@@ -138,7 +138,6 @@ def workbook_year(path: Path, name: str, limits: IntakeLimits) -> int | None:
 
 
 def _year_of(data: bytes, name: str, limits: IntakeLimits) -> int | None:
-    from nscl.intake.hostile import safe_name
 
     with tempfile.TemporaryDirectory(prefix="nscl-mail-") as tmp:
         path = Path(tmp) / "attachment"
@@ -173,7 +172,6 @@ def plan_message(
 ) -> list[dict[str, Any]]:
     """Where each file of the message goes: its year (from the workbook, else the fallback)
     and a name in that year's inbox not used by any other file."""
-    from nscl.intake.hostile import safe_name
 
     files: list[dict[str, Any]] = []
     reserved: dict[int, set[str]] = {}

@@ -8,6 +8,8 @@ import re
 import unicodedata
 from typing import Any
 
+from nscl.intake.legacy_encodings import detect_and_convert
+
 # Dots group thousands; a comma is the decimal separator (Vietnamese convention).
 _VN_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
 _VN_PLAIN = re.compile(r"^[+-]?\d+(,\d+)?$")
@@ -60,7 +62,6 @@ def parse_number(value: Any) -> float | None:
 def normalise_text(value: Any) -> tuple[str, list[str]]:
     """``clean_text`` plus legacy-encoding repair; returns the text and what was converted
     (Vietnamese labels for the receipt: "TCVN3 → Unicode", "VNI → Unicode", "NFC")."""
-    from nscl.intake.legacy_encodings import detect_and_convert
 
     if value is None:
         return "", []

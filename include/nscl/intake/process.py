@@ -43,7 +43,8 @@ from nscl.intake.assess import (
     precheck,
 )
 from nscl.intake.assess import aliases as _aliases
-from nscl.intake.inbox import InboxFile
+from nscl.intake.hostile import safe_name
+from nscl.intake.inbox import Inbox, InboxFile, _modified
 from nscl.intake.writes import write_outcome as _write_outcome
 from nscl.plan.catalogue import Catalogue
 from nscl.settings import LOCAL_TZ, IntakeLimits
@@ -68,7 +69,6 @@ WORKBOOK_SUFFIXES = {".xlsx"}
 def list_inbox(zones: Zones, year: int) -> list[str]:
     """Every file in the year's inbox (sub-folders and hidden names included), sorted for
     stable runs: local paths for a folder inbox, ``protocol://`` URLs for object storage."""
-    from nscl.intake.inbox import Inbox
 
     return [f.url for f in Inbox.for_year(year, zones).list()]
 
@@ -76,7 +76,6 @@ def list_inbox(zones: Zones, year: int) -> list[str]:
 def list_new(zones: Zones, year: int) -> list[str]:
     """Inbox files not done yet (for the hourly intake): not seen with this size and
     modification time, or seen but without a receipt (a run that died half way)."""
-    from nscl.intake.inbox import Inbox
 
     done = {p.stem for p in zones.receipts(year).glob("*.json")} if zones.receipts(year).is_dir() else set()
     seen = {
@@ -132,7 +131,6 @@ def _history(
 def _read_arrival(url: str, year: int, zones: Zones) -> Arrival:
     import fsspec
 
-    from nscl.intake.inbox import Inbox, _modified
 
     inbox = Inbox.for_year(year, zones)
     fs, stripped = fsspec.core.url_to_fs(url)
@@ -200,7 +198,6 @@ def process_files(
     gets its outcome written in the crash-safe order, receipt before sighting (write). Each
     file's receipt is the one it gets alone; the same bytes twice in one batch: the second copy
     waits for the first one's receipt and is then a duplicate, as one file at a time."""
-    from nscl.intake.hostile import safe_name
 
     limits = limits or IntakeLimits.from_env()
     now = now or dt.datetime.now(TZ)

@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from nscl.forms import workbook as wbm
+from nscl.intake.batch_gx import GxSlot, resolve_slots
 from nscl.intake.gx_suites import TAX_CODE_REGEX, rule
+from nscl.intake.hostile import inspect_file
 from nscl.intake.normalise import NotANumber, normalise_text, parse_number
+from nscl.intake.tfp_checks import attach_io_tables, check_rows
 from nscl.plan.catalogue import Catalogue
 from nscl.settings import MIN_TEMPLATE_VERSION, IntakeLimits
 
@@ -231,7 +234,6 @@ def validate_files(
     suite for the whole batch (``nscl.intake.batch_gx``); the outcome of each file is the one
     :func:`validate_file` gives it alone. An unexpected error in one file is returned in its
     place (the caller records it), never raised, and never costs the other files."""
-    from nscl.intake.batch_gx import resolve_slots
 
     limits = limits or IntakeLimits.from_env()
     prepared: list[Outcome | _Prepared | Exception] = []
@@ -268,7 +270,6 @@ class _Prepared:
 
 
 def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeLimits) -> Outcome | _Prepared:
-    from nscl.intake.hostile import inspect_file
 
     path = Path(f.path)
     original_name, inbox_agency, history = f.original_name, f.inbox_agency, f.history
@@ -333,7 +334,6 @@ def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeL
             "template_version": sub.template_version,
         }
     )
-    from nscl.intake.batch_gx import GxSlot
 
     slots = [i for i in issues if isinstance(i, GxSlot)]
     return _Prepared(ident, issues, conversions, gx_results, data, slots)
@@ -341,7 +341,6 @@ def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeL
 
 def _finish(p: _Prepared) -> Outcome:
     """The outcome of a prepared file, once its suites' issues are in their placeholders."""
-    from nscl.intake.batch_gx import GxSlot
 
     issues: list[Issue] = []
     for item in p.issues:
@@ -474,7 +473,6 @@ def _gx_issues(
 ) -> list:
     """A placeholder for the issues of one suite on one sheet, filled in by
     ``nscl.intake.batch_gx.resolve_slots`` with the whole batch validated at once."""
-    from nscl.intake.batch_gx import GxSlot
 
     return [GxSlot(sheet_key, sheet, rows, rules, labels)]
 
@@ -667,7 +665,6 @@ def _cross_sheet(indicators, enterprises, budget, sub, issues: list[Issue]) -> N
 
 
 def _tfp_data(sub: wbm.Submission, issues: list[Issue], conversions: list[str], gx: list) -> dict[str, Any]:
-    from nscl.intake.tfp_checks import attach_io_tables, check_rows
 
     rows = []
     for r in sub.tfp:

@@ -9,6 +9,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from nscl.intake.feedback import feedback_name, reply_text, write_feedback_workbook
 from nscl.store.curated import staged_path
 from nscl.store.faults import checkpoint
 from nscl.store.fsutil import atomic_write_bytes, atomic_write_json, atomic_write_text
@@ -45,7 +46,6 @@ def write_outcome(
 
 def _write_replies(zones: Zones, year: int, receipt: Receipt, outcome: Any, stored: Path) -> None:
     """Quarantine a rejected file with its feedback; write the agency's reply files."""
-    from nscl.intake.feedback import feedback_name, reply_text, write_feedback_workbook
 
     issues = receipt["errors"] + receipt["warnings"]
     if receipt["status"] == "rejected":

@@ -8,6 +8,7 @@ import os
 import warnings
 from pathlib import Path
 
+from nscl.reporting.reviews import review_kind
 from nscl.settings import data_dir
 
 DAG_ID = "nscl_annual_report"
@@ -86,7 +87,6 @@ def run_annual(year: int) -> str | None:
 def run_review(first: int, last: int, kind: str | None = None, issued: str | None = None) -> str | None:
     """Run the review DAG (mid-term when ``last`` <= 2025, else final, unless ``kind`` says) over
     ``first``-``last``; the document's path on success, else None."""
-    from nscl.reporting.reviews import review_kind
 
     rk = review_kind(kind, first, last)  # a bad range fails here, before Airflow starts
     conf = {"from_year": rk.first, "to_year": rk.last, "date": issued}

@@ -12,6 +12,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from nscl.intake.imap_client import ImapSettings, Mailbox
+from nscl.intake.mail_state import crash_point, pending_files
+from nscl.intake.mailbox import collect as collect_messages
+from nscl.orchestration import pipeline
+from nscl.outreach.mail_replies import answer as answer_all
+from nscl.outreach.mail_replies import own_addresses
 from nscl.plan.catalogue import Catalogue, default_catalogue
 from nscl.store.zones import Zones
 
@@ -25,10 +31,6 @@ def collect(
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Take in the new messages; returns the summary and the files now waiting."""
-    from nscl.intake.imap_client import ImapSettings, Mailbox
-    from nscl.intake.mail_state import pending_files
-    from nscl.intake.mailbox import collect as collect_messages
-    from nscl.outreach.mail_replies import own_addresses
 
     zones = zones or Zones.default()
     settings = settings or ImapSettings.from_airflow()
@@ -45,8 +47,6 @@ def process(
     pending: list[dict[str, Any]], zones: Zones | None = None, catalogue: Catalogue | None = None
 ) -> list[dict]:
     """The ordinary intake on each waiting file, then the consolidation of each year touched."""
-    from nscl.intake.mail_state import crash_point
-    from nscl.orchestration import pipeline
 
     zones = zones or Zones.default()
     catalogue = catalogue or default_catalogue()
@@ -60,7 +60,6 @@ def process(
 
 
 def answer(zones: Zones | None = None, send: Callable | None = None, now: dt.datetime | None = None) -> dict:
-    from nscl.outreach.mail_replies import answer as answer_all
 
     return answer_all(zones or Zones.default(), send, now)
 

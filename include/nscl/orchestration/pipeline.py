@@ -9,14 +9,28 @@ import os
 import sys
 from typing import Any
 
+from nscl.analysis.territories import boundary_proxies
+from nscl.analysis.tfp import TfpInputError, TfpParameters, default_periods, sensitivity
+from nscl.analysis.tfp import compute_tfp as engine
+from nscl.analysis.tfp_sti import sti_share_from_result
+from nscl.consolidate.status import current_receipts
+from nscl.consolidate.tables import consolidate as _consolidate
+from nscl.intake.gx_suites import _context
+from nscl.intake.process import list_inbox as _list
+from nscl.intake.process import process_file, process_files
 from nscl.plan.catalogue import Catalogue, default_catalogue
+from nscl.plan.territories import reported_territory
+from nscl.reporting.build import write_annual
+from nscl.reporting.build import write_review as build_review
+from nscl.reporting.reviews import review_kind
+from nscl.store.curated import load_table
+from nscl.store.fsutil import atomic_write_json
 from nscl.store.zones import Zones
 
 log = logging.getLogger(__name__)
 
 
 def list_inbox(year: int, zones: Zones | None = None) -> list[str]:
-    from nscl.intake.process import list_inbox as _list
 
     return _list(zones or Zones.default(), year)
 
@@ -25,7 +39,6 @@ def process_submission(
     path: str, year: int, zones: Zones | None = None, catalogue: Catalogue | None = None
 ) -> dict[str, Any]:
     """Archive and validate one inbox file; the receipt (a small dict) is the task's result."""
-    from nscl.intake.process import process_file
 
     receipt = process_file(path, year, zones or Zones.default(), catalogue or default_catalogue())
     return _log_receipt(receipt)
@@ -121,8 +134,6 @@ def process_chunk(
     t0 = time.perf_counter()
     import pandas  # noqa: F401
 
-    from nscl.intake.gx_suites import _context
-    from nscl.intake.process import process_file, process_files
 
     _context()  # imports Great Expectations and builds its context: the fixed cost, once
     t1 = time.perf_counter()
@@ -162,8 +173,6 @@ def process_chunk(
 def consolidate(year: int, zones: Zones | None = None, catalogue: Catalogue | None = None) -> dict[str, Any]:
     """Curated tables of the year from every receipt on file (not only this run's), so a
     re-run or a partial run never loses an earlier submission."""
-    from nscl.consolidate.status import current_receipts
-    from nscl.consolidate.tables import consolidate as _consolidate
 
     zones = zones or Zones.default()
     summary = _consolidate(year, zones, catalogue or default_catalogue(), current_receipts(zones, year))
@@ -173,7 +182,6 @@ def consolidate(year: int, zones: Zones | None = None, catalogue: Catalogue | No
 def tfp_inputs_frame(year: int, zones: Zones):
     """The statistics office's latest accepted figures for ``year`` as the engine's input table
     (with territory, io_year and labour_share when the workbook gives them)."""
-    from nscl.store.curated import load_table
 
     frame = load_table(zones, year, "tfp_inputs")
     if frame is None or frame.empty:
@@ -196,12 +204,6 @@ def compute_tfp(year: int, zones: Zones | None = None) -> dict[str, Any]:
     """Run the TFP engine on the statistics office's inputs; writes curated/<year>/tfp.json.
     With territories, the reported boundary is the province of the report's year (from 2025
     the merged province, on one boundary for every year)."""
-    from nscl.analysis.territories import boundary_proxies
-    from nscl.analysis.tfp import TfpInputError, TfpParameters, default_periods, sensitivity
-    from nscl.analysis.tfp import compute_tfp as engine
-    from nscl.analysis.tfp_sti import sti_share_from_result
-    from nscl.plan.territories import reported_territory
-    from nscl.store.fsutil import atomic_write_json
 
     zones = zones or Zones.default()
     inputs = tfp_inputs_frame(year, zones)
@@ -246,7 +248,6 @@ def write_report(
     """Write a new version of the annual report (from ``templates/bao-cao-nam.docx``) and its
     manifest; returns the .docx path. ``issued`` (YYYY-MM-DD) dates the report; by default the
     date staff set in the editorial store, else blank for the clerk (``nscl.reporting.build``)."""
-    from nscl.reporting.build import write_annual
 
     path = write_annual(zones or Zones.default(), catalogue or default_catalogue(), year, issued, template)
     log.info("Report written: %s", path)
@@ -267,8 +268,6 @@ def write_review(
     ``reports/<last year>/`` as ``so-ket-2021-2025-vNNN.docx`` / ``tong-ket-2021-2030-vNNN.docx``.
     ``first``/``last`` review any range of years instead (``so-ket-<first>-<last>`` up to 2025,
     else ``tong-ket-<first>-<last>``; ``kind`` then follows from ``last`` unless given)."""
-    from nscl.reporting.build import write_review as build_review
-    from nscl.reporting.reviews import review_kind
 
     rk = review_kind(kind, first, last)
     path = build_review(zones or Zones.default(), catalogue or default_catalogue(), rk, issued, template)

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from nscl.intake.feedback import reply_text
 from nscl.intake.mail_parse import clean_text
 from nscl.intake.mail_state import all_states, crash_point, save_state
 from nscl.outreach.reminders import Reminder, feedback_attachment, smtp_sender
@@ -101,7 +102,6 @@ SEND = "Để gửi báo cáo, đơn vị trả lời thư này và đính kèm 
 
 
 def _notice(zones: Zones, receipt: dict[str, Any]) -> str:
-    from nscl.intake.feedback import reply_text
 
     path = zones.root / receipt["reply_file"] if receipt.get("reply_file") else None
     if path and path.is_file():

@@ -11,7 +11,7 @@ from typing import Any
 
 from nscl.intake.mail_state import all_states, file_path, load_state
 from nscl.outreach.reminders import addresses, load_contacts
-from nscl.plan.catalogue import Catalogue
+from nscl.plan.catalogue import Catalogue, default_catalogue
 from nscl.store.receipts import read_receipt
 from nscl.store.zones import Zones
 
@@ -106,7 +106,6 @@ def file_mail_view(
 def mail_status(zones: Zones, year: int, catalogue: Catalogue | None = None) -> list[dict[str, Any]]:
     """Every file of ``year`` that came by mail, and every message of that year (by its
     fallback year) that brought no file: origin, outcome, flags and replies sent."""
-    from nscl.plan.catalogue import default_catalogue
 
     catalogue = catalogue or default_catalogue()
     contacts = load_contacts(zones)

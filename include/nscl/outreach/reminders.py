@@ -25,6 +25,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nscl.consolidate.status import by_agency as group_by_agency
+from nscl.consolidate.status import current_receipts, reporting_status, select_submissions
 from nscl.plan.catalogue import Catalogue
 from nscl.settings import REMINDER_AFTER_DEADLINE_DAYS, REMINDER_DAYS_BEFORE, SMTP_CONN_ID
 from nscl.store.fsutil import atomic_write_json
@@ -121,8 +123,6 @@ def feedback_attachment(zones: Zones, receipt: dict[str, Any] | None) -> Path | 
 def who_to_remind(year: int, zones: Zones, catalogue: Catalogue) -> list[dict[str, Any]]:
     """Expected agencies whose state is missing or rejected, from the receipts on file."""
 
-    from nscl.consolidate.status import by_agency as group_by_agency
-    from nscl.consolidate.status import current_receipts, reporting_status, select_submissions
 
     receipts = current_receipts(zones, year)
     by_agency = group_by_agency(receipts)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from nscl.analysis.indicators import target_amount
 from nscl.labels import BUDGET_SOURCES, format_vn_number
 
 DPI = 300
@@ -99,7 +100,6 @@ def short_label(stt: int, name: str, width: int = 48) -> str:
 def indicator_chart(progress, window: str) -> bytes:
     """Horizontal bars: share of each ten-year target reached to date (%), with the share of
     the ten years elapsed as a reference line."""
-    from nscl.analysis.indicators import target_amount
 
     plt = _plt()
     rows = [p for p in progress if p.ten_year_target is not None]

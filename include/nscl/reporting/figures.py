@@ -8,6 +8,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+from nscl.analysis.tfp import DEFAULT_SENSITIVITY_DEPRECIATIONS
 from nscl.labels import BUDGET_SOURCES, STATE_LABELS
 from nscl.plan.catalogue import Catalogue
 from nscl.reporting.charts import tfp_chart
@@ -208,7 +209,6 @@ def tfp_pieces(tfp: dict[str, Any] | None, last_year: int) -> dict[str, Any]:
 def sensitivity_pieces(grid: list[dict[str, Any]]) -> dict[str, Any]:
     """The sensitivity grid as a table (TFP share of growth, %, by capital share and
     depreciation rate) and a sentence on how much the conclusion depends on them."""
-    from nscl.analysis.tfp import DEFAULT_SENSITIVITY_DEPRECIATIONS
 
     if not grid:
         return {"sensitivity_rows": [], "sensitivity_note": ""}

@@ -28,7 +28,8 @@ from typing import Any
 
 from nscl import __version__
 from nscl.reporting.template_check import check_template
-from nscl.reporting.templates import template_path
+from nscl.reporting.templates import default_dir, staff_dir, template_path
+from nscl.settings import LOCAL_TZ
 from nscl.store.faults import checkpoint
 from nscl.store.fsutil import atomic_write, atomic_write_bytes, atomic_write_json
 from nscl.store.zones import Zones
@@ -142,7 +143,6 @@ def run_origin() -> dict[str, Any]:
     ``AIRFLOW_CTX_DAG_ID`` and ``AIRFLOW_CTX_DAG_RUN_ID`` to every task), or the command line."""
     import datetime as dt
 
-    from nscl.settings import LOCAL_TZ
 
     dag_id = os.environ.get("AIRFLOW_CTX_DAG_ID") or None
     run_id = os.environ.get("AIRFLOW_CTX_DAG_RUN_ID") or None
@@ -224,7 +224,6 @@ def content_digest(manifest: dict[str, Any]) -> str:
 
 def template_info(path: Path) -> dict[str, str]:
     """The template a report was filled from: its name, hash and whose copy it was."""
-    from nscl.reporting.templates import default_dir, staff_dir
 
     folder = Path(path).resolve().parent
     origin = (

@@ -14,10 +14,15 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from nscl.orchestration import pipeline
+from nscl.reporting.build import prepare
+from nscl.reporting.narrative import SECTION_TITLES
 from nscl.staff_page.auth import require_read, require_write, user_name
 from nscl.staff_page.common import parse_year
 from nscl.staff_page.queries import catalogue, default_year, zones
 from nscl.staff_page.render import render
+from nscl.store import editorial
+from nscl.store.editorial import SECTIONS
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -50,9 +55,6 @@ def editorial_page(
     made: str | None = None,
     _user=Depends(require_read),  # noqa: B008
 ):
-    from nscl.reporting.build import prepare
-    from nscl.reporting.narrative import SECTION_TITLES
-    from nscl.store.editorial import SECTIONS
 
     z = zones()
     y = parse_year(year, default_year(z))
@@ -102,7 +104,6 @@ async def _form(request: Request) -> dict[str, str]:
 
 @router.post("/editorial/save")
 async def editorial_save(request: Request, user=Depends(require_write)):  # noqa: B008
-    from nscl.store import editorial
 
     f = await _form(request)
     y, k = parse_year(f.get("year")), _kind(f.get("kind"))
@@ -117,8 +118,6 @@ async def editorial_save(request: Request, user=Depends(require_write)):  # noqa
 
 @router.post("/editorial/approve")
 async def editorial_approve(request: Request, user=Depends(require_write)):  # noqa: B008
-    from nscl.reporting.build import prepare
-    from nscl.store import editorial
 
     f = await _form(request)
     y, k = parse_year(f.get("year")), _kind(f.get("kind"))
@@ -132,7 +131,6 @@ async def editorial_approve(request: Request, user=Depends(require_write)):  # n
 
 @router.post("/editorial/generate")
 async def editorial_generate(request: Request, _user=Depends(require_write)):  # noqa: B008
-    from nscl.orchestration import pipeline
 
     f = await _form(request)
     y, k = parse_year(f.get("year")), _kind(f.get("kind"))

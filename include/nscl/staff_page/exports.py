@@ -7,6 +7,7 @@ import io
 import zipfile
 from typing import Any
 
+from nscl.forms.workbook import build_workbook, save_reproducible, workbook_filename
 from nscl.labels import STATE_LABELS
 from nscl.plan.catalogue import Catalogue
 from nscl.staff_page.queries import expected
@@ -35,7 +36,6 @@ def blanks_zip(catalogue: Catalogue, year: int) -> tuple[bytes, int]:
     import tempfile
     from pathlib import Path
 
-    from nscl.forms.workbook import build_workbook, save_reproducible, workbook_filename
 
     buf = io.BytesIO()
     agencies = expected(catalogue, year)

@@ -19,6 +19,7 @@ from typing import Any
 from fastapi import HTTPException
 
 from nscl.consolidate.status import year_status
+from nscl.intake.validation import validate_file
 from nscl.labels import STATE_LABELS
 from nscl.plan.catalogue import Catalogue
 from nscl.staff_page.common import FIRST_YEAR, LAST_YEAR, fmt_time, now
@@ -98,7 +99,6 @@ def _workbook_year(path: Path) -> int | None:
 
 
 def preview(zones: Zones, catalogue: Catalogue, meta: dict[str, Any], path: Path) -> dict[str, Any]:
-    from nscl.intake.validation import validate_file
 
     year = int(meta["year"])
     outcome = validate_file(path, year, catalogue, original_name=meta["name"])

@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
+from nscl.orchestration import pipeline
 from nscl.staff_page.common import max_upload_bytes, now
 from nscl.staff_page.queries import read_json, upload_sidecar_name, zones
 from nscl.store.fsutil import atomic_write_bytes, atomic_write_json
@@ -127,7 +128,6 @@ def store_upload(
 def process_upload(path: Path, year: int) -> dict[str, Any]:
     """Processed on arrival: the same intake as the DAG (idempotent, keyed by the file's hash),
     then the year's consolidation so the status table shows the new file."""
-    from nscl.orchestration import pipeline
 
     receipt = dict(pipeline.process_submission(str(path), year))
     pipeline.consolidate(year)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
+from nscl.orchestration import pipeline
 from nscl.staff_page import mailing
 from nscl.staff_page.auth import require_write, user_name
 from nscl.staff_page.common import parse_year
@@ -75,7 +76,6 @@ async def withdraw(request: Request, user=Depends(require_write)):  # noqa: B008
     withdrawals.withdraw(
         z, year, sha, user_name(user), reason, receipt.get("original_name") or "", receipt.get("agency_code")
     )
-    from nscl.orchestration import pipeline
 
     await run_in_threadpool(pipeline.consolidate, year)
     log.info("NSCL staff page: %s withdrew %s (%s)", user_name(user), sha, reason)

@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
+from nscl.forms.workbook import build_workbook, save_reproducible, workbook_filename
 from nscl.staff_page.auth import require_read
 from nscl.staff_page.common import FIRST_YEAR, LAST_YEAR, current_year, parse_year
 from nscl.staff_page.queries import CODE_RE, catalogue, expected
@@ -32,7 +33,6 @@ def templates_page(request: Request, year: str | None = None, _user=Depends(requ
 
 def blank_workbook(year: int, code: str) -> tuple[str, bytes]:
     """(file name, bytes) of the agency's blank workbook, or 404."""
-    from nscl.forms.workbook import build_workbook, save_reproducible, workbook_filename
 
     if not CODE_RE.match(code):
         raise HTTPException(404, "Không tìm thấy cơ quan")
