@@ -27,11 +27,12 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from nscl.analysis.tfp import DEFAULT_SENSITIVITY_DEPRECIATIONS
+from nscl.labels import STATE_LABELS
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -168,11 +169,6 @@ def draft_mark(doc) -> None:
     tag(doc, "{%p if draft_mark %}")
     para(doc, "{{ draft_mark }}", bold=True, align="left", size=14, after=0)
     tag(doc, "{%p endif %}")
-
-
-def page_break(doc) -> None:
-    p = doc.add_paragraph()
-    p.add_run().add_break(WD_BREAK.PAGE)
 
 
 def no_borders(table) -> None:
@@ -331,9 +327,13 @@ def title_block(doc, summary: str) -> None:
 
 def signature_block(doc, closing: str) -> None:
     para(doc, closing, indent=True)
+    # The closing sentence, "Nơi nhận" and the signature stay together on one page: the row
+    # never splits, and the sentence keeps with it.
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True
     table = doc.add_table(rows=1, cols=2)
     no_borders(table)
     set_widths(table, [8.0, 8.0])
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     left, right = table.rows[0].cells
     left.text = right.text = ""
     p = left.paragraphs[0]
@@ -362,9 +362,11 @@ def signature_block(doc, closing: str) -> None:
 
 
 def appendix_title(doc, number: int, title: str, new_page: bool = True) -> None:
-    if new_page:
-        page_break(doc)
     para(doc, f"Phụ lục {number}", bold=True, align="center", after=0)
+    if new_page:
+        # "Page break before" on the title itself, not a paragraph holding a break: after a table
+        # that fills its page, that paragraph would fall on a page of its own (a blank page).
+        doc.paragraphs[-1].paragraph_format.page_break_before = True
     para(doc, title, bold=True, align="center", after=0)
     para(
         doc,
@@ -601,10 +603,11 @@ def review(kind: str) -> Document:
         [
             ("Năm", "r.year", 2.0),
             ("Phải báo cáo", "r.expected", 2.6),
-            ("Đúng hạn", "r.on_time", 2.4),
-            ("Gửi muộn", "r.late", 2.4),
-            ("Phải sửa, chưa gửi lại", "r.rejected", 3.0),
-            ("Chưa gửi", "r.missing", 2.4),
+            # The headings are the one table of state labels (nscl.labels), as on the staff page.
+            (STATE_LABELS["on_time"], "r.on_time", 2.4),
+            (STATE_LABELS["late"], "r.late", 2.4),
+            (STATE_LABELS["rejected"], "r.rejected", 3.0),
+            (STATE_LABELS["missing"], "r.missing", 2.4),
         ],
     )
     heading(doc, "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CỦA KẾ HOẠCH")

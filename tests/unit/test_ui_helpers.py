@@ -225,7 +225,7 @@ def test_how_a_file_came_from_its_sidecar(tmp_path):
         encoding="utf-8")
     mail = origin_of(z, 2025, {"inbox_path": "inbox/2025/a.xlsx"})
     assert mail == {"via": "email", "sender": "vanthu@syt.example.vn", "subject": "Báo cáo NSCL 2025",
-                    "when": "28/11/2025 08:15"}
+                    "when": "28/11/2025 08:15", "replies": [], "flags": []}  # no message state on file
     upload = origin_of(z, 2025, {"inbox_path": "b.xlsx"})  # as receipts record it
     assert upload["via"] == "upload" and upload["uploader"] == "canbo" and upload["note"] == "qua Zalo"
     assert upload["when"] == "01/12/2025 09:00"  # shown in Vietnam time

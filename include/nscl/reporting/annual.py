@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from nscl.analysis.indicators import Progress
+from nscl.labels import STATE_LABELS
 from nscl.plan.catalogue import Catalogue
 from nscl.reporting.charts import indicator_chart
 from nscl.reporting.common import (
@@ -99,7 +100,7 @@ def reporting_sentence(catalogue: Catalogue, year: int, status: list[dict[str, A
     else:
         text += f"{count(sent)} cơ quan, đơn vị đã gửi báo cáo hợp lệ"
     if c["late"]:
-        text += f" ({count(c['on_time'])} đúng hạn, {count(c['late'])} gửi muộn)"
+        text += f" ({count(c['on_time'])} đúng hạn, {count(c['late'])} {STATE_LABELS['late'].lower()})"
     text += "."
     if c["rejected"]:
         text += (

@@ -128,7 +128,7 @@ def reporting_pieces(
     text = (
         f"Giai đoạn {first}-{last}, tổng số lượt cơ quan, đơn vị phải báo cáo là {count(n_exp)}; "
         f"{count(n_ok + n_late)} lượt đã gửi báo cáo hợp lệ ({count(n_ok)} {STATE_LABELS['on_time'].lower()}, "
-        f"{count(n_late)} lượt gửi muộn). Kết quả của các cơ quan giải thể, hợp nhất trong năm 2025 được tính "
+        f"{count(n_late)} lượt {STATE_LABELS['late'].lower()}). Kết quả của các cơ quan giải thể, hợp nhất trong năm 2025 được tính "
         "một lần, dưới tên cơ quan kế thừa hiện nay."
     )
     missing = [y for y in years if y not in by_year or by_year[y].summary is None]
