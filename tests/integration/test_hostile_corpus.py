@@ -292,3 +292,37 @@ def test_every_odd_arrival_has_its_receipt_and_message(corpus, zones, catalogue,
     ):
         assert name in section, name
     assert "XYZ" in section and "\u202e" not in out
+
+
+PREVIEW = """
+import json, sys
+from pathlib import Path
+from nscl.plan.catalogue import default_catalogue
+from nscl.staff_page.preview import load_pending, preview, stage
+from nscl.store.zones import Zones
+zones = Zones(Path(sys.argv[1]))
+data = Path(sys.argv[2]).read_bytes()
+token = stage(zones, 2025, Path(sys.argv[2]).name, data, "canbo", None, "")
+meta, path = load_pending(zones, token)
+out = preview(zones, default_catalogue(), meta, path)
+print(json.dumps({"errors": len(out.get("errors") or []), "keys": sorted(out)}, default=str))
+"""
+
+
+@pytest.mark.skipif(not TIME.exists(), reason="/usr/bin/time (Debian package time) is not installed")
+@pytest.mark.parametrize("name", ["bom-1mb.xlsx", "bom-5mb.xlsx", "bom-19mb.xlsx", "rat-lon.xlsx", "nhieu-o.xlsx"])
+def test_the_staff_page_upload_preview_of_a_big_hostile_file_costs_under_500_mb(corpus, tmp_path, name):
+    """What the API server does with an upload before staff confirm it (the preview: the same
+    checks, then a look at the workbook), in a process of its own, measured as above."""
+    _, _, big = corpus
+    run = subprocess.run(
+        [str(TIME), "-v", sys.executable, "-c", PREVIEW, str(tmp_path / "data"), str(big[name])],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", run.stderr).group(1))
+    print(f"\n{name}: staff-page preview peak memory {kb / 1024:.0f} MB")
+    assert json.loads(run.stdout.strip().splitlines()[-1])["errors"] >= 1
+    assert kb / 1024 < PEAK_LIMIT_MB, f"{name}: {kb / 1024:.0f} MB"
