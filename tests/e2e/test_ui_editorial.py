@@ -34,6 +34,9 @@ def test_edit_approve_and_download_a_new_version(staff_server, browser_page, tmp
     page.click("input[type=submit]")
     page.wait_for_load_state()
 
+    # The page's other tests share this server, and the access test posts to every route (the
+    # approval too): start from no editorial text, as a new year does.
+    shutil.rmtree(server.data_dir / "editorial", ignore_errors=True)
     page.goto(f"{nscl}/editorial?year={YEAR}&kind=annual")
     page.wait_for_selector("#ed-achievements")
     # A version from today's data before any edit, to compare the generated figures with.
