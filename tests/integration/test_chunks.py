@@ -26,113 +26,8 @@ from nscl.orchestration import pipeline
 from nscl.store.zones import Zones
 from openpyxl.utils import get_column_letter
 
-YEAR = 2025
-ISSUED = "2025-12-05"
-ENT_COL = {key: i + 2 for i, (key, _) in enumerate(wbm.ENTERPRISE_COLUMNS)}
-TFP_COL = {key: i + 1 for i, (key, _) in enumerate(wbm.TFP_COLUMNS)}
-ROW = wbm.FIRST_DATA_ROW
+from inbox_runs import EXTRA, ENT_COL, ROW, TFP_COL, YEAR, build_inbox, run_year, snapshot
 
-
-def _mistakes(wb, what: str) -> None:
-    """Mistakes on every sheet the suites check (the sample data only has indicator ones)."""
-    if what == "tasks":
-        wb[wbm.SHEET_TASKS].cell(row=ROW, column=6, value="Đang làm dở")
-        wb[wbm.SHEET_TASKS].cell(row=ROW + 1, column=6, value="xong")
-    elif what == "enterprises":
-        ws = wb[wbm.SHEET_ENTERPRISES]
-        ws.cell(row=ROW, column=ENT_COL["tax_code"], value="12345")
-        ws.cell(row=ROW, column=ENT_COL["central"], value=-3)
-        ws.cell(row=ROW + 1, column=ENT_COL["name"], value=None)
-        ws.cell(row=ROW + 1, column=ENT_COL["support_type"], value="Không có trong danh sách")
-    elif what == "budget":
-        wb[wbm.SHEET_BUDGET].cell(row=ROW, column=4, value=-7)
-    elif what == "indicators":
-        wb[wbm.SHEET_INDICATORS].cell(row=ROW + 1, column=8, value=-4)
-        wb[wbm.SHEET_INDICATORS].cell(row=ROW + 2, column=8, value=-1)
-    elif what == "tfp":
-        ws = wb[wbm.SHEET_TFP]
-        ws.cell(row=ROW + 3, column=TFP_COL["grdp"], value=-1)
-        ws.cell(row=ROW + 4, column=TFP_COL["trained_labour_share"], value=140)
-        ws.cell(row=ROW + 5, column=TFP_COL["employment"], value=0)
-    else:
-        raise ValueError(what)
-
-
-EXTRA = [  # (agency, mistakes, file name): resubmissions after the sample files, all rejected
-    ("SCT", ("tasks", "enterprises"), "SCT_lan3.xlsx"),
-    ("SYT", ("enterprises",), "SYT_lan2.xlsx"),
-    ("SKHCN", ("budget", "indicators", "tasks"), "SKHCN_lan2.xlsx"),
-    ("SNV", ("indicators",), "SNV_lan2.xlsx"),
-    ("SGDDT", ("budget",), "SGDDT_lan2.xlsx"),
-    ("TKHY", ("tfp",), "TKHY_lan2.xlsx"),
-]
-
-
-def _inbox(catalogue, folder: Path) -> None:
-    write_sample_data(catalogue, YEAR, folder)
-    stamp = max(p.stat().st_mtime for p in folder.iterdir())
-    for i, (code, mistakes, name) in enumerate(EXTRA):
-        wb = fill_workbook(catalogue.expectation(YEAR, code), YEAR, catalogue)
-        for what in mistakes:
-            _mistakes(wb, what)
-        wb.save(folder / name)
-        os.utime(folder / name, (stamp - 3600 * (i + 1), stamp - 3600 * (i + 1)))
-    shutil.copy2(folder / "SNV_lan2.xlsx", folder / "SNV_lan2_copy.xlsx")  # a duplicate, in the same chunk
-
-
-def _run(zones: Zones, catalogue, chunked: bool, monkeypatch) -> list[dict]:
-    monkeypatch.setenv("NSCL_GX_BATCH", "1" if chunked else "0")
-    paths = pipeline.list_inbox(YEAR, zones)
-    if chunked:
-        chunks = pipeline.plan_chunks(paths, slots=2)
-        assert len(chunks) == 2 and sum(len(c["paths"]) for c in chunks) == len(paths)
-        small = [r for c in chunks for r in pipeline.process_chunk(c["paths"], YEAR, zones, catalogue)["receipts"]]
-    else:
-        small = [pipeline.process_submission(p, YEAR, zones, catalogue) for p in paths]
-    pipeline.consolidate(YEAR, zones, catalogue)
-    pipeline.compute_tfp(YEAR, zones)
-    pipeline.write_report(YEAR, zones, catalogue, issued=ISSUED)
-    return small
-
-
-# The run's own time, and the hash of the .docx (its docProps hold the time it was written; the
-# document's parts are compared instead).
-RUN_TIME_KEYS = {"first_seen_at", "created_at", "dag_run", "generated_at", "document_sha256"}
-
-
-def _without_run_time(value):
-    if isinstance(value, dict):
-        return {k: _without_run_time(v) for k, v in value.items() if k not in RUN_TIME_KEYS}
-    if isinstance(value, list):
-        return [_without_run_time(v) for v in value]
-    return value
-
-
-def _zip_parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:  # docProps hold the time the file was written
-        return {n: z.read(n) for n in z.namelist() if not n.startswith("docProps/")}
-
-
-def _snapshot(zones: Zones) -> dict[str, object]:
-    """Every file the run wrote, keyed by its path under the data folder: JSON without the
-    run's own timestamps, workbooks and documents by their parts, the rest by their bytes
-    (Data Docs by name only: GX stamps each page with its run)."""
-    out: dict[str, object] = {}
-    for p in sorted(zones.root.rglob("*")):
-        rel = str(p.relative_to(zones.root))
-        if not p.is_file() or p.name.startswith(".") or rel.startswith(("inbox/", "logs/")):
-            continue
-        if rel.startswith("data_docs/"):
-            out[rel] = "page"
-        elif p.suffix == ".json":
-            out[rel] = _without_run_time(json.loads(p.read_text(encoding="utf-8")))
-        elif p.suffix in (".xlsx", ".docx"):
-            out[rel] = _zip_parts(p)
-        elif p.name == "bien-nhan.txt":
-            out[rel] = p.read_text(encoding="utf-8")
-        else:
-            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -140,13 +35,13 @@ def runs(tmp_path_factory, catalogue):
     monkeypatch = pytest.MonkeyPatch()
     base = tmp_path_factory.mktemp("chunks")
     inbox = base / "inbox"
-    _inbox(catalogue, inbox)
+    build_inbox(catalogue, inbox)
     out = {}
     try:
         for name, chunked in (("per_file", False), ("chunked", True)):
             zones = Zones(base / name)
             shutil.copytree(inbox, zones.inbox(YEAR), copy_function=shutil.copy2)
-            out[name] = (zones, _run(zones, catalogue, chunked, monkeypatch))
+            out[name] = (zones, run_year(zones, catalogue, chunked, monkeypatch))
     finally:
         monkeypatch.undo()
     return out
@@ -164,7 +59,7 @@ def test_every_file_has_the_outcome_it_has_alone(runs):
 
 
 def test_receipts_feedback_tables_and_report_are_the_same(runs):
-    a, b = _snapshot(runs["per_file"][0]), _snapshot(runs["chunked"][0])
+    a, b = snapshot(runs["per_file"][0]), snapshot(runs["chunked"][0])
     assert sorted(a) == sorted(b)
     assert any(k.startswith("quarantine/") and k.endswith(".xlsx") for k in a)  # feedback workbooks
     assert any(k.startswith("curated/") for k in a) and any(k.startswith("reports/") for k in a)
