@@ -12,22 +12,17 @@ the run differs.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
+from inbox_runs import ENT_COL, EXTRA, ROW, TFP_COL, YEAR, build_inbox, run_year, snapshot
 from nscl.forms import workbook as wbm
 from nscl.forms.sample import fill_workbook, write_sample_data
 from nscl.orchestration import pipeline
 from nscl.store.zones import Zones
 from openpyxl.utils import get_column_letter
-
-from inbox_runs import EXTRA, ENT_COL, ROW, TFP_COL, YEAR, build_inbox, run_year, snapshot
-
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from nscl.store.zones import Zones
-
 from inbox_runs import YEAR, build_inbox, digest, run_year, snapshot
+from nscl.store.zones import Zones
 
 GOLDEN = Path(__file__).parent / "data" / "golden_run_2025.json"
 
