@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 # Every schedule, deadline and time shown to a user is in Vietnam's time.
 TIMEZONE = "Asia/Ho_Chi_Minh"
+# The plan's years (Plan 101/KH-UBND, 2021-2030): nothing is reported or read outside them.
+FIRST_YEAR, LAST_YEAR = 2021, 2030
 LOCAL_TZ = ZoneInfo(TIMEZONE)
 
 TEMPLATE_VERSION = "2026.2"  # 2026.2: internal codes in hidden columns (issue 12)

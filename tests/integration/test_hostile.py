@@ -186,3 +186,52 @@ def _receipt(zones):
         return json.loads((zones.receipts(YEAR) / f"{small['sha256']}.json").read_text(encoding="utf-8"))
 
     return load
+
+
+def _sheet_xml(rows: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>'
+    ).encode()
+
+
+def _with_sheet(good: bytes, sheet_xml: bytes) -> bytes:
+    """``good`` with its first data sheet's XML replaced (the part the workbook names first)."""
+    with zipfile.ZipFile(io.BytesIO(good)) as z:
+        part = sorted(n for n in z.namelist() if n.startswith("xl/worksheets/sheet"))[0]
+    return _rezip(good, replace={part: sheet_xml})
+
+
+def test_a_value_far_down_is_refused_before_any_reader_holds_the_sheet(tmp_path, good):
+    """Two rows, one of them at row 1,000,000: few rows and cells, but a reader that keeps the
+    used range (calamine) would hold a million rows. Refused by the scan, with the row named;
+    a far cell with no value (only a style) is harmless and passes."""
+    far = _with_sheet(
+        good,
+        _sheet_xml(
+            '<row r="1"><c r="A1"><v>1</v></c></row><row r="1000000"><c r="A1000000"><v>2</v></c></row>'
+        ),
+    )
+    path = tmp_path / "xa.xlsx"
+    path.write_bytes(far)
+    problem = inspect_file(path, "xa.xlsx").problem
+    assert problem is not None and problem.code == "huge_sheet"
+    assert "1.000.000" in problem.message and "5.000" in problem.message
+    styled = _with_sheet(
+        good,
+        _sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row><row r="1000000"><c r="A1000000" s="1"/></row>'),
+    )
+    path.write_bytes(styled)
+    assert inspect_file(path, "xa.xlsx").problem is None
+
+
+def test_cells_without_references_count_where_a_reader_puts_them(tmp_path, good):
+    """Cells with no ``r`` attribute are placed one after another by readers: 150 of them in a
+    row reach column 150, past the 100-column limit, though no reference says so."""
+    cells = "".join(f"<c><v>{i}</v></c>" for i in range(150))
+    path = tmp_path / "khong-toa-do.xlsx"
+    path.write_bytes(_with_sheet(good, _sheet_xml(f"<row>{cells}</row>")))
+    problem = inspect_file(path, "khong-toa-do.xlsx").problem
+    assert problem is not None and problem.code == "huge_sheet" and "cột" in problem.message
+    scan = next(iter(inspect_file(path, "x.xlsx", IntakeLimits(max_columns=200)).sheets.values()))
+    assert (scan.max_column, scan.max_value_row, scan.cells) == (150, 1, 150)

@@ -709,23 +709,49 @@ def read_workbook(
 ) -> Submission:
     """Read a returned workbook into a Submission; raises WorkbookError with a Vietnamese message.
 
-    Cached values of formulas are read (formulas are never evaluated); ``merged`` gives the
-    merged ranges per sheet (read-only mode cannot see them, ``nscl.intake.hostile`` scans them);
+    Cached values of formulas are read (formulas are never evaluated), with calamine
+    (``nscl.forms.xlsx_values``: only after the hostile checks passed); ``merged`` gives the
+    merged ranges per sheet (``nscl.intake.hostile`` scans them);
     ``max_rows`` caps the data rows read per sheet. The file is opened by handle, so a path
     without a suffix (the content-addressed archive) works.
     """
-    from openpyxl import load_workbook
+    from nscl.forms.xlsx_values import Book, ReadError
 
     merged = merged or {}
     with open(path, "rb") as fh:
         try:
-            wb = load_workbook(fh, read_only=True, data_only=True, keep_vba=False, keep_links=False)
-        except Exception as exc:  # openpyxl raises many kinds for non-workbooks
+            wb = Book(fh)
+        except Exception as exc:  # calamine raises several kinds for non-workbooks
             raise WorkbookError(
                 f"Không đọc được tệp như một bảng tính Excel (.xlsx): {type(exc).__name__}."
             ) from None
         try:
             return _read_sheets(wb, merged, max_rows)
+        except ReadError:
+            raise WorkbookError(
+                "Không đọc được nội dung một trang tính của tệp .xlsx (tệp bị hỏng); vui lòng mở bằng Excel, "
+                "lưu lại và gửi lại."
+            ) from None
+        finally:
+            wb.close()
+
+
+def read_year(path: Path | str) -> int:
+    """The year a workbook's ``_meta`` sheet states (raises WorkbookError); only for a file
+    that passed the hostile checks (``nscl.intake.validation.workbook_year`` makes them)."""
+    from nscl.forms.xlsx_values import Book, ReadError
+
+    with open(path, "rb") as fh:
+        try:
+            wb = Book(fh)
+        except Exception as exc:  # calamine raises several kinds for non-workbooks
+            raise WorkbookError(
+                f"Không đọc được tệp như một bảng tính Excel (.xlsx): {type(exc).__name__}."
+            ) from None
+        try:
+            return int(read_meta(wb)["year"])
+        except ReadError as exc:
+            raise WorkbookError(str(exc)) from None
         finally:
             wb.close()
 

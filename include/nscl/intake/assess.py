@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from nscl.intake.hostile import inspect_file
+from nscl.intake.hostile import Inspection, inspect_file
 from nscl.intake.inbox import InboxFile
 from nscl.intake.validation import FileToValidate, _rejected, validate_files
 from nscl.plan.catalogue import Catalogue
@@ -47,11 +47,17 @@ class Arrival:
 def precheck(stored: Path, name: str, limits: IntakeLimits) -> Any | None:
     """A rejected outcome when the file must not be opened at all (an Excel lock file, or a
     hostile-file check failed), else None. Nothing opens the file's contents before this."""
+    return _precheck(stored, name, limits)[0]
 
+
+def _precheck(stored: Path, name: str, limits: IntakeLimits) -> tuple[Any | None, Inspection | None]:
+    """``precheck``'s outcome and the hostile scan it made (handed on to the validation, so each
+    file is scanned once)."""
     if name.startswith("~$"):
-        return _rejected(LOCK_FILE, "lock_file")
-    problem = inspect_file(stored, name, limits).problem
-    return _rejected(problem.message, problem.code) if problem else None
+        return _rejected(LOCK_FILE, "lock_file"), None
+    inspection = inspect_file(stored, name, limits)
+    problem = inspection.problem
+    return (_rejected(problem.message, problem.code) if problem else None), inspection
 
 
 def assess(
@@ -81,10 +87,11 @@ def assess_batch(
     unexpected error costs only its own file (an internal-error rejection). Never raises."""
 
     outcomes: list[Any] = [None] * len(files)
+    scans: dict[int, Inspection | None] = {}
     todo: list[int] = []
     for i, (stored, name, _agency, _history_of) in enumerate(files):
         try:
-            outcomes[i] = precheck(stored, name, limits)
+            outcomes[i], scans[i] = _precheck(stored, name, limits)
         except Exception:  # a bug must not stop the other files nor lose this one
             log.exception("Unexpected error checking %s", name)
             outcomes[i] = _rejected(INTERNAL_ERROR, "internal_error")
@@ -92,7 +99,7 @@ def assess_batch(
             todo.append(i)
     try:
         validated: list[Any] = validate_files(
-            [FileToValidate(files[i][0], files[i][1], files[i][2], files[i][3]) for i in todo],
+            [FileToValidate(files[i][0], files[i][1], files[i][2], files[i][3], scans.get(i)) for i in todo],
             year,
             catalogue,
             limits,

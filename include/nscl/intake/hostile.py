@@ -1,6 +1,7 @@
 """Pre-checks on a received file before any spreadsheet library parses it: size, format by
 content (not by name), encryption, macros, zip bombs, XML entity tricks, huge sheets; and a
-streaming scan of the sheets for merged cells and formulas without a cached value. The
+streaming scan of the sheets (``nscl.intake.sheet_scan``) for their size, merged cells and
+formulas without a cached value. The
 sanitising of file names is in ``nscl.intake.names`` (``safe_name``, re-exported here).
 
 Nothing here executes or expands anything: the zip directory is read, XML is parsed with
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from nscl.intake.names import safe_name
+from nscl.intake.sheet_scan import SheetScan, scan_sheet
 from nscl.labels import format_vn_number
 from nscl.settings import IntakeLimits
 
@@ -29,19 +31,6 @@ class Problem:
 
     code: str
     message: str
-
-
-@dataclass
-class SheetScan:
-    name: str
-    part: str
-    rows: int = 0
-    cells: int = 0
-    max_column: int = 0
-    dimension: str | None = None
-    merged: list[str] = field(default_factory=list)
-    formulas: list[str] = field(default_factory=list)  # cells with a formula and its cached value
-    formulas_missing: list[str] = field(default_factory=list)  # formula, no cached value
 
 
 @dataclass
@@ -222,7 +211,7 @@ def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits) -> Inspection:
         for sheet_name, part in sheets:
             if part not in names:
                 continue
-            scan = _scan_sheet(zf, sheet_name, part, limits, budget)
+            scan = scan_sheet(zf, sheet_name, part, limits, budget)
             inspection.sheets[sheet_name] = scan
             budget -= scan.cells
             problem = _size_problem(scan, limits, budget)
@@ -279,6 +268,12 @@ def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
 
 def _size_problem(scan: SheetScan, limits: IntakeLimits, cells_left: int) -> Problem | None:
     """The configurable limits on what a sheet may hold, as the message an agency reads."""
+    if scan.max_value_row > limits.max_rows:
+        return Problem(
+            "huge_sheet",
+            f"Trang tính '{scan.name}' có dữ liệu ở dòng quá xa (dòng {format_vn_number(scan.max_value_row)}, tối đa "
+            f"{format_vn_number(limits.max_rows)} dòng); vui lòng xóa dữ liệu ở các dòng thừa và gửi {WANTED}.",
+        )
     if scan.rows > limits.max_rows:
         return Problem(
             "huge_sheet",
@@ -306,58 +301,3 @@ def _column_letters(n: int) -> str:
         n, rem = divmod(n - 1, 26)
         out = chr(65 + rem) + out
     return out
-
-
-def _column_index(ref: str | None) -> int:
-    """1 for "A7", 28 for "AB3"; 0 when there is no usable reference."""
-    n = 0
-    for ch in ref or "":
-        if "A" <= ch <= "Z":
-            n = n * 26 + ord(ch) - 64
-        elif "a" <= ch <= "z":
-            n = n * 26 + ord(ch) - 96
-        else:
-            break
-    return n
-
-
-def _scan_sheet(
-    zf: zipfile.ZipFile, sheet_name: str, part: str, limits: IntakeLimits, cells_left: int | None = None
-) -> SheetScan:
-    """Stream one sheet's XML (never held whole): rows, cells, the widest column, merged ranges
-    and formulas. Stops as soon as a limit is passed, so a hostile sheet costs little."""
-    from defusedxml.ElementTree import iterparse
-
-    cells_left = limits.max_cells if cells_left is None else cells_left
-    scan = SheetScan(sheet_name, part)
-    with zf.open(part) as fh:
-        for _event, el in iterparse(fh, events=("end",), forbid_dtd=True):
-            tag = _local(el.tag)
-            if tag == "c":
-                scan.cells += 1
-                column = _column_index(el.get("r"))
-                if column > scan.max_column:
-                    scan.max_column = column
-                formula = value = None
-                for child in el:
-                    ctag = _local(child.tag)
-                    if ctag == "f":
-                        formula = child
-                    elif ctag in ("v", "is"):
-                        value = child
-                if formula is not None:
-                    ref = el.get("r", "?")
-                    has_value = value is not None and (value.text or "".join(value.itertext()) or "") != ""
-                    (scan.formulas if has_value else scan.formulas_missing).append(ref)
-                if scan.cells > cells_left or scan.max_column > limits.max_columns:
-                    break
-            elif tag == "row":
-                scan.rows += 1
-                el.clear()
-                if scan.rows > limits.max_rows:
-                    break
-            elif tag == "dimension":
-                scan.dimension = el.get("ref")
-            elif tag == "mergeCell":
-                scan.merged.append(el.get("ref", ""))
-    return scan

@@ -27,9 +27,9 @@ With ``NSCL_INBOX_URL`` (an object-store inbox) the mail's files still go to the
 does not see them twice).
 
 A state file is keyed by the message's SHA-256, so the same message met again (still in the
-folder after a crash, or copied back by staff) is recognised. ``NSCL_MAIL_CRASH_AT=point[:n]``
-kills the process at a named point (tests only: ``archived``, ``planned``, ``stored_file``,
-``stored``, ``marked``, ``processed``, ``replied``).
+folder after a crash, or copied back by staff) is recognised. ``NSCL_FAULT_AT=mail:point:n``
+kills the process at a named point (tests only, ``nscl.store.faults``: ``mail:archived``,
+``mail:planned``, ``mail:stored_file``, ``mail:stored``, ``mail:marked``, ``mail:replied``).
 """
 
 from __future__ import annotations
@@ -45,18 +45,17 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from nscl.intake.hostile import inspect_file, safe_name
+from nscl.intake.hostile import safe_name
 from nscl.intake.imap_client import Mailbox
 from nscl.intake.mail_parse import Candidate, ParsedMail, mail_limits, parse_mail, too_large, unreadable
 from nscl.intake.mail_state import (
-    FIRST_YEAR,
-    LAST_YEAR,
     crash_point,
     current_year,
     file_path,
     load_state,
     save_state,
 )
+from nscl.intake.validation import workbook_year
 from nscl.settings import LOCAL_TZ, IntakeLimits
 from nscl.store.archive import archive_stream
 from nscl.store.fsutil import atomic_write_bytes, atomic_write_json
@@ -114,27 +113,6 @@ def _unique_name(folder: Path, name: str, key: str, index: int, reserved: set[st
 
 
 # ---- the year a workbook says ------------------------------------------------------------------
-
-
-def workbook_year(path: Path, name: str, limits: IntakeLimits) -> int | None:
-    """The year in the workbook's ``_meta`` sheet, read only if the hostile checks pass."""
-
-    if inspect_file(path, name, limits).problem is not None:
-        return None
-    try:
-        from openpyxl import load_workbook
-
-        from nscl.forms.workbook import read_meta
-
-        with open(path, "rb") as fh:
-            wb = load_workbook(fh, read_only=True, data_only=True)
-            try:
-                year = int(read_meta(wb)["year"])
-            finally:
-                wb.close()
-    except Exception:
-        return None
-    return year if FIRST_YEAR <= year <= LAST_YEAR else None
 
 
 def _year_of(data: bytes, name: str, limits: IntakeLimits) -> int | None:

@@ -17,11 +17,11 @@ from typing import Any
 from nscl.forms import workbook as wbm
 from nscl.intake.batch_gx import GxSlot, resolve_slots
 from nscl.intake.gx_suites import TAX_CODE_REGEX, rule
-from nscl.intake.hostile import inspect_file
+from nscl.intake.hostile import Inspection, inspect_file
 from nscl.intake.normalise import NotANumber, normalise_text, parse_number
 from nscl.intake.tfp_checks import attach_io_tables, check_rows
 from nscl.plan.catalogue import Catalogue
-from nscl.settings import MIN_TEMPLATE_VERSION, IntakeLimits
+from nscl.settings import FIRST_YEAR, LAST_YEAR, MIN_TEMPLATE_VERSION, IntakeLimits
 
 
 @dataclass
@@ -201,6 +201,8 @@ class FileToValidate:
     # the agency's own earlier figures, or a function of the agency code giving them (called
     # once the workbook is read: the inbox folder's agency if any, else the workbook's)
     history: dict[str, dict[int, float]] | Callable[[str | None], dict[str, dict[int, float]]] | None = None
+    # the hostile scan of these bytes when the caller already made it (one scan per file)
+    inspection: Inspection | None = None
 
 
 def validate_file(
@@ -221,10 +223,25 @@ def validate_file(
     inbox sub-folder it was dropped in, if any; ``history`` is the agency's own figures of
     earlier years ({indicator: {year: value}}), for outlier warnings.
     """
-    [out] = validate_files([FileToValidate(path, original_name, inbox_agency, history)], year, catalogue, limits)
+    [out] = validate_files(
+        [FileToValidate(path, original_name, inbox_agency, history)], year, catalogue, limits
+    )
     if isinstance(out, Exception):
         raise out
     return out
+
+
+def workbook_year(path: Path, name: str, limits: IntakeLimits | None = None) -> int | None:
+    """The year in the workbook's ``_meta`` sheet, read only if the hostile checks pass; None
+    when they fail or the workbook states no usable year (2021-2030)."""
+    limits = limits or IntakeLimits.from_env()
+    if inspect_file(path, name, limits).problem is not None:
+        return None
+    try:
+        year = wbm.read_year(path)
+    except Exception:  # noqa: BLE001 - the file's own outcome says what is wrong with it
+        return None
+    return year if FIRST_YEAR <= year <= LAST_YEAR else None
 
 
 def validate_files(
@@ -273,7 +290,7 @@ def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeL
 
     path = Path(f.path)
     original_name, inbox_agency, history = f.original_name, f.inbox_agency, f.history
-    inspection = inspect_file(path, original_name or path.name, limits)
+    inspection = f.inspection or inspect_file(path, original_name or path.name, limits)
     if inspection.problem:
         return _rejected(inspection.problem.message, inspection.problem.code)
     try:

@@ -34,6 +34,7 @@ import matplotlib  # noqa: E402
 import numpy  # noqa: E402,F401
 import openpyxl  # noqa: E402,F401
 import pandas  # noqa: E402,F401
+import python_calamine  # noqa: E402,F401
 import yaml  # noqa: E402,F401
 
 matplotlib.use("Agg")

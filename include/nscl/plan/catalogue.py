@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from nscl.settings import FIRST_YEAR, LAST_YEAR
+
 DATA_DIR = Path(__file__).parent / "data"
 AGENCY_KINDS = {
     "department": "Sở",
@@ -151,6 +153,10 @@ class Catalogue:
     indicators: dict[str, Indicator]
     phases: dict[str, Phase]
     expected_overrides: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Who reports in a year, computed once per year: each received file asks for its agency's
+    # expectation, and computing the list is linear in agencies (quadratic per chunk without).
+    # The catalogue is never changed after loading.
+    _reporters: dict[int, tuple[Expectation, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     # ---- agencies -------------------------------------------------------------------
     def agency(self, code: str) -> Agency:
@@ -164,14 +170,17 @@ class Catalogue:
 
     def predecessors(self, code: str) -> set[str]:
         """Every agency whose chain of successors leads to ``code``."""
+        preceded_by: dict[str, list[str]] = {}
+        for a in self.agencies.values():
+            if a.successor:
+                preceded_by.setdefault(a.successor, []).append(a.code)
         found: set[str] = set()
         frontier = [code]
         while frontier:
-            current = frontier.pop()
-            for a in self.agencies.values():
-                if a.successor == current and a.code not in found:
-                    found.add(a.code)
-                    frontier.append(a.code)
+            for earlier in preceded_by.get(frontier.pop(), ()):
+                if earlier not in found:
+                    found.add(earlier)
+                    frontier.append(earlier)
         return found
 
     def successor_on(self, code: str, day: dt.date) -> Agency:
@@ -231,8 +240,13 @@ class Catalogue:
     def expected_reporters(self, year: int) -> list[Expectation]:
         """Agencies that must report for ``year``: active on the deadline, with at least one
         task covering the year (or supplying the TFP inputs), adjusted by expected.yaml."""
-        if not 2021 <= year <= 2030:
+        if not FIRST_YEAR <= year <= LAST_YEAR:
             raise ValueError(f"Năm {year} nằm ngoài thời kỳ của Kế hoạch (2021-2030)")
+        if year not in self._reporters:
+            self._reporters[year] = tuple(self._compute_reporters(year))
+        return list(self._reporters[year])
+
+    def _compute_reporters(self, year: int) -> list[Expectation]:
         day = self.deadline(year)
         overrides = self.expected_overrides.get(year, {})
         removed = {entry["code"] for entry in overrides.get("remove", [])}
@@ -251,7 +265,8 @@ class Catalogue:
         return sorted(out, key=lambda e: e.agency.code)
 
     def expectation(self, year: int, code: str) -> Expectation:
-        for e in self.expected_reporters(year):
+        self.expected_reporters(year)
+        for e in self._reporters[year]:
             if e.agency.code == code:
                 return e
         raise KeyError(f"Cơ quan '{code}' không thuộc danh sách phải báo cáo năm {year}")

@@ -8,13 +8,12 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from nscl.settings import LOCAL_TZ, TIMEZONE
+from nscl.settings import FIRST_YEAR, LAST_YEAR, LOCAL_TZ, TIMEZONE
 
 TZ = LOCAL_TZ
 TZ_NAME = TIMEZONE
 URL_PREFIX = "/nscl"
 PAGE_TITLE = "Báo cáo NSCL"
-FIRST_YEAR, LAST_YEAR = 2021, 2030
 
 
 def max_upload_bytes() -> int:
@@ -88,7 +87,9 @@ def parse_year(raw: str | int | None, fallback: int | None = None) -> int:
         return fallback
     text = str(raw).strip()
     if not text.isdigit() or len(text) != 4:
-        raise BadParameter(f"Năm báo cáo “{text[:20]}” không hợp lệ: hãy chọn một năm từ {FIRST_YEAR} đến {LAST_YEAR}.")
+        raise BadParameter(
+            f"Năm báo cáo “{text[:20]}” không hợp lệ: hãy chọn một năm từ {FIRST_YEAR} đến {LAST_YEAR}."
+        )
     year = int(text)
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise HTTPException(404, f"Năm {year} nằm ngoài thời kỳ của Kế hoạch ({FIRST_YEAR}-{LAST_YEAR}).")

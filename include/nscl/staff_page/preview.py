@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import HTTPException
 
 from nscl.consolidate.status import year_status
-from nscl.intake.validation import validate_file
+from nscl.intake.validation import validate_file, workbook_year
 from nscl.labels import STATE_LABELS
 from nscl.plan.catalogue import Catalogue
 from nscl.staff_page.common import FIRST_YEAR, LAST_YEAR, fmt_time, now
@@ -83,28 +83,13 @@ def _duplicate(zones: Zones, year: int, sha: str) -> dict[str, Any] | None:
     return None
 
 
-def _workbook_year(path: Path) -> int | None:
-    try:
-        from openpyxl import load_workbook
-
-        from nscl.forms.workbook import read_meta
-
-        wb = load_workbook(path, read_only=True, data_only=True)
-        try:
-            return int(read_meta(wb)["year"])
-        finally:
-            wb.close()
-    except Exception:  # noqa: BLE001 - the outcome's own message says what is wrong
-        return None
-
-
 def preview(zones: Zones, catalogue: Catalogue, meta: dict[str, Any], path: Path) -> dict[str, Any]:
 
     year = int(meta["year"])
     outcome = validate_file(path, year, catalogue, original_name=meta["name"])
     issues = [i.to_dict() for i in outcome.issues]
     errors = [i for i in issues if i.get("severity") == "error"]
-    wb_year = _workbook_year(path) if outcome.readable or outcome.agency_code else None
+    wb_year = workbook_year(path, meta["name"]) if outcome.readable or outcome.agency_code else None
     code = outcome.agency_code
     name = catalogue.agencies[code].name if code and code in catalogue.agencies else None
     status = year_status(year, zones, catalogue)
