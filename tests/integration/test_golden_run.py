@@ -28,7 +28,10 @@ def _receipt_view(entry: dict) -> dict:
     keep = ("original_name", "status", "outcome", "agency_code", "conversions")
     view = {k: entry.get(k) for k in keep}
     for kind in ("errors", "warnings"):
-        view[kind] = sorted(f"{i.get('sheet')}!{i.get('cell')} = {i.get('value')!r}: {i.get('expected')}" for i in entry.get(kind, []))
+        view[kind] = sorted(
+            f"{i.get('sheet')}!{i.get('cell')} = {i.get('value')!r}: {i.get('expected')}"
+            for i in entry.get(kind, [])
+        )
     return view
 
 
@@ -44,11 +47,15 @@ def run(tmp_path_factory, catalogue):
         monkeypatch.undo()
     snap = snapshot(zones)
     receipts = {
-        k: _receipt_view(v) for k, v in snap.items() if k.startswith(f"receipts/{YEAR}/") and "/sightings/" not in k
+        k: _receipt_view(v)
+        for k, v in snap.items()
+        if k.startswith(f"receipts/{YEAR}/") and "/sightings/" not in k
     }
     current = {"files": {k: digest(v) for k, v in snap.items()}, "receipts": receipts}
     if os.environ.get("NSCL_WRITE_GOLDEN") == "1":
-        GOLDEN.write_text(json.dumps(current, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        GOLDEN.write_text(
+            json.dumps(current, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     yield current
     shutil.rmtree(base, ignore_errors=True)
 
@@ -56,7 +63,9 @@ def run(tmp_path_factory, catalogue):
 def test_every_receipt_says_what_it_said_before(run):
     golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
     assert sorted(run["receipts"]) == sorted(golden["receipts"])
-    changed = {k: (golden["receipts"][k], v) for k, v in run["receipts"].items() if v != golden["receipts"][k]}
+    changed = {
+        k: (golden["receipts"][k], v) for k, v in run["receipts"].items() if v != golden["receipts"][k]
+    }
     assert changed == {}
 
 
