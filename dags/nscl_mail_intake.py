@@ -64,19 +64,23 @@ def nscl_mail_intake():
 
     @task
     def pending(collected: dict) -> list[dict]:
-        return collected["pending"]
-
-    @task(map_index_template="{{ task.op_kwargs['path'].split('/')[-1] }}")
-    def process_submission(path: str, year: int) -> dict:
+        """The stored files, split into chunks of one year each (``pipeline.plan_year_chunks``)."""
         from nscl.orchestration import pipeline
 
-        return pipeline.process_submission(path, year)
+        return pipeline.plan_year_chunks(collected["pending"])
+
+    # One task per chunk of files, as in the annual and hourly intakes: each file its own receipt.
+    @task(multiple_outputs=False, map_index_template="{{ task.op_kwargs['chunk']['label'] }}")
+    def process_chunk(chunk: dict) -> dict:
+        from nscl.orchestration import pipeline
+
+        return pipeline.process_chunk(chunk["paths"], chunk["year"])
 
     @task(trigger_rule="none_failed", outlets=[SUBMISSIONS])
-    def consolidate(files: list[dict], receipts: list[dict]) -> list[int]:
+    def consolidate(chunks: list[dict], receipts: list[dict]) -> list[int]:
         from nscl.orchestration import pipeline
 
-        years = sorted({int(f["year"]) for f in files})
+        years = sorted({int(c["year"]) for c in chunks})
         for year in years:
             pipeline.consolidate(year)
         return years
@@ -94,9 +98,9 @@ def nscl_mail_intake():
         return summary
 
     collected = collect_mail(resolve_year())
-    files = pending(collected)
-    receipts = process_submission.expand_kwargs(files)
-    answer(collected, consolidate(files, receipts))
+    chunks = pending(collected)
+    receipts = process_chunk.expand(chunk=chunks)
+    answer(collected, consolidate(chunks, receipts))
 
 
 nscl_mail_intake()

@@ -454,7 +454,8 @@ def test_mail_intake_end_to_end(data, imap, smtp, catalogue, monkeypatch):
 # with the 2nd message's file written but the message not yet marked on the server; once every
 # message is marked but before any file is processed; with two of four files processed; after
 # two replies. The ordinary run then sends the other three.
-CRASH_POINTS = ["stored_file:2", "marked:3", "processed:2", "replied:2"]
+# (The intake's own kill point after a file is done is ``intake:sighted``.)
+CRASH_POINTS = ["mail:stored_file:2", "mail:marked:3", "intake:sighted:2", "mail:replied:2"]
 
 
 def test_mail_intake_survives_kill_9(data, imap, smtp, catalogue):
@@ -488,9 +489,9 @@ def test_mail_intake_survives_kill_9(data, imap, smtp, catalogue):
         imap.append(raw, when=ON_TIME)
     killed = []
     for point in CRASH_POINTS:
-        proc = nscl("mail-intake", "--year", str(YEAR), env={"NSCL_MAIL_CRASH_AT": point}, check=False)
-        assert proc.returncode in (-9, 0), (point, proc.stdout + proc.stderr)
-        killed += [point] if proc.returncode == -9 else []
+        proc = nscl("mail-intake", "--year", str(YEAR), env={"NSCL_FAULT_AT": point}, check=False)
+        assert proc.returncode in (137, 0), (point, proc.stdout + proc.stderr)  # faults.checkpoint's kill
+        killed += [point] if proc.returncode == 137 else []
     assert killed == CRASH_POINTS  # every run was really cut short, where intended
     assert len(smtp.messages) == 2  # the two replies before the last kill
     nscl("mail-intake", "--year", str(YEAR))

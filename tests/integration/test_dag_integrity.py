@@ -52,18 +52,34 @@ def test_every_dag_uses_the_shared_default_arguments(dagbag):
             assert any(type(c).__name__ == "SmtpNotifier" for c in callbacks), where
 
 
-@pytest.mark.parametrize("dag_id", ["nscl_annual_report", "nscl_intake"])
+@pytest.mark.parametrize("dag_id", ["nscl_annual_report", "nscl_intake", "nscl_mail_intake"])
 def test_submissions_are_mapped_per_chunk(dagbag, dag_id):
     """The files are processed in chunks (one mapped task each, named by its files), not one
-    task per file; the chunks come from the listing task and feed the consolidation."""
+    task per file; the chunks come from the listing task and feed the consolidation. No DAG
+    maps a task over single files."""
     dag = dagbag.dags[dag_id]
     chunk = dag.get_task("process_chunk")
     assert chunk.is_mapped
     assert "label" in chunk.map_index_template
+    assert [t.task_id for t in dag.tasks if t.is_mapped] == ["process_chunk"]
     assert "process_submission" not in dag.task_ids
-    assert chunk.upstream_task_ids >= {"resolve_year"} and len(chunk.upstream_task_ids) == 2
+    listing = {"nscl_mail_intake": {"pending"}}.get(dag_id, {"resolve_year"})
+    assert chunk.upstream_task_ids >= listing
     assert "consolidate" in chunk.downstream_task_ids
     assert dag.max_active_runs == 1
+
+
+def test_mail_chunks_hold_one_year_each():
+    from nscl.orchestration import pipeline
+
+    files = [
+        {"path": f"/d/inbox/{y}/f{i}.xlsx", "year": y} for y, n in ((2026, 3), (2025, 2)) for i in range(n)
+    ]
+    chunks = pipeline.plan_year_chunks(files, slots=2)
+    assert [(c["year"], len(c["paths"])) for c in chunks] == [(2025, 1), (2025, 1), (2026, 2), (2026, 1)]
+    assert all(f"/{c['year']}/" in p for c in chunks for p in c["paths"])
+    assert chunks[0]["label"] == "2025: f0.xlsx"
+    assert sorted(p for c in chunks for p in c["paths"]) == sorted(f["path"] for f in files)
 
 
 @pytest.mark.parametrize("path", DAG_FILES, ids=[p.name for p in DAG_FILES])

@@ -7,31 +7,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
-import signal
 from pathlib import Path
 from typing import Any
 
-from nscl.settings import LOCAL_TZ
+from nscl.settings import FIRST_YEAR, LAST_YEAR, LOCAL_TZ
+from nscl.store.faults import checkpoint
 from nscl.store.fsutil import atomic_write_json
 from nscl.store.zones import Zones
 
 log = logging.getLogger(__name__)
-FIRST_YEAR, LAST_YEAR = 2021, 2030
-_hits: dict[str, int] = {}
 
 
 def crash_point(name: str) -> None:
-    """Fault injection for the crash tests: SIGKILL at the n-th time ``name`` is reached."""
-    wanted = os.environ.get("NSCL_MAIL_CRASH_AT")
-    if not wanted:
-        return
-    point, _, nth = wanted.partition(":")
-    if point != name:
-        return
-    _hits[name] = _hits.get(name, 0) + 1
-    if _hits[name] >= int(nth or 1):
-        os.kill(os.getpid(), signal.SIGKILL)
+    """A crash test's kill point in the mail intake: ``nscl.store.faults.checkpoint`` under the
+    name ``mail:<name>`` (``NSCL_FAULT_AT=mail:replied:2``), the one fault injection of the code."""
+    checkpoint(f"mail:{name}")
 
 
 def current_year(now: dt.datetime | None = None) -> int:

@@ -1,7 +1,7 @@
 """The mail intake as stages (the DAG ``nscl_mail_intake`` calls them one per task; ``nscl
 mail-intake`` and the tests call :func:`run`): collect the new messages from the mailbox
 (``nscl.intake.mailbox``), process every stored file with the ordinary intake
-(``pipeline.process_submission``), consolidate each year touched, then answer the senders
+(``pipeline.process_chunk``, one chunk per year), consolidate each year touched, then answer the senders
 (``nscl.outreach.mail_replies``). Each stage works from the state files, not from what the
 previous stage returned, so any of them can be re-run or cleared alone."""
 
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nscl.intake.imap_client import ImapSettings, Mailbox
-from nscl.intake.mail_state import crash_point, pending_files
+from nscl.intake.mail_state import pending_files
 from nscl.intake.mailbox import collect as collect_messages
 from nscl.orchestration import pipeline
 from nscl.outreach.mail_replies import answer as answer_all
@@ -46,14 +46,14 @@ def collect(
 def process(
     pending: list[dict[str, Any]], zones: Zones | None = None, catalogue: Catalogue | None = None
 ) -> list[dict]:
-    """The ordinary intake on each waiting file, then the consolidation of each year touched."""
+    """The ordinary intake on the waiting files, each year's in one chunk (as the DAG's chunks:
+    ``pipeline.process_chunk``), then the consolidation of each year touched."""
 
     zones = zones or Zones.default()
     catalogue = catalogue or default_catalogue()
     results = []
-    for item in pending:
-        results.append(pipeline.process_submission(item["path"], int(item["year"]), zones, catalogue))
-        crash_point("processed")
+    for chunk in pipeline.plan_year_chunks(pending, slots=1):
+        results += pipeline.process_chunk(chunk["paths"], chunk["year"], zones, catalogue)["receipts"]
     for year in sorted({int(i["year"]) for i in pending}):
         pipeline.consolidate(year, zones, catalogue)
     return results

@@ -99,6 +99,20 @@ def plan_chunks(
     return [{"label": chunk_label(paths[a:b]), "paths": list(paths[a:b])} for a, b in bounds]
 
 
+def plan_year_chunks(files: list[dict[str, Any]], slots: int | None = None) -> list[dict[str, Any]]:
+    """:func:`plan_chunks` for files that belong to different years (the mail intake: each
+    workbook says its own year): ``files`` are ``{"path", "year"}``; each chunk holds one
+    year's files and says which (``{"label", "paths", "year"}``), years in order."""
+    by_year: dict[int, list[str]] = {}
+    for f in files:
+        by_year.setdefault(int(f["year"]), []).append(str(f["path"]))
+    return [
+        {**chunk, "year": year, "label": f"{year}: {chunk['label']}"}
+        for year in sorted(by_year)
+        for chunk in plan_chunks(by_year[year], slots)
+    ]
+
+
 def chunk_label(paths: list[str]) -> str:
     """A short name for a chunk in the Airflow UI: its first and last file and how many."""
 
