@@ -34,7 +34,7 @@ def _mistakes(wb, what: str) -> None:
         ws = wb[wbm.SHEET_ENTERPRISES]
         ws.cell(row=ROW, column=ENT_COL["tax_code"], value="12345")
         ws.cell(row=ROW, column=ENT_COL["central"], value=-3)
-        ws.cell(row=ROW + 1, column=ENT_COL["name"], value=None)
+        ws.cell(row=ROW + 1, column=ENT_COL["name"]).value = None  # value=None would not clear it
         ws.cell(row=ROW + 1, column=ENT_COL["support_type"], value="Không có trong danh sách")
     elif what == "budget":
         wb[wbm.SHEET_BUDGET].cell(row=ROW, column=4, value=-7)
@@ -46,6 +46,7 @@ def _mistakes(wb, what: str) -> None:
         ws.cell(row=ROW + 3, column=TFP_COL["grdp"], value=-1)
         ws.cell(row=ROW + 4, column=TFP_COL["trained_labour_share"], value=140)
         ws.cell(row=ROW + 5, column=TFP_COL["employment"], value=0)
+        ws.cell(row=ROW + 6, column=TFP_COL["investment"]).value = None
     elif what == "cell_types":  # what agencies type: each kind of cell value a reader meets
         ws = wb[wbm.SHEET_ENTERPRISES]
         ws.cell(row=ROW, column=ENT_COL["tax_code"], value=101234567)  # a number: leading zero lost
@@ -59,6 +60,8 @@ def _mistakes(wb, what: str) -> None:
         wb[wbm.SHEET_INDICATORS].cell(row=ROW + 2, column=8, value=0.1 + 0.2)
         wb[wbm.SHEET_INDICATORS].cell(row=ROW + 3, column=9, value=dt.date(2025, 6, 1))
         wb[wbm.SHEET_BUDGET].cell(row=ROW, column=4, value="=1+1")  # no value Excel computed
+        wb[wbm.SHEET_INDICATORS].cell(row=ROW + 4, column=8).value = None  # left empty: an error
+        wb[wbm.SHEET_TASKS].cell(row=ROW, column=6).value = None
         wb[wbm.SHEET_NARRATIVE].cell(row=ROW, column=4, value=" có khoảng trắng  ")
     elif what == "merged":
         wb[wbm.SHEET_INDICATORS].merge_cells(f"H{ROW}:H{ROW + 1}")  # over figures: an error

@@ -92,6 +92,7 @@ def test_each_mistake_is_reported_at_its_own_file_and_cell(runs):
         f"{col['grdp']}{ROW + 3}",
         f"{col['trained_labour_share']}{ROW + 4}",
         f"{col['employment']}{ROW + 5}",
+        f"{col['investment']}{ROW + 6}",  # left empty
     }
     neg = [e for e in receipts["SGDDT_lan2.xlsx"]["errors"] if e["sheet"] == wbm.SHEET_BUDGET]
     assert [e["value"] for e in neg] == [-7]
