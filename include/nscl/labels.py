@@ -48,6 +48,15 @@ KIND_LABELS = {
 }
 
 
+def vn_number(value: float, max_decimals: int = 6) -> str:
+    """A figure as an agency reads it in a message: Vietnamese style, the decimals it has (up to
+    ``max_decimals``), never an exponent: 1234.5 -> '1.234,5', 1e12 -> '1.000.000.000.000'."""
+    text = format_vn_number(value, max_decimals)
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return "0" if text in ("-0", "") else text
+
+
 def format_vn_number(value: float, decimals: int = 0) -> str:
     """Vietnamese number style: '.' groups thousands, ',' marks decimals (1.234,5)."""
     text = f"{value:,.{decimals}f}"

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from nscl.forms import workbook as wbm
+from nscl.labels import vn_number
 from nscl.plan.territories import (
     MERGER_YEAR,
     TERRITORIES,
@@ -105,8 +106,8 @@ def _sums(m: str, parts: tuple[str, ...], by_key) -> list[Problem]:
             if abs(s - given) > tol:
                 out.append(
                     (total["row"], LABELS[key], given,
-                     f"Bằng tổng của {' và '.join(territory_name(c) for c in parts)} năm {y}: {s:g} (chênh lệch do "
-                     f"làm tròn không quá {tol:.3g})", "error")
+                     f"Bằng tổng của {' và '.join(territory_name(c) for c in parts)} năm {y}: {vn_number(s)} (chênh lệch do "
+                     f"làm tròn không quá {vn_number(tol, 4)})", "error")
                 )  # fmt: skip
     return out
 

@@ -20,6 +20,7 @@ from nscl.intake.gx_suites import TAX_CODE_REGEX, rule
 from nscl.intake.hostile import Inspection, inspect_file
 from nscl.intake.normalise import NotANumber, normalise_text, parse_number
 from nscl.intake.tfp_checks import attach_io_tables, check_rows
+from nscl.labels import vn_number
 from nscl.plan.catalogue import Catalogue
 from nscl.settings import FIRST_YEAR, LAST_YEAR, MIN_TEMPLATE_VERSION, IntakeLimits
 
@@ -183,7 +184,7 @@ def _number(value, sheet, row, column, issues: list[Issue], conversions: list[st
         issues.append(Issue(sheet, row, column, value, "Một số (ví dụ 12 hoặc 1.234,5), không phải chữ"))
         return None
     if isinstance(value, str) and number is not None:
-        conversions.append(f"{sheet}!{column} dòng {row}: '{value}' đọc thành số {number:g}")
+        conversions.append(f"{sheet}!{column} dòng {row}: '{value}' đọc thành số {vn_number(number)}")
     return number
 
 
@@ -464,7 +465,7 @@ def _outliers(indicators, history: dict[str, dict[int, float]], year: int, issue
             continue
         top = max(past.values())
         if value > 3 * top and value - top >= 5:
-            earlier = "; ".join(f"{y}: {v:g}" for y, v in sorted(past.items()))
+            earlier = "; ".join(f"{y}: {vn_number(v)}" for y, v in sorted(past.items()))
             issues.append(
                 Issue(
                     wbm.SHEET_INDICATORS,
@@ -676,7 +677,7 @@ def _cross_sheet(indicators, enterprises, budget, sub, issues: list[Issue]) -> N
                     sub.budget[source]["row"],
                     BUDGET_VALUE,
                     total,
-                    f"Không nhỏ hơn tổng kinh phí {label.lower()} hỗ trợ doanh nghiệp ({spent:g} triệu đồng)",
+                    f"Không nhỏ hơn tổng kinh phí {label.lower()} hỗ trợ doanh nghiệp ({vn_number(spent)} triệu đồng)",
                 )
             )
 
