@@ -2,7 +2,8 @@
 CeleryExecutor with Redis, and the scheduler, DAG processor, API server, triggerer and Celery
 worker(s) as separate processes (each in its own process group), sharing one data folder.
 
-Used by tests/test_production_shape.py; also handy by hand:
+Used by tests/e2e/test_production_shape.py and bench/production.py (``NativeStack``, and
+``ApiClient`` for the REST API); also handy by hand:
 
     python deploy/native.py --home /tmp/nscl-native --data /tmp/nscl-native/data
 
@@ -14,6 +15,7 @@ run here, never written into the repository.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import secrets
 import shutil
@@ -246,6 +248,37 @@ class NativeStack:
             text = log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
             out.append(f"--- {log.name} ---\n" + "\n".join(text))
         return "\n".join(out)
+
+
+class ApiError(RuntimeError):
+    """The REST API answered with an HTTP error (method, path, status and the body's start)."""
+
+
+class ApiClient:
+    """The REST API as an operator's script uses it: a JWT from the FAB login (``/auth/token``),
+    then JSON requests to ``/api/v2`` with it as a bearer token."""
+
+    def __init__(self, base_url: str, username: str, password: str, timeout: float = 60) -> None:
+        self.base = base_url.rstrip("/")
+        self.timeout = timeout
+        self.token = ""
+        self.token = self.call(
+            "POST", "/auth/token", {"username": username, "password": password}, auth=False
+        )["access_token"]
+
+    def call(self, method: str, path: str, body=None, auth: bool = True):
+        """``method path`` with ``body`` as JSON; the decoded JSON answer (None if empty)."""
+        headers = {"Content-Type": "application/json"}
+        if auth:
+            headers["Authorization"] = f"Bearer {self.token}"
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as resp:
+                raw = resp.read()
+        except urllib.error.HTTPError as exc:
+            raise ApiError(f"{method} {path}: {exc.code} {exc.read()[:500]!r}") from None
+        return json.loads(raw) if raw else None
 
 
 def main(argv: list[str] | None = None) -> int:

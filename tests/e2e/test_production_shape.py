@@ -24,8 +24,6 @@ import socketserver
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -56,7 +54,7 @@ TUNING = {
     "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
     "NSCL_RETRY_DELAY_SECONDS": "2",
     "NSCL_ALERT_EMAILS": "vanhanh@example.invalid",
-    # No PDF beside the reports (LibreOffice takes seconds; tests/test_report_pdf.py covers it).
+    # No PDF beside the reports (LibreOffice takes seconds; tests/e2e/test_report_pdf.py covers it).
     "NSCL_REPORT_PDF": "0",
     # One chunk for the four files: the chunk runs long enough (a few seconds, even with the
     # worker's preloaded libraries) for the fault test to kill the worker inside it.
@@ -150,27 +148,8 @@ def _server_versions() -> tuple[str, str]:
     return pg, rv
 
 
-class Api:
-    """The REST API as an operator's script uses it: a JWT from the FAB login, then /api/v2."""
-
-    def __init__(self, base_url: str, username: str, password: str):
-        self.base = base_url
-        self.token = self.call(
-            "POST", "/auth/token", {"username": username, "password": password}, auth=False
-        )["access_token"]
-
-    def call(self, method: str, path: str, body=None, auth: bool = True):
-        headers = {"Content-Type": "application/json"}
-        if auth:
-            headers["Authorization"] = f"Bearer {self.token}"
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=60) as resp:
-                raw = resp.read()
-        except urllib.error.HTTPError as exc:
-            raise AssertionError(f"{method} {path}: {exc.code} {exc.read()[:500]!r}") from None
-        return json.loads(raw) if raw else None
+class Api(native.ApiClient):
+    """The shared REST client (deploy/native.py), with the calls these tests make about the annual DAG."""
 
     def trigger(self, year: int) -> str:
         run = self.call(
@@ -347,7 +326,9 @@ def test_annual_run_through_the_rest_api(stack, first_run):
     for i in chunks:
         path = f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/process_chunk/xcomEntries/return_value"
         value = api.call("GET", f"{path}?map_index={i}")["value"]
-        held += [r["original_name"] for r in (json.loads(value) if isinstance(value, str) else value)["receipts"]]
+        held += [
+            r["original_name"] for r in (json.loads(value) if isinstance(value, str) else value)["receipts"]
+        ]
     assert sorted(held) == inbox
     assert set(states.values()) == {"success"}, states
     # The report, fetched by the path the write_report task returned.
