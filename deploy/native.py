@@ -191,36 +191,41 @@ class NativeStack:
     def kill(self, name: str, sig: int = signal.SIGKILL, timeout: float = 30) -> None:
         """Signal a component's whole process group and every descendant (a task process may
         have left the group), then reap it."""
+        self._stop([name], sig, timeout)
+
+    def stop_all(self, timeout: float = 15) -> None:
+        """SIGTERM every component at once, so that they shut down side by side rather than one
+        after another; then reap them (one still running after ``timeout`` is killed)."""
+        self._stop(list(self.procs), signal.SIGTERM, timeout)
+
+    def _stop(self, names: list[str], sig: int, timeout: float) -> None:
         import psutil
 
-        proc = self.procs.pop(name, None)
-        if proc is None:
-            return
-        try:
-            family = psutil.Process(proc.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            family = []
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            pass
-        for child in family:
+        procs = {name: proc for name in names if (proc := self.procs.pop(name, None)) is not None}
+        for proc in procs.values():
             try:
-                child.send_signal(sig)
+                family = psutil.Process(proc.pid).children(recursive=True)
             except psutil.NoSuchProcess:
-                pass
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
+                family = []
             try:
-                os.killpg(proc.pid, signal.SIGKILL)
+                os.killpg(proc.pid, sig)
             except ProcessLookupError:
                 pass
-            proc.wait(timeout=10)
-
-    def stop_all(self) -> None:
-        for name in list(self.procs):
-            self.kill(name, signal.SIGTERM, timeout=15)
+            for child in family:
+                try:
+                    child.send_signal(sig)
+                except psutil.NoSuchProcess:
+                    pass
+        deadline = time.monotonic() + timeout
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                proc.wait(timeout=10)
 
     def alive(self) -> dict[str, bool]:
         return {name: p.poll() is None for name, p in self.procs.items()}
