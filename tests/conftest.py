@@ -38,6 +38,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(getattr(pytest.mark, parts[0]))
 
 
+# ---- no Airflow task context left behind ------------------------------------------------------
+# A DAG run in the test process (``dag.test()``) exports AIRFLOW_CTX_DAG_ID, AIRFLOW_CTX_DAG_RUN_ID
+# and the like into os.environ (the task runner does so for operators) and never takes them back:
+# a later test that writes a report in the same process would record that run as its origin.
+
+_CTX_BEFORE = {k: v for k, v in os.environ.items() if k.startswith("AIRFLOW_CTX_")}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    for key in [k for k in os.environ if k.startswith("AIRFLOW_CTX_")]:
+        if key not in _CTX_BEFORE:
+            del os.environ[key]
+    os.environ.update(_CTX_BEFORE)
+
+
 @pytest.fixture(scope="session")
 def catalogue():
     from nscl.plan.catalogue import default_catalogue
