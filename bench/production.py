@@ -24,8 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,27 +40,6 @@ WARM_UP_YEAR = 2021
 ADMIN = ("bench", "Bench-" + os.urandom(8).hex())
 
 
-class Api:
-    def __init__(self, base: str):
-        self.base = base
-        self.token = self.call("POST", "/auth/token", {"username": ADMIN[0], "password": ADMIN[1]}, auth=False)[
-            "access_token"
-        ]
-
-    def call(self, method: str, path: str, body=None, auth: bool = True):
-        headers = {"Content-Type": "application/json"}
-        if auth:
-            headers["Authorization"] = f"Bearer {self.token}"
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(req, timeout=60) as resp:
-                raw = resp.read()
-        except urllib.error.HTTPError as exc:
-            raise RuntimeError(f"{method} {path}: {exc.code} {exc.read()[:300]!r}") from None
-        return json.loads(raw) if raw else None
-
-
 def _psql(sql: str) -> None:
     import psycopg2
 
@@ -77,11 +54,13 @@ def _ts(value: str | None) -> float | None:
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() if value else None
 
 
-def _split(api: Api, run_id: str) -> dict:
+def _split(api: native.ApiClient, run_id: str) -> dict:
     """Per task instance: dispatch (queued -> running), parse (running -> the task's code
     starts: DAG bundle and file), imports, work (from process_chunk's own timings), and the
     whole run's scheduling gaps (a task's upstream done -> it is queued)."""
-    tis = api.call("GET", f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances?limit=1000")["task_instances"]
+    tis = api.call("GET", f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances?limit=1000")[
+        "task_instances"
+    ]
     rows = []
     for t in tis:
         q, s, e = _ts(t.get("queued_when")), _ts(t.get("start_date")), _ts(t.get("end_date"))
@@ -89,7 +68,9 @@ def _split(api: Api, run_id: str) -> dict:
                "dispatch_s": (s - q) if q and s else None, "run_s": (e - s) if s and e else None,
                "queued": q, "start": s, "end": e}  # fmt: skip
         if t["task_id"] == "process_chunk":
-            path = f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/process_chunk/xcomEntries/return_value"
+            path = (
+                f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/process_chunk/xcomEntries/return_value"
+            )
             value = api.call("GET", f"{path}?map_index={t['map_index']}")["value"]
             tm = (json.loads(value) if isinstance(value, str) else value)["timings"]
             row.update({"parse_s": tm["started_at"] - s, "imports_s": tm["imports_s"], "work_s": tm["work_s"],
@@ -131,7 +112,7 @@ def production(ns: list[int], preload: bool, keep: bool = False) -> dict:
         t0 = time.monotonic()
         stack.init(*ADMIN)
         stack.start_all(worker_concurrency=2)
-        api = Api(stack.base_url)
+        api = native.ApiClient(stack.base_url, *ADMIN)
         _wait(lambda: any(d["dag_id"] == DAG_ID for d in api.call("GET", "/api/v2/dags")["dags"]), 300, stack)
         api.call("PATCH", f"/api/v2/dags/{DAG_ID}", {"is_paused": False})
         worker_log = stack.logs / "airflow-worker.log"
@@ -140,14 +121,18 @@ def production(ns: list[int], preload: bool, keep: bool = False) -> dict:
         # A first run (six agencies, not measured): the first task on a fresh worker pays
         # one-off costs (measured: about 18 s under load), which belong to no N.
         start = time.time()
-        run = api.call("POST", f"/api/v2/dags/{DAG_ID}/dagRuns", {"logical_date": None, "conf": {"year": WARM_UP_YEAR}})
+        run = api.call(
+            "POST", f"/api/v2/dags/{DAG_ID}/dagRuns", {"logical_date": None, "conf": {"year": WARM_UP_YEAR}}
+        )
         out["warm_up"] = {"state": _wait(lambda: _done(api, run["dag_run_id"]), 900, stack, interval=0.5),
                           "s": time.time() - start, **_split(api, run["dag_run_id"])}  # fmt: skip
         print(f"warm-up run: {out['warm_up']['state']} in {out['warm_up']['s']:.1f} s")
         for year, n in years.items():
             floor = _floor(files[year], cat, year, base)
             start = time.time()
-            run = api.call("POST", f"/api/v2/dags/{DAG_ID}/dagRuns", {"logical_date": None, "conf": {"year": year}})
+            run = api.call(
+                "POST", f"/api/v2/dags/{DAG_ID}/dagRuns", {"logical_date": None, "conf": {"year": year}}
+            )
             state = _wait(lambda run=run: _done(api, run["dag_run_id"]), 3600, stack, interval=0.5)
             wall = time.time() - start
             split = _split(api, run["dag_run_id"])
@@ -175,7 +160,7 @@ def _floor(paths: list[Path], cat, year: int, base: Path) -> float:
     return time.perf_counter() - start
 
 
-def _done(api: Api, run_id: str) -> str | None:
+def _done(api: native.ApiClient, run_id: str) -> str | None:
     state = api.call("GET", f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}")["state"]
     return state if state in ("success", "failed") else None
 
@@ -201,11 +186,15 @@ def print_run(r: dict) -> None:
         if t["task"] == "process_chunk":
             extra = (f" parse {t['parse_s']:.2f} imports {t['imports_s']:.2f} work {t['work_s']:.2f}"
                      f" ({t['files']} files, preloaded={t['preloaded']})")  # fmt: skip
-        print(f"  {t['task']}[{t['map_index']}] dispatch {t['dispatch_s'] or 0:.2f} run {t['run_s'] or 0:.2f}{extra}")
+        print(
+            f"  {t['task']}[{t['map_index']}] dispatch {t['dispatch_s'] or 0:.2f} run {t['run_s'] or 0:.2f}{extra}"
+        )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, action="append", required=True)
     parser.add_argument("--no-preload", action="store_true")
     parser.add_argument("--skip-embedded", action="store_true")
@@ -213,9 +202,15 @@ def main() -> int:
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "production.json"))
     args = parser.parse_args()
     load = {"uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
-    results: dict = {"machine": bench.machine(), "load_before": load, "started": dt.datetime.now(dt.UTC).isoformat()}
+    results: dict = {
+        "machine": bench.machine(),
+        "load_before": load,
+        "started": dt.datetime.now(dt.UTC).isoformat(),
+    }
     results["production"] = production(args.n, preload=not args.no_preload)
-    results["load_after_production"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    results["load_after_production"] = subprocess.run(
+        ["uptime"], capture_output=True, text=True
+    ).stdout.strip()
     if not args.skip_stages:
         results["stages"] = []
         for n in args.n:
@@ -231,7 +226,9 @@ def main() -> int:
         for n in args.n:
             results["embedded"].append(bench.dag_run(agencies=n))
             e = results["embedded"][-1]
-            print(f"embedded N={n}: first run {e['first_run_s']:.1f} s ({e['task_instances']} task instances)")
+            print(
+                f"embedded N={n}: first run {e['first_run_s']:.1f} s ({e['task_instances']} task instances)"
+            )
     results["load_after"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")

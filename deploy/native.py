@@ -2,7 +2,8 @@
 CeleryExecutor with Redis, and the scheduler, DAG processor, API server, triggerer and Celery
 worker(s) as separate processes (each in its own process group), sharing one data folder.
 
-Used by tests/test_production_shape.py; also handy by hand:
+Used by tests/e2e/test_production_shape.py and bench/production.py (``NativeStack``, and
+``ApiClient`` for the REST API); also handy by hand:
 
     python deploy/native.py --home /tmp/nscl-native --data /tmp/nscl-native/data
 
@@ -14,6 +15,7 @@ run here, never written into the repository.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import secrets
 import shutil
@@ -189,36 +191,41 @@ class NativeStack:
     def kill(self, name: str, sig: int = signal.SIGKILL, timeout: float = 30) -> None:
         """Signal a component's whole process group and every descendant (a task process may
         have left the group), then reap it."""
+        self._stop([name], sig, timeout)
+
+    def stop_all(self, timeout: float = 15) -> None:
+        """SIGTERM every component at once, so that they shut down side by side rather than one
+        after another; then reap them (one still running after ``timeout`` is killed)."""
+        self._stop(list(self.procs), signal.SIGTERM, timeout)
+
+    def _stop(self, names: list[str], sig: int, timeout: float) -> None:
         import psutil
 
-        proc = self.procs.pop(name, None)
-        if proc is None:
-            return
-        try:
-            family = psutil.Process(proc.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            family = []
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            pass
-        for child in family:
+        procs = {name: proc for name in names if (proc := self.procs.pop(name, None)) is not None}
+        for proc in procs.values():
             try:
-                child.send_signal(sig)
+                family = psutil.Process(proc.pid).children(recursive=True)
             except psutil.NoSuchProcess:
-                pass
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
+                family = []
             try:
-                os.killpg(proc.pid, signal.SIGKILL)
+                os.killpg(proc.pid, sig)
             except ProcessLookupError:
                 pass
-            proc.wait(timeout=10)
-
-    def stop_all(self) -> None:
-        for name in list(self.procs):
-            self.kill(name, signal.SIGTERM, timeout=15)
+            for child in family:
+                try:
+                    child.send_signal(sig)
+                except psutil.NoSuchProcess:
+                    pass
+        deadline = time.monotonic() + timeout
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                proc.wait(timeout=10)
 
     def alive(self) -> dict[str, bool]:
         return {name: p.poll() is None for name, p in self.procs.items()}
@@ -246,6 +253,37 @@ class NativeStack:
             text = log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
             out.append(f"--- {log.name} ---\n" + "\n".join(text))
         return "\n".join(out)
+
+
+class ApiError(RuntimeError):
+    """The REST API answered with an HTTP error (method, path, status and the body's start)."""
+
+
+class ApiClient:
+    """The REST API as an operator's script uses it: a JWT from the FAB login (``/auth/token``),
+    then JSON requests to ``/api/v2`` with it as a bearer token."""
+
+    def __init__(self, base_url: str, username: str, password: str, timeout: float = 60) -> None:
+        self.base = base_url.rstrip("/")
+        self.timeout = timeout
+        self.token = ""
+        self.token = self.call(
+            "POST", "/auth/token", {"username": username, "password": password}, auth=False
+        )["access_token"]
+
+    def call(self, method: str, path: str, body=None, auth: bool = True):
+        """``method path`` with ``body`` as JSON; the decoded JSON answer (None if empty)."""
+        headers = {"Content-Type": "application/json"}
+        if auth:
+            headers["Authorization"] = f"Bearer {self.token}"
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as resp:
+                raw = resp.read()
+        except urllib.error.HTTPError as exc:
+            raise ApiError(f"{method} {path}: {exc.code} {exc.read()[:500]!r}") from None
+        return json.loads(raw) if raw else None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,13 +29,57 @@ SEED = ROOT.parent / "shared" / "seed" / "ke-hoach-101-KH-UBND-2021-hung-yen.md"
 LAYERS = ("unit", "integration", "e2e")
 
 
-def pytest_collection_modifyitems(config, items):
-    """Each test is marked by the folder it lives in, so ``pytest -m "not e2e"`` is the fast
-    inner loop and the plain ``pytest`` (the README's command) still runs everything."""
-    for item in items:
-        parts = Path(str(item.fspath)).relative_to(ROOT / "tests").parts
-        if parts and parts[0] in LAYERS:
-            item.add_marker(getattr(pytest.mark, parts[0]))
+# ---- two test processes (pytest-xdist) --------------------------------------------------------
+# The README's command runs the tests in two processes (``-n 2 --dist loadscope`` in
+# pyproject.toml). A unit of work handed to a process is a test file, so that its module-scoped
+# fixtures (an Airflow run, a production stack, a server) are made once, with one exception: the
+# staff page's files (tests/e2e/test_ui_*.py) share one API server (tests/ui/server.py:
+# shared_server), so they are one unit. Units go out in file order (no reordering by test count):
+# the long e2e files start first and the many short unit files fill the end.
+#
+# (A scheduler of our own rather than ``--dist loadgroup`` with ``xdist_group`` markers: with
+# pytest 9.2, xdist 3.8's loadgroup cannot rename node ids any more and silently groups nothing.)
+
+STAFF_PAGE_UNIT = "tests/e2e/test_ui_*.py"
+
+
+def work_unit(nodeid: str) -> str:
+    """The unit of work a test belongs to: its file, or the staff page's files together."""
+    path = nodeid.split("::", 1)[0]
+    folder, _, name = path.rpartition("/")
+    if folder == "tests/e2e" and name.startswith("test_ui_"):
+        return STAFF_PAGE_UNIT
+    return path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return FileScheduling(config, log)
+
+
+# ---- no Airflow task context left behind ------------------------------------------------------
+# A DAG run in the test process (``dag.test()``) exports AIRFLOW_CTX_DAG_ID, AIRFLOW_CTX_DAG_RUN_ID
+# and the like into os.environ (the task runner does so for operators) and never takes them back:
+# a later test that writes a report in the same process would record that run as its origin.
+
+_CTX_BEFORE = {k: v for k, v in os.environ.items() if k.startswith("AIRFLOW_CTX_")}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    for key in [k for k in os.environ if k.startswith("AIRFLOW_CTX_")]:
+        if key not in _CTX_BEFORE:
+            del os.environ[key]
+    os.environ.update(_CTX_BEFORE)
 
 
 @pytest.fixture(scope="session")
@@ -87,13 +131,21 @@ def pytest_runtest_makereport(item, call):
     if not report.skipped or hasattr(report, "wasxfail"):
         return
     reason = _skip_reason(report)
-    _SKIPS.append((item.nodeid, reason))
+    # Kept on the report (a string survives pytest-xdist's transfer from a test process), and
+    # listed where the reports are logged: in the one process, or in xdist's controller.
+    report.nscl_skip_reason = reason
     if in_ci():
         report.outcome = "failed"
         report.longrepr = (
             f"Skipped in CI (CI=true), which counts as a failure: {reason}\n"
             "Install or start what it needs in .ci/run instead."
         )
+
+
+def pytest_runtest_logreport(report):
+    reason = getattr(report, "nscl_skip_reason", None)
+    if reason is not None:
+        _SKIPS.append((report.nodeid, reason))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -7,7 +7,7 @@ nothing lost or duplicated.
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and Redis on 127.0.0.1:6379, as in
 CI; skipped with the reason when either is unreachable. Uses its own database
-(nscl_airflow_test_<pid>, dropped afterwards) and a Redis db of its own (flushed).
+(nscl_airflow_test_<pid>, dropped afterwards) and a Celery queue of its own (removed afterwards).
 """
 
 from __future__ import annotations
@@ -19,13 +19,12 @@ import email.header
 import hashlib
 import json
 import os
+import secrets
 import socket
 import socketserver
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -35,10 +34,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy"))
 import native  # noqa: E402
 
-# Per session, so two test sessions on one machine never drop each other's database or share a
-# Celery queue.
+# Per session, so two test sessions on one machine never drop each other's database or take each
+# other's tasks: a database and a Celery queue of their own. (A Redis db of its own, 10 + pid % 6
+# and flushed, was shared by two sessions one time in six: each worker then also took the other
+# session's tasks, which its API server refused as "Invalid auth token", and the run hung.)
 DB = f"nscl_airflow_test_{os.getpid()}"
-REDIS_DB = 10 + os.getpid() % 6
+QUEUE = f"nscl-test-{os.getpid()}-{secrets.token_hex(4)}"
+REDIS_DB = 9
 YEAR = 2025
 DAG_ID = "nscl_annual_report"
 ADMIN = ("vanhanh", "Mk-" + hashlib.sha256(str(time.time()).encode()).hexdigest()[:16])
@@ -56,7 +58,7 @@ TUNING = {
     "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
     "NSCL_RETRY_DELAY_SECONDS": "2",
     "NSCL_ALERT_EMAILS": "vanhanh@example.invalid",
-    # No PDF beside the reports (LibreOffice takes seconds; tests/test_report_pdf.py covers it).
+    # No PDF beside the reports (LibreOffice takes seconds; tests/e2e/test_report_pdf.py covers it).
     "NSCL_REPORT_PDF": "0",
     # One chunk for the four files: the chunk runs long enough (a few seconds, even with the
     # worker's preloaded libraries) for the fault test to kill the worker inside it.
@@ -150,27 +152,8 @@ def _server_versions() -> tuple[str, str]:
     return pg, rv
 
 
-class Api:
-    """The REST API as an operator's script uses it: a JWT from the FAB login, then /api/v2."""
-
-    def __init__(self, base_url: str, username: str, password: str):
-        self.base = base_url
-        self.token = self.call(
-            "POST", "/auth/token", {"username": username, "password": password}, auth=False
-        )["access_token"]
-
-    def call(self, method: str, path: str, body=None, auth: bool = True):
-        headers = {"Content-Type": "application/json"}
-        if auth:
-            headers["Authorization"] = f"Bearer {self.token}"
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=60) as resp:
-                raw = resp.read()
-        except urllib.error.HTTPError as exc:
-            raise AssertionError(f"{method} {path}: {exc.code} {exc.read()[:500]!r}") from None
-        return json.loads(raw) if raw else None
+class Api(native.ApiClient):
+    """The shared REST client (deploy/native.py), with the calls these tests make about the annual DAG."""
 
     def trigger(self, year: int) -> str:
         run = self.call(
@@ -253,7 +236,7 @@ def stack(tmp_path_factory, smtp_sink, imap_server):
     home = tmp_path_factory.mktemp("airflow-native")
     data = home / "data"
     _recreate_database()
-    redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
+    broker = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB)
     zones = Zones(data)
     for f in write_sample_data(default_catalogue(), YEAR, zones.inbox(YEAR)):
         if f.agency_code not in AGENCIES:
@@ -265,6 +248,8 @@ def stack(tmp_path_factory, smtp_sink, imap_server):
         broker_url=f"redis://127.0.0.1:6379/{REDIS_DB}",
         extra_env={
             **TUNING,
+            # The executor sends every task to this queue, and the workers take only from it.
+            "AIRFLOW__OPERATORS__DEFAULT_QUEUE": QUEUE,
             # The SMTP connection of the alerts, to the test's sink.
             "AIRFLOW_CONN_SMTP_DEFAULT": f"smtp://127.0.0.1:{smtp_sink.server_address[1]}"
             "?disable_tls=true&disable_ssl=true&from_email=nscl%40example.invalid",
@@ -293,6 +278,7 @@ def stack(tmp_path_factory, smtp_sink, imap_server):
     finally:
         s.stop_all()
         _drop_database()
+        broker.delete(QUEUE, f"_kombu.binding.{QUEUE}")
 
 
 def _snapshot(zones, year: int) -> dict[str, bytes]:
@@ -347,9 +333,12 @@ def test_annual_run_through_the_rest_api(stack, first_run):
     for i in chunks:
         path = f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/process_chunk/xcomEntries/return_value"
         value = api.call("GET", f"{path}?map_index={i}")["value"]
-        held += [r["original_name"] for r in (json.loads(value) if isinstance(value, str) else value)["receipts"]]
+        held += [
+            r["original_name"] for r in (json.loads(value) if isinstance(value, str) else value)["receipts"]
+        ]
     assert sorted(held) == inbox
     assert set(states.values()) == {"success"}, states
+    assert {t["queue"] for t in api.task_instances(run_id)} == {QUEUE}  # no other session's worker
     # The report, fetched by the path the write_report task returned.
     report = Path(api.xcom(run_id, "write_report"))
     assert report.parent == zones.reports(YEAR) and report.name == f"bao-cao-nam-{YEAR}-v001.docx"
