@@ -107,7 +107,7 @@ def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str]) ->
     more = errors + warnings - len(issues)
     lines = [
         f"Tệp: {receipt.get('original_name', '')} (mã tệp {receipt.get('sha256', '')[:12]})",
-        f"Đơn vị: {receipt.get('agency_code') or 'không xác định'}; năm báo cáo {receipt.get('year', '')}; "
+        f"Đơn vị: {receipt.get('agency_name') or receipt.get('agency_code') or 'không xác định'}; năm báo cáo {receipt.get('year', '')}; "
         f"Sở nhận lúc {_when(receipt.get('received_at'))}{' (sau hạn)' if receipt.get('late') else ''}",
         f"Kết quả: {STATUS_VI.get(receipt.get('status', ''), receipt.get('status', ''))}: {errors} lỗi, "
         f"{warnings} lưu ý.",
