@@ -11,8 +11,38 @@ from nscl.labels import BUDGET_SOURCES, format_vn_number
 
 DPI = 300
 # The body's font, Times New Roman, where installed; else its metric twin Liberation Serif, else
-# DejaVu Serif (shipped with matplotlib); all three have the full Vietnamese alphabet.
+# DejaVu Serif (shipped with matplotlib). Chosen by the letters each font file has, not by name:
+# Debian's fonts-liberation (1.x, pulled in by Chromium) is also "Liberation Serif" and has no
+# Vietnamese letters with two marks (ạ, ỗ, ợ...), which then printed as empty boxes in the charts.
 SERIF = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]
+VIETNAMESE_LETTERS = "ÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴĐÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ"
+VIETNAMESE_LETTERS += VIETNAMESE_LETTERS.lower()
+_fonts_checked = False
+
+
+def _drop_fonts_without_vietnamese() -> None:
+    """Leave out of matplotlib's font list every file of the SERIF families that lacks a
+    Vietnamese letter, so the family name finds a file that has them all (once a process)."""
+    global _fonts_checked
+    if _fonts_checked:
+        return
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    wanted = {ord(c) for c in VIETNAMESE_LETTERS}
+
+    def complete(path: str) -> bool:
+        try:
+            return wanted <= set(FT2Font(path).get_charmap())
+        except (OSError, RuntimeError):
+            return False
+
+    manager = font_manager.fontManager
+    manager.ttflist = [f for f in manager.ttflist if f.name not in SERIF or complete(f.fname)]
+    cached = getattr(manager, "_findfont_cached", None)
+    if cached is not None and hasattr(cached, "cache_clear"):
+        cached.cache_clear()
+    _fonts_checked = True
 
 
 def _plt():
@@ -24,6 +54,7 @@ def _plt():
     import matplotlib.pyplot as plt
 
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    _drop_fonts_without_vietnamese()
     plt.rcParams.update(
         {
             "font.family": "serif",
