@@ -7,7 +7,7 @@ measured in the same session.
     uv run python bench/production.py --n 40 --no-preload     # without the worker preload
 
 Needs PostgreSQL at 127.0.0.1:5432 (trust) and Redis at 127.0.0.1:6379; uses a database
-(nscl_bench_<pid>) and a Redis db of its own, dropped and flushed afterwards. The synthetic
+(nscl_bench_<pid>) and a Celery queue of its own, both removed afterwards. The synthetic
 agencies reach the real DAG through ``NSCL_CATALOGUE_DIR`` (bench.write_catalogue_dir): one
 catalogue where year 2025 - i has N_i agencies, so one stack runs every N (after a warm-up run
 of six agencies for 2021, reported apart).
@@ -36,6 +36,9 @@ import bench  # noqa: E402
 DAG_ID = "nscl_annual_report"
 DB = f"nscl_bench_{os.getpid()}"
 REDIS_DB = 8
+# A Celery queue of its own (the executor sends to it, the worker takes only from it), so two
+# runs on one machine, or a run beside the production-shape test, never take each other's tasks.
+QUEUE = f"nscl-bench-{os.getpid()}-{os.urandom(4).hex()}"
 WARM_UP_YEAR = 2021
 ADMIN = ("bench", "Bench-" + os.urandom(8).hex())
 
@@ -95,8 +98,8 @@ def production(ns: list[int], preload: bool, keep: bool = False) -> dict:
     files = {y: [f.path for f in write_sample_data(cat, y, zones.inbox(y))] for y in [*years, WARM_UP_YEAR]}
     _psql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
     _psql(f"CREATE DATABASE {DB}")
-    redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
     env = {
+        "AIRFLOW__OPERATORS__DEFAULT_QUEUE": QUEUE,
         "NSCL_CATALOGUE_DIR": str(catalogue_dir),
         "NSCL_WORKER_SLOTS": "2",
         "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2",
@@ -147,7 +150,9 @@ def production(ns: list[int], preload: bool, keep: bool = False) -> dict:
     finally:
         stack.stop_all()
         _psql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-        redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
+        broker = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB)
+        for key in broker.scan_iter(f"*{QUEUE}*"):  # this run's queue only, never the whole db
+            broker.delete(key)
         if not keep:
             shutil.rmtree(base, ignore_errors=True)
     return out
