@@ -174,6 +174,7 @@ def budget_chart(rows: list[dict[str, Any]]) -> bytes:
         bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
     ax.set_xticks(x, [str(r["year"]) for r in rows])
     ax.set_ylabel("Triệu đồng")
+    ax.set_ylim(0, max(bottom + [1.0]) * 1.15)  # the tallest bar below the plot's top edge
     ax.yaxis.set_major_formatter(lambda v, _: _vn(v, 0))
     ax2 = ax.twinx()
     ax2.plot(
