@@ -80,10 +80,21 @@ def timed(results: dict, name: str, fn, *args, **kwargs):
     return out
 
 
+def _floor_docx(n_rows: int, out: Path) -> None:
+    """The floor's writing: one .docx with a table of ``n_rows`` rows."""
+    from docx import Document
+
+    doc = Document()
+    table = doc.add_table(rows=n_rows, cols=10)
+    for row in table.rows:
+        for cell in row.cells:
+            cell.text = "1"
+    doc.save(out)
+
+
 def floor_work(paths: list[Path], n_rows: int, out: Path) -> None:
     """The least the job needs: open and read every cell of every workbook once, and write
     one .docx with a table of ``n_rows`` rows."""
-    from docx import Document
     from openpyxl import load_workbook
 
     for p in paths:
@@ -92,18 +103,12 @@ def floor_work(paths: list[Path], n_rows: int, out: Path) -> None:
             for _row in ws.iter_rows(values_only=True):
                 pass
         wb.close()
-    doc = Document()
-    table = doc.add_table(rows=n_rows, cols=10)
-    for row in table.rows:
-        for cell in row.cells:
-            cell.text = "1"
-    doc.save(out)
+    _floor_docx(n_rows, out)
 
 
 def floor_work_calamine(paths: list[Path], n_rows: int, out: Path) -> None:
     """The same least work with the reader the intake uses (calamine): a second reference,
     reported beside the floor, so a reader change cannot pass for pipeline work saved."""
-    from docx import Document
     from python_calamine import CalamineWorkbook
 
     for p in paths:
@@ -111,12 +116,7 @@ def floor_work_calamine(paths: list[Path], n_rows: int, out: Path) -> None:
             wb = CalamineWorkbook.from_filelike(fh)
             for name in wb.sheet_names:
                 wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    doc = Document()
-    table = doc.add_table(rows=n_rows, cols=10)
-    for row in table.rows:
-        for cell in row.cells:
-            cell.text = "1"
-    doc.save(out)
+    _floor_docx(n_rows, out)
 
 
 def run_config(n_agencies: int, n_years: int) -> dict:

@@ -121,11 +121,12 @@ RUN_TIME_KEYS = {"first_seen_at", "created_at", "dag_run", "generated_at", "docu
 }
 
 
-def _without_run_time(value):
+def without_keys(value, keys=RUN_TIME_KEYS):
+    """``value`` (JSON-like) with the given keys left out of every dict, at any depth."""
     if isinstance(value, dict):
-        return {k: _without_run_time(v) for k, v in value.items() if k not in RUN_TIME_KEYS}
+        return {k: without_keys(v, keys) for k, v in value.items() if k not in keys}
     if isinstance(value, list):
-        return [_without_run_time(v) for v in value]
+        return [without_keys(v, keys) for v in value]
     return value
 
 
@@ -146,7 +147,7 @@ def snapshot(zones: Zones) -> dict[str, object]:
         if rel.startswith("data_docs/"):
             out[rel] = "page"
         elif p.suffix == ".json":
-            out[rel] = _without_run_time(json.loads(p.read_text(encoding="utf-8")))
+            out[rel] = without_keys(json.loads(p.read_text(encoding="utf-8")))
         elif p.suffix in (".xlsx", ".docx"):
             out[rel] = _zip_parts(p)
         elif p.name == "bien-nhan.txt":

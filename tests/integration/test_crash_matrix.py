@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import pytest
+from inbox_runs import without_keys
 from nscl.cli.main import main
 from nscl.forms import workbook as wbm
 from nscl.forms.sample import fill_workbook
@@ -86,11 +87,7 @@ def _is_temporary(p: Path) -> bool:
 
 
 def _strip(obj):
-    if isinstance(obj, dict):
-        return {k: _strip(v) for k, v in obj.items() if k not in TIMESTAMP_KEYS}
-    if isinstance(obj, list):
-        return [_strip(v) for v in obj]
-    return obj
+    return without_keys(obj, TIMESTAMP_KEYS)
 
 
 def _snapshot(root: Path) -> tuple[dict[str, object], int]:
@@ -187,7 +184,10 @@ def test_sigkill_at_random_moments(clean, catalogue):
         env = {**os.environ, "NSCL_DATA_DIR": str(root)}
         env.pop("NSCL_FAULT_AT", None)
         proc = subprocess.Popen(
-            [*nscl, "intake", "--year", str(YEAR)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [*nscl, "intake", "--year", str(YEAR)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         time.sleep(rng.uniform(2.5, 6.0))
         proc.send_signal(signal.SIGKILL)
@@ -248,5 +248,7 @@ def test_a_killed_consolidation_leaves_the_previous_tables_or_the_new_ones(clean
         seen["A" if after_kill == gen_a else "B"] += 1
         assert _forked(root, consolidate, {}) == 0
         assert _tables(root) == gen_b
-    print(f"consolidation: {len(points)} kill points, reader saw the previous tables {seen['A']}x, new {seen['B']}x")
+    print(
+        f"consolidation: {len(points)} kill points, reader saw the previous tables {seen['A']}x, new {seen['B']}x"
+    )
     assert seen["A"] and seen["B"]

@@ -9,7 +9,8 @@ generation uses are the ones the reader locates cells by, and they must not drif
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -715,30 +716,22 @@ def read_workbook(
     ``max_rows`` caps the data rows read per sheet. The file is opened by handle, so a path
     without a suffix (the content-addressed archive) works.
     """
-    from nscl.forms.xlsx_values import Book, ReadError
-
     merged = merged or {}
-    with open(path, "rb") as fh:
-        try:
-            wb = Book(fh)
-        except Exception as exc:  # calamine raises several kinds for non-workbooks
-            raise WorkbookError(
-                f"Không đọc được tệp như một bảng tính Excel (.xlsx): {type(exc).__name__}."
-            ) from None
-        try:
-            return _read_sheets(wb, merged, max_rows)
-        except ReadError:
-            raise WorkbookError(
-                "Không đọc được nội dung một trang tính của tệp .xlsx (tệp bị hỏng); vui lòng mở bằng Excel, "
-                "lưu lại và gửi lại."
-            ) from None
-        finally:
-            wb.close()
+    with _open_book(path) as wb:
+        return _read_sheets(wb, merged, max_rows)
 
 
 def read_year(path: Path | str) -> int:
     """The year a workbook's ``_meta`` sheet states (raises WorkbookError); only for a file
     that passed the hostile checks (``nscl.intake.validation.workbook_year`` makes them)."""
+    with _open_book(path) as wb:
+        return int(read_meta(wb)["year"])
+
+
+@contextmanager
+def _open_book(path: Path | str) -> Iterator[Any]:
+    """The workbook's values (``nscl.forms.xlsx_values.Book``), opened by handle; what calamine
+    cannot read becomes a WorkbookError with a Vietnamese message."""
     from nscl.forms.xlsx_values import Book, ReadError
 
     with open(path, "rb") as fh:
@@ -749,9 +742,12 @@ def read_year(path: Path | str) -> int:
                 f"Không đọc được tệp như một bảng tính Excel (.xlsx): {type(exc).__name__}."
             ) from None
         try:
-            return int(read_meta(wb)["year"])
-        except ReadError as exc:
-            raise WorkbookError(str(exc)) from None
+            yield wb
+        except ReadError:
+            raise WorkbookError(
+                "Không đọc được nội dung một trang tính của tệp .xlsx (tệp bị hỏng); vui lòng mở bằng Excel, "
+                "lưu lại và gửi lại."
+            ) from None
         finally:
             wb.close()
 
