@@ -1,6 +1,5 @@
 """The streaming scan of one sheet's XML, before any spreadsheet library parses it: rows,
-cells, the widest column, the furthest row and column holding a value (what a reader holds in
-memory), merged ranges and formulas with and without the value Excel computed. Used by
+cells, the widest column, the furthest row holding a value (what a reader holds in memory), merged ranges and formulas with and without the value Excel computed. Used by
 ``nscl.intake.hostile.inspect_file``, which turns the figures into the limits' messages."""
 
 from __future__ import annotations
@@ -22,8 +21,9 @@ class SheetScan:
     merged: list[str] = field(default_factory=list)
     formulas: list[str] = field(default_factory=list)  # cells with a formula and its cached value
     formulas_missing: list[str] = field(default_factory=list)  # formula, no cached value
-    max_value_row: int = 0  # the furthest row and column of a cell holding a value (what a
-    max_value_column: int = 0  # reader holds in memory: calamine keeps the used range whole)
+    # the furthest row of a cell holding a value (what a reader holds in memory: calamine keeps
+    # the used range whole; its width is bounded by max_column)
+    max_value_row: int = 0
 
 
 def _column_index(ref: str | None) -> int:
@@ -66,7 +66,7 @@ def scan_sheet(
     zf: zipfile.ZipFile, sheet_name: str, part: str, limits: IntakeLimits, cells_left: int | None = None
 ) -> SheetScan:
     """Stream one sheet's XML (never held whole): rows, cells, the widest column, the furthest
-    row and column holding a value, merged ranges and formulas. Stops as soon as a limit is
+    row holding a value, merged ranges and formulas. Stops as soon as a limit is
     passed, so a hostile sheet costs little.
 
     expat's callbacks on element starts and ends, no element tree (a tenth of the cost of
@@ -111,7 +111,6 @@ def scan_sheet(
             if state.value:
                 row = (_row_of(ref) if ref else 0) or state.row
                 scan.max_value_row = max(scan.max_value_row, row)
-                scan.max_value_column = max(scan.max_value_column, state.col)
                 if scan.max_value_row > limits.max_rows:
                     raise _StopScan
             if state.formula:
@@ -122,7 +121,7 @@ def scan_sheet(
             state.in_value -= 1
         elif tag == "row":
             scan.rows += 1
-            if scan.rows > limits.max_rows or scan.max_value_row > limits.max_rows:
+            if scan.rows > limits.max_rows:
                 raise _StopScan
 
     def text(data: str) -> None:

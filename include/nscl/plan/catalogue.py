@@ -157,6 +157,8 @@ class Catalogue:
     # expectation, and computing the list is linear in agencies (quadratic per chunk without).
     # The catalogue is never changed after loading.
     _reporters: dict[int, tuple[Expectation, ...]] = field(default_factory=dict, repr=False, compare=False)
+    # Each agency's direct predecessors (the agencies whose successor it is), built once.
+    _preceded_by: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
     # ---- agencies -------------------------------------------------------------------
     def agency(self, code: str) -> Agency:
@@ -170,10 +172,12 @@ class Catalogue:
 
     def predecessors(self, code: str) -> set[str]:
         """Every agency whose chain of successors leads to ``code``."""
-        preceded_by: dict[str, list[str]] = {}
-        for a in self.agencies.values():
-            if a.successor:
-                preceded_by.setdefault(a.successor, []).append(a.code)
+        if self._preceded_by is None:
+            self._preceded_by = {}
+            for a in self.agencies.values():
+                if a.successor:
+                    self._preceded_by.setdefault(a.successor, []).append(a.code)
+        preceded_by = self._preceded_by
         found: set[str] = set()
         frontier = [code]
         while frontier:
@@ -228,7 +232,7 @@ class Catalogue:
         for p in self.phases.values():
             if p.covers(year) and p.last - p.first < 9:
                 return p
-        raise KeyError(f"Năm {year} nằm ngoài thời kỳ của Kế hoạch (2021-2030)")
+        raise KeyError(f"Năm {year} nằm ngoài thời kỳ của Kế hoạch ({FIRST_YEAR}-{LAST_YEAR})")
 
     def ten_year_phase(self) -> Phase:
         return max(self.phases.values(), key=lambda p: p.last - p.first)
@@ -240,11 +244,14 @@ class Catalogue:
     def expected_reporters(self, year: int) -> list[Expectation]:
         """Agencies that must report for ``year``: active on the deadline, with at least one
         task covering the year (or supplying the TFP inputs), adjusted by expected.yaml."""
+        return list(self._reporters_in(year))
+
+    def _reporters_in(self, year: int) -> tuple[Expectation, ...]:
         if not FIRST_YEAR <= year <= LAST_YEAR:
-            raise ValueError(f"Năm {year} nằm ngoài thời kỳ của Kế hoạch (2021-2030)")
+            raise ValueError(f"Năm {year} nằm ngoài thời kỳ của Kế hoạch ({FIRST_YEAR}-{LAST_YEAR})")
         if year not in self._reporters:
             self._reporters[year] = tuple(self._compute_reporters(year))
-        return list(self._reporters[year])
+        return self._reporters[year]
 
     def _compute_reporters(self, year: int) -> list[Expectation]:
         day = self.deadline(year)
@@ -265,8 +272,7 @@ class Catalogue:
         return sorted(out, key=lambda e: e.agency.code)
 
     def expectation(self, year: int, code: str) -> Expectation:
-        self.expected_reporters(year)
-        for e in self._reporters[year]:
+        for e in self._reporters_in(year):
             if e.agency.code == code:
                 return e
         raise KeyError(f"Cơ quan '{code}' không thuộc danh sách phải báo cáo năm {year}")
