@@ -149,6 +149,19 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    # Each DAG file's parse time (tests/integration/test_dag_integrity.py records it on its
+    # report, so it reaches this process from an xdist worker too), shown on every run.
+    parses = sorted(
+        value
+        for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+        if report.when == "call"
+        for key, value in getattr(report, "user_properties", [])
+        if key == "dag_parse"
+    )
+    if parses:
+        terminalreporter.section("DAG parse times (warm interpreter; the limit is 1 s)", sep="-")
+        for line in parses:
+            terminalreporter.write_line(line)
     title = f"skip reasons ({len(_SKIPS)} test{'s' if len(_SKIPS) != 1 else ''} skipped"
     title += ", failed because CI=true)" if in_ci() and _SKIPS else ")"
     terminalreporter.section(title, sep="-")
