@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nscl.forms import schema as sc
 from nscl.forms import workbook as wbm
 from nscl.intake.batch_gx import GxSlot, resolve_slots
 from nscl.intake.gx_suites import TAX_CODE_REGEX, rule
@@ -137,37 +138,32 @@ TFP_RULES = (
 )
 
 
-# 1-based column of each reported header per sheet, for the cell reference.
-COLUMN_INDEX: dict[tuple[str, str], int] = {
-    (wbm.SHEET_INDICATORS, "Mã chỉ tiêu"): 2,
-    (wbm.SHEET_INDICATORS, IND_VALUE): 8,
-    (wbm.SHEET_TASKS, "Mã nhiệm vụ"): 2,
-    (wbm.SHEET_TASKS, TASK_STATUS): 6,
-    (wbm.SHEET_BUDGET, BUDGET_VALUE): 4,
-    **{(wbm.SHEET_ENTERPRISES, label): i + 2 for i, (_, label) in enumerate(wbm.ENTERPRISE_COLUMNS)},
-    **{(wbm.SHEET_TFP, label): i + 1 for i, (_, label) in enumerate(wbm.TFP_COLUMNS)},
-    **{(wbm.SHEET_TFP, label): wbm.TFP_IO_FIRST_COL + i for i, (_, label) in enumerate(wbm.TFP_IO_COLUMNS)},
+# Which declared column an issue's column label names, per template sheet (the letter comes from
+# the file's own header: ``Submission.layout``; the template's letter only when the file has none).
+LABEL_KEYS: dict[tuple[str, str], tuple[str, str]] = {
+    (spec.title, label): (spec.key, col.key)
+    for spec in sc.ALL_SHEETS
+    for col in spec.columns
+    for label in {col.message_label, col.label}
 }
-# Columns where agencies type numbers: a merged range there would hide or repeat a figure.
-NUMERIC_INPUT_COLUMNS = {
-    wbm.SHEET_INDICATORS: {8},
-    wbm.SHEET_ENTERPRISES: {6, 7, 8, 9},
-    wbm.SHEET_BUDGET: {4},
-    wbm.SHEET_TFP: {3, 4, 5, 6, 7, wbm.TFP_IO_FIRST_COL + 1, wbm.TFP_IO_FIRST_COL + 2},
-}
-DATA_SHEETS = {wbm.SHEET_INDICATORS, wbm.SHEET_TASKS, wbm.SHEET_ENTERPRISES, wbm.SHEET_BUDGET}
-DATA_SHEETS |= {wbm.SHEET_NARRATIVE, wbm.SHEET_TFP, wbm.META_SHEET}
+DATA_SHEETS = {spec.title for spec in sc.ALL_SHEETS} | {wbm.META_SHEET}
 
 
-def cell_ref(issue: Issue) -> str | None:
+def cell_ref(issue: Issue, layout: dict[str, dict[str, int]] | None = None) -> str | None:
+    """The cell an issue is about, in the file as the agency sent it."""
     if issue.cell:
         return issue.cell
-    col = COLUMN_INDEX.get((issue.sheet, issue.column or ""))
-    if col is None or issue.row is None:
+    found = LABEL_KEYS.get((issue.sheet, issue.column or ""))
+    if found is None or issue.row is None:
         return None
-    from openpyxl.utils import get_column_letter
-
-    return f"{get_column_letter(col)}{issue.row}"
+    table, key = found
+    col = (layout or {}).get(table, {}).get(key)
+    if col is None:
+        spec = next(s for s in sc.ALL_SHEETS if s.key == table)
+        if layout is not None and table in layout:
+            return None  # the file has no such column: no cell to point at
+        col = spec.index(key)
+    return f"{sc.column_letter(col)}{issue.row}"
 
 
 def _text(value, sheet, row, column, conversions: list[str]) -> str:
@@ -285,6 +281,8 @@ class _Prepared:
     gx_results: list
     data: dict[str, Any]
     slots: list
+    layout: dict[str, dict[str, int]] = field(default_factory=dict)  # the file's column per key
+    titles: dict[str, str] = field(default_factory=dict)  # the file's title per template sheet
 
 
 def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeLimits) -> Outcome | _Prepared:
@@ -334,7 +332,8 @@ def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeL
     issues: list[Issue] = []
     conversions: list[str] = []
     gx_results: list = []
-    _workbook_structure(inspection, issues, conversions)
+    _structure_notes(sub, issues, conversions)
+    _workbook_structure(inspection, sub, issues, conversions)
     data = (
         _tfp_data(sub, issues, conversions, gx_results)
         if sub.kind == "tfp"
@@ -354,7 +353,7 @@ def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeL
     )
 
     slots = [i for i in issues if isinstance(i, GxSlot)]
-    return _Prepared(ident, issues, conversions, gx_results, data, slots)
+    return _Prepared(ident, issues, conversions, gx_results, data, slots, sub.layout, sub.titles)
 
 
 def _finish(p: _Prepared) -> Outcome:
@@ -371,7 +370,9 @@ def _finish(p: _Prepared) -> Outcome:
             issues.append(item)
     conversions, gx_results, data, ident = p.conversions, p.gx_results, p.data, p.ident
     for issue in issues:
-        issue.cell = cell_ref(issue)
+        issue.cell = cell_ref(issue, p.layout)
+        # the agency finds the sheet under the name its file gives it
+        issue.sheet = p.titles.get(issue.sheet, issue.sheet)
     issues = _dedupe(issues)
     if len(conversions) > MAX_CONVERSIONS:
         rest = len(conversions) - MAX_CONVERSIONS
@@ -403,13 +404,33 @@ def _same_agency(catalogue: Catalogue, folder: str, code: str) -> bool:
     return folder in of_code or code in of_folder
 
 
-def _workbook_structure(inspection, issues: list[Issue], conversions: list[str]) -> None:
+def _structure_notes(sub: wbm.Submission, issues: list[Issue], conversions: list[str]) -> None:
+    """What the reader found different from the template (``nscl.forms.header``): errors and
+    warnings for the agency, conversions for the receipt."""
+    for note in sub.notes:
+        if note.severity == "conversion":
+            conversions.append(note.message)
+        else:
+            issues.append(Issue(note.sheet, note.row, note.column, note.value, note.message, note.severity, note.cell))
+
+
+def _workbook_structure(inspection, sub: wbm.Submission, issues: list[Issue], conversions: list[str]) -> None:
     """Formulas without a cached value (errors), formulas read by their cached value and merged
     ranges (recorded), merged ranges over number cells (errors)."""
     from openpyxl.utils.cell import range_boundaries
 
+    file_titles = set(sub.titles.values()) | {wbm.META_SHEET}
+    numeric_by_title: dict[str, set[int]] = {}
+    for spec in sc.ALL_SHEETS:
+        title = sub.titles.get(spec.title)
+        if title is None:
+            continue
+        cols = sub.layout.get(spec.key, {})
+        numeric_by_title.setdefault(title, set()).update(
+            cols[c.key] for c in spec.columns if c.numeric and c.key in cols
+        )
     for name, scan in inspection.sheets.items():
-        if name not in DATA_SHEETS:
+        if name not in file_titles:
             continue
         for ref in scan.formulas_missing:
             issues.append(
@@ -435,7 +456,7 @@ def _workbook_structure(inspection, issues: list[Issue], conversions: list[str])
                 continue
             if max_row < wbm.FIRST_DATA_ROW:
                 continue  # titles and headers
-            numeric = NUMERIC_INPUT_COLUMNS.get(name, set())
+            numeric = numeric_by_title.get(name, set())
             if any(min_col <= c <= max_col for c in numeric):
                 issues.append(
                     Issue(
