@@ -29,6 +29,7 @@ def test_template_is_prefilled_with_the_agencys_tasks_and_targets(catalogue, tmp
         wbm.SHEET_ENTERPRISES,
         wbm.SHEET_BUDGET,
         wbm.SHEET_NARRATIVE,
+        wbm.LISTS_SHEET,
         wbm.META_SHEET,
     ]
     meta = wb[wbm.META_SHEET]
