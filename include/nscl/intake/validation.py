@@ -19,7 +19,14 @@ from nscl.forms import workbook as wbm
 from nscl.intake.batch_gx import GxSlot, resolve_slots
 from nscl.intake.gx_suites import TAX_CODE_REGEX, rule
 from nscl.intake.hostile import Inspection, inspect_file
-from nscl.intake.normalise import NotANumber, normalise_text, parse_number
+from nscl.intake.legacy_encodings import detect_and_convert
+from nscl.intake.normalise import (
+    NotANumber,
+    clean_lines,
+    normalise_text,
+    number_style,
+    parse_number,
+)
 from nscl.intake.tfp_checks import attach_io_tables, check_rows
 from nscl.labels import vn_number
 from nscl.plan.catalogue import Catalogue
@@ -166,22 +173,72 @@ def cell_ref(issue: Issue, layout: dict[str, dict[str, int]] | None = None) -> s
     return f"{sc.column_letter(col)}{issue.row}"
 
 
-def _text(value, sheet, row, column, conversions: list[str]) -> str:
+def _text(value, sheet, row, column, conversions: list[str], lines: bool = False) -> str:
+    """A text cell normalised (Unicode form, legacy encodings); ``lines`` keeps its line breaks
+    (long texts: an agency's bullet list stays a list)."""
     text, done = normalise_text(value)
+    if lines and value is not None:
+        text = clean_lines(detect_and_convert(clean_lines(value))[0])
     for what in done:
         conversions.append(f"{sheet}!{column} dòng {row}: {what}")
     return text
 
 
-def _number(value, sheet, row, column, issues: list[Issue], conversions: list[str]):
+def _choice(value, list_key: str, sheet, row, column, conversions: list[str]) -> str | None:
+    """A drop-down cell as the list's own item: case, spaces and Unicode form do not matter, an
+    older template's item is mapped to today's (recorded); anything else stays as typed, for the
+    validation to refuse."""
+    text = _text(value, sheet, row, column, conversions)
+    if not text:
+        return None
+    item = sc.canonical_item(list_key, text)
+    if item is None:
+        return text
+    if item != text:
+        conversions.append(f"{sheet}!{column} dòng {row}: '{text}' đọc là '{item}'")
+    return item
+
+
+def _number(value, sheet, row, column, issues: list[Issue], conversions: list[str], style: str | None = None):
+    """A number cell; ``style`` is the convention ("vn"/"en") the file's other numbers typed as
+    text show, which settles text such as "1,500" (else the agency is asked)."""
     try:
-        number = parse_number(value)
-    except NotANumber:
-        issues.append(Issue(sheet, row, column, value, "Một số (ví dụ 12 hoặc 1.234,5), không phải chữ"))
+        number = parse_number(value, style)
+    except NotANumber as exc:
+        # plain words in a number cell get the usual line; a date, an ambiguous figure, a formula
+        # error, NaN or an overflow get their own
+        generic = isinstance(value, str) and str(exc).endswith("không phải là số")
+        issues.append(Issue(sheet, row, column, value, "Một số (ví dụ 12 hoặc 1.234,5), không phải chữ" if generic else str(exc)))
         return None
     if isinstance(value, str) and number is not None:
-        conversions.append(f"{sheet}!{column} dòng {row}: '{value}' đọc thành số {vn_number(number)}")
+        how = ""
+        if number_style(value) == "ambiguous":
+            how = f" (theo cách viết số {'Việt Nam' if style == 'vn' else 'tiếng Anh'} của các ô khác trong tệp)"
+        conversions.append(f"{sheet}!{column} dòng {row}: '{value}' đọc thành số {vn_number(number)}{how}")
     return number
+
+
+def file_number_style(values) -> str | None:
+    """The one convention ("vn" or "en") that the numbers typed as text in a file show, if they
+    show exactly one; None when they show none or both."""
+    seen = {number_style(v) for v in values} - {None, "ambiguous"}
+    return seen.pop() if len(seen) == 1 else None
+
+
+def _numeric_texts(sub: wbm.Submission):
+    tables = {
+        "indicators": sub.indicators,
+        "enterprises": sub.enterprises,
+        "tfp": sub.tfp,
+        "tfp_io": sub.tfp_io,
+        "budget": list(sub.budget.values()),
+    }
+    for spec in sc.ALL_SHEETS:
+        numeric = [c.key for c in spec.columns if c.numeric]
+        for rec in tables.get(spec.key, []):
+            for key in numeric:
+                if isinstance(rec.get(key), str):
+                    yield rec[key]
 
 
 def _rejected(message: str, code: str = "refused", **kw) -> Outcome:
@@ -370,6 +427,7 @@ def _finish(p: _Prepared) -> Outcome:
             issues.append(item)
     conversions, gx_results, data, ident = p.conversions, p.gx_results, p.data, p.ident
     for issue in issues:
+        issue.value = shown_value(issue.value)
         issue.cell = cell_ref(issue, p.layout)
         # the agency finds the sheet under the name its file gives it
         issue.sheet = p.titles.get(issue.sheet, issue.sheet)
@@ -390,6 +448,27 @@ def _finish(p: _Prepared) -> Outcome:
         gx_results=gx_results,
         **ident,
     )
+
+
+def shown_value(value: Any) -> Any:
+    """A value as a message shows it to the agency: figures the Vietnamese way ("2", "1.234,5",
+    never "2.0"), dates dd/mm/yyyy; NaN and infinities as words (receipts stay strict JSON)."""
+    import datetime as dt
+    import math
+
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("-∞" if value < 0 else "∞")
+    if isinstance(value, int | float):
+        return vn_number(value) if abs(value) < 1e15 else f"{value:.6g}".replace(".", ",")
+    if isinstance(value, dt.datetime) and (value.hour, value.minute, value.second) == (0, 0, 0):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, dt.datetime):
+        return f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
 
 
 def _same_agency(catalogue: Catalogue, folder: str, code: str) -> bool:
@@ -530,6 +609,7 @@ def _agency_data(
     sub: wbm.Submission, exp, issues: list[Issue], conversions: list[str], gx: list
 ) -> dict[str, Any]:
     expected_codes = {i.code: i for i in exp.indicators}
+    style = file_number_style(_numeric_texts(sub))
     indicators = []
     unreadable: set[tuple[str, int]] = set()
     for row in sub.indicators:
@@ -547,7 +627,7 @@ def _agency_data(
             continue
         ind = expected_codes[code]
         if ind.is_deliverable:
-            text = _text(row["value"], wbm.SHEET_INDICATORS, row["row"], IND_VALUE, conversions)
+            text = _choice(row["value"], "deliverable", wbm.SHEET_INDICATORS, row["row"], IND_VALUE, conversions)
             value = wbm.DELIVERABLE_VALUES.get(text) if text else None
             if text and value is None:
                 issues.append(
@@ -562,7 +642,7 @@ def _agency_data(
                 unreadable.add((wbm.SHEET_INDICATORS, row["row"]))
         else:
             before = len(issues)
-            value = _number(row["value"], wbm.SHEET_INDICATORS, row["row"], IND_VALUE, issues, conversions)
+            value = _number(row["value"], wbm.SHEET_INDICATORS, row["row"], IND_VALUE, issues, conversions, style)
             if len(issues) > before:
                 unreadable.add((wbm.SHEET_INDICATORS, row["row"]))
             elif value is not None and value != int(value):
@@ -572,7 +652,14 @@ def _agency_data(
     missing = set(expected_codes) - {r["code"] for r in indicators}
     for code in sorted(missing):
         issues.append(
-            Issue(wbm.SHEET_INDICATORS, None, "Mã chỉ tiêu", None, f"Dòng chỉ tiêu {code} (đã bị xóa)")
+            Issue(
+                wbm.SHEET_INDICATORS,
+                None,
+                None,
+                None,
+                f"Thiếu dòng của chỉ tiêu '{expected_codes[code].name}' (dòng này đã bị xóa); vui lòng dùng lại "
+                "biểu mẫu được cấp hoặc chèn lại dòng này rồi gửi lại",
+            )
         )
     gx_rows = [r for r in indicators if (wbm.SHEET_INDICATORS, r["row"]) not in unreadable]
     issues += _gx_issues(
@@ -602,15 +689,25 @@ def _agency_data(
             {
                 "row": r,
                 "code": t["code"],
-                "status": _text(t["status"], wbm.SHEET_TASKS, r, TASK_STATUS, conversions) or None,
-                "result": _text(t["result"], wbm.SHEET_TASKS, r, "Kết quả cụ thể", conversions),
+                "status": _choice(t["status"], "task_statuses", wbm.SHEET_TASKS, r, TASK_STATUS, conversions),
+                "result": _text(t["result"], wbm.SHEET_TASKS, r, "Kết quả cụ thể", conversions, lines=True),
                 "difficulties": _text(
-                    t["difficulties"], wbm.SHEET_TASKS, r, "Khó khăn, vướng mắc", conversions
+                    t["difficulties"], wbm.SHEET_TASKS, r, "Khó khăn, vướng mắc", conversions, lines=True
                 ),
             }
         )
     for code in sorted(known_tasks - {t["code"] for t in tasks}):
-        issues.append(Issue(wbm.SHEET_TASKS, None, "Mã nhiệm vụ", None, f"Dòng nhiệm vụ {code} (đã bị xóa)"))
+        name = next((t.content for t in exp.tasks if t.code == code), code)
+        issues.append(
+            Issue(
+                wbm.SHEET_TASKS,
+                None,
+                None,
+                None,
+                f"Thiếu dòng của nhiệm vụ '{name}' (dòng này đã bị xóa); vui lòng dùng lại biểu mẫu được cấp "
+                "hoặc chèn lại dòng này rồi gửi lại",
+            )
+        )
     issues += _gx_issues(
         "tasks",
         wbm.SHEET_TASKS,
@@ -632,7 +729,9 @@ def _agency_data(
             "name": ent_text("name") or None,
             "tax_code": ent_text("tax_code").replace(" ", "").replace(".", "") or None,
             "locality": ent_text("locality"),
-            "support_type": ent_text("support_type") or None,
+            "support_type": _choice(
+                e["support_type"], "support_types", wbm.SHEET_ENTERPRISES, r, ENT_LABELS["support_type"], conversions
+            ),
         }
         if isinstance(e["tax_code"], int | float) and not isinstance(e["tax_code"], bool):
             # typed as a number: Excel drops leading zeros (0900123456 -> 900123456)
@@ -645,14 +744,14 @@ def _agency_data(
                 )
                 rec["tax_code"] = "0" + rec["tax_code"]
         for key in ("central", "provincial", "enterprise", "other"):
-            rec[key] = _number(e[key], wbm.SHEET_ENTERPRISES, r, ENT_LABELS[key], issues, conversions)
+            rec[key] = _number(e[key], wbm.SHEET_ENTERPRISES, r, ENT_LABELS[key], issues, conversions, style)
         enterprises.append(rec)
     issues += _gx_issues("enterprises", wbm.SHEET_ENTERPRISES, enterprises, ENTERPRISE_RULES, ENT_LABELS, gx)
 
     budget = {}
     for source, cell in sub.budget.items():
         budget[source] = _number(
-            cell["value"], wbm.SHEET_BUDGET, cell["row"], BUDGET_VALUE, issues, conversions
+            cell["value"], wbm.SHEET_BUDGET, cell["row"], BUDGET_VALUE, issues, conversions, style
         )
     issues += _gx_issues(
         "budget",
@@ -663,8 +762,9 @@ def _agency_data(
         gx,
     )
     _cross_sheet(indicators, enterprises, budget, sub, issues)
+    _listed_twice(enterprises, issues)
     narrative = {
-        k: _text(v["value"], wbm.SHEET_NARRATIVE, v["row"], "Thuyết minh", conversions)
+        k: _text(v["value"], wbm.SHEET_NARRATIVE, v["row"], "Thuyết minh", conversions, lines=True)
         for k, v in sub.narrative.items()
     }
     return {
@@ -674,6 +774,31 @@ def _agency_data(
         "budget": budget,
         "narrative": narrative,
     }
+
+
+def _listed_twice(enterprises: list[dict[str, Any]], issues: list[Issue]) -> None:
+    """The same organisation on two rows of one return (its tax code typed differently: spaces,
+    dots, a lost leading zero): a warning, since two kinds of support in a year are two rows."""
+    seen: dict[str, int] = {}
+    for rec in enterprises:
+        digits = "".join(ch for ch in str(rec.get("tax_code") or "") if ch.isdigit())
+        key = digits[:10].zfill(10) + digits[10:] if digits else ""
+        if not key:
+            continue
+        if key in seen:
+            issues.append(
+                Issue(
+                    wbm.SHEET_ENTERPRISES,
+                    rec["row"],
+                    ENT_LABELS["tax_code"],
+                    rec.get("tax_code"),
+                    f"Tổ chức, doanh nghiệp có mã số thuế này đã có ở dòng {seen[key]}; nếu là cùng một đơn vị "
+                    "được hỗ trợ hai nội dung thì giữ nguyên, nếu trùng lặp thì xóa một dòng",
+                    severity="warning",
+                )
+            )
+        else:
+            seen[key] = rec["row"]
 
 
 def _cross_sheet(indicators, enterprises, budget, sub, issues: list[Issue]) -> None:
@@ -704,6 +829,7 @@ def _cross_sheet(indicators, enterprises, budget, sub, issues: list[Issue]) -> N
 
 
 def _tfp_data(sub: wbm.Submission, issues: list[Issue], conversions: list[str], gx: list) -> dict[str, Any]:
+    style = file_number_style(_numeric_texts(sub))
 
     rows = []
     for r in sub.tfp:
@@ -713,14 +839,14 @@ def _tfp_data(sub: wbm.Submission, issues: list[Issue], conversions: list[str], 
                 text = _text(r[key], wbm.SHEET_TFP, r["row"], label, conversions) if key in r else ""
                 rec[key] = text or None
                 continue
-            rec[key] = _number(r.get(key), wbm.SHEET_TFP, r["row"], label, issues, conversions)
+            rec[key] = _number(r.get(key), wbm.SHEET_TFP, r["row"], label, issues, conversions, style)
         rows.append(rec)
     issues += _gx_issues("tfp", wbm.SHEET_TFP, rows, TFP_RULES, TFP_LABELS, gx)
     io_rows, io_labels = [], dict(wbm.TFP_IO_COLUMNS)
     for r in sub.tfp_io:
         rec = {"row": r["row"], "io_territory": r["io_territory"]}
         for key in ("io_year", "labour_share_pct"):
-            rec[key] = _number(r[key], wbm.SHEET_TFP, r["row"], io_labels[key], issues, conversions)
+            rec[key] = _number(r[key], wbm.SHEET_TFP, r["row"], io_labels[key], issues, conversions, style)
         io_rows.append(rec)
     # Territories add up to the merged figures, no break in a series, input-output tables.
     problems = check_rows(rows, sub.year) + attach_io_tables(rows, io_rows, sub.year)
