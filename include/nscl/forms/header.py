@@ -11,6 +11,9 @@ of fixed rows, two columns with one header), a warning does not (a column added,
 renamed header or sheet that could be matched safely), a conversion is recorded in the receipt
 (columns read by name in another order). A value is never taken from a column whose header does
 not match.
+
+Longer than 400 lines because each structural change an agency can make (sheet, header row,
+column, row) is detected and worded here, beside the matching that finds it.
 """
 
 from __future__ import annotations
@@ -150,10 +153,16 @@ def resolve_sheets(
             )
     used = set(found.values())
     for name in free:
-        if name in used or name in GUIDE_TITLES or name in hidden or fold(name) in {fold(t) for t in GUIDE_TITLES}:
+        if (
+            name in used
+            or name in GUIDE_TITLES
+            or name in hidden
+            or fold(name) in {fold(t) for t in GUIDE_TITLES}
+        ):
             continue
         like = next(
-            (t for t in titles if find_header_row(book[name], by_title[t], ctx)[1] >= _enough(by_title[t])), None
+            (t for t in titles if find_header_row(book[name], by_title[t], ctx)[1] >= _enough(by_title[t])),
+            None,
         )
         tail = (
             f" Trang này giống trang '{like}' của biểu mẫu: chỉ số liệu ở trang '{found.get(like, like)}' được đọc."
@@ -179,16 +188,20 @@ def _enough(spec: Sheet) -> int:
 
 
 def _candidates(book: Any, title: str, spec: Sheet, free: list[str], ctx: dict[str, str]) -> list[str]:
-    wanted = {fold(title), ascii_fold(title)} | {fold(t) for t in spec.old_titles} | {
-        ascii_fold(t) for t in spec.old_titles
-    }
+    wanted = (
+        {fold(title), ascii_fold(title)}
+        | {fold(t) for t in spec.old_titles}
+        | {ascii_fold(t) for t in spec.old_titles}
+    )
     same = [n for n in free if fold(n) in wanted or ascii_fold(n) in wanted]
     if same:
         return same
     near = [n for n in free if _levenshtein(ascii_fold(n), ascii_fold(title)) <= 2]
     if near:
         return near
-    return [n for n in free if n not in GUIDE_TITLES and find_header_row(book[n], spec, ctx)[1] >= _enough(spec)]
+    return [
+        n for n in free if n not in GUIDE_TITLES and find_header_row(book[n], spec, ctx)[1] >= _enough(spec)
+    ]
 
 
 def _levenshtein(a: str, b: str) -> int:
@@ -252,14 +265,20 @@ def read_tables(
         moved = [k for k, c in found.items() if c != spec.index(k)]
         if moved and spec is specs[0]:
             notes.append(
-                Note(title, None, None, None, f"{title}: vị trí cột khác biểu mẫu được cấp; các cột được đọc theo "
-                     "tiêu đề cột.", "conversion")
+                Note(
+                    title,
+                    None,
+                    None,
+                    None,
+                    f"{title}: vị trí cột khác biểu mẫu được cấp; các cột được đọc theo tiêu đề cột.",
+                    "conversion",
+                )
             )
         table = Table(spec, title, header_row, found)
         limit = spec.max_rows
         for offset, values in enumerate(data_rows):
             r = header_row + 1 + offset
-            record = {"row": r}
+            record: dict[str, Any] = {"row": r, **dict.fromkeys(spec.keys)}  # a missing column reads empty
             for key, c in found.items():
                 record[key] = _cell(values, c, r, covered, rows, header_row)
             # A row of a fixed-row table is there when anything but its number is; a row of an open
@@ -428,7 +447,12 @@ def _missing(
 
 
 def _extra(
-    header: tuple[Any, ...], data_rows: list, taken: dict[int, str], title: str, header_row: int, notes: list[Note]
+    header: tuple[Any, ...],
+    data_rows: list,
+    taken: dict[int, str],
+    title: str,
+    header_row: int,
+    notes: list[Note],
 ) -> None:
     """A column that is not the template's: never read; a warning when it holds anything."""
     width = max([len(header)] + [len(r) for r in data_rows]) if data_rows or header else 0

@@ -78,7 +78,9 @@ class Column:
 
     key: str
     label: str
-    kind: str = "fixed"  # fixed | code | text | longtext | number | whole | money | percent | choice | tax_code
+    kind: str = (
+        "fixed"  # fixed | code | text | longtext | number | whole | money | percent | choice | tax_code
+    )
     input: bool = False
     required: bool = False
     width: int = 14
@@ -164,7 +166,9 @@ INDICATORS = Sheet(
         Column("task", "Nhiệm vụ", width=9),
         Column("phase_target", "Mục tiêu {phase}", width=34),
         Column("ten_target", "Mục tiêu {ten}", width=30),
-        Column("value", "Kết quả năm {year}", "number", input=True, required=True, width=14, short="Kết quả năm"),
+        Column(
+            "value", "Kết quả năm {year}", "number", input=True, required=True, width=14, short="Kết quả năm"
+        ),
         Column("note", "Ghi chú", "text", input=True, width=30),
     ),
     row_key="code",
@@ -179,7 +183,9 @@ TASKS = Sheet(
         Column("content", "Nội dung công việc", width=60),
         Column("role", "Vai trò", width=11),
         Column("product", "Sản phẩm theo Kế hoạch", width=30),
-        Column("status", "Tình trạng", "choice", input=True, required=True, width=18, choices="task_statuses"),
+        Column(
+            "status", "Tình trạng", "choice", input=True, required=True, width=18, choices="task_statuses"
+        ),
         Column("result", "Kết quả cụ thể", "longtext", input=True, width=50),
         Column("difficulties", "Khó khăn, vướng mắc", "longtext", input=True, width=40),
     ),
@@ -192,7 +198,9 @@ ENTERPRISES = Sheet(
     (
         Column("stt", "STT", width=5),
         Column("name", "Tên tổ chức, doanh nghiệp", "text", input=True, required=True, width=40),
-        Column("tax_code", "Mã số thuế", "tax_code", input=True, required=True, width=16, old_labels=("MST",)),
+        Column(
+            "tax_code", "Mã số thuế", "tax_code", input=True, required=True, width=16, old_labels=("MST",)
+        ),
         Column("locality", "Địa bàn (xã, phường)", "text", input=True, width=22, old_labels=("Địa bàn",)),
         Column(
             "support_type",
@@ -260,7 +268,14 @@ TFP = Sheet(
             required=True,
             width=26,
         ),
-        Column("employment", "Lao động đang làm việc (nghìn người)", "number", input=True, required=True, width=20),
+        Column(
+            "employment",
+            "Lao động đang làm việc (nghìn người)",
+            "number",
+            input=True,
+            required=True,
+            width=20,
+        ),
         Column(
             "trained_labour_share",
             "Tỷ lệ lao động qua đào tạo có bằng cấp, chứng chỉ (%)",

@@ -759,10 +759,10 @@ def _enterprise_rows(table, notes: list[Note]) -> list[dict[str, Any]]:
 
 def _is_sum(rec: dict[str, Any], above: list[dict[str, Any]], money: list[str]) -> bool:
     values = [rec.get(k) for k in money]
-    if not any(isinstance(v, int | float) and v for v in values):
+    if not any(isinstance(v, int | float) and v != 0 for v in values):
         return False
     for key, v in zip(money, values, strict=True):
-        total = sum(r.get(key) for r in above if isinstance(r.get(key), int | float))
+        total = sum(float(r[key]) for r in above if isinstance(r.get(key), int | float))
         if v in (None, ""):
             continue
         if not isinstance(v, int | float) or abs(v - total) > 1e-6:

@@ -50,6 +50,7 @@ def write_feedback_workbook(
                 wb = load_workbook(fh, data_only=False, keep_vba=False, keep_links=False)
         except Exception:  # the summary alone still says what to fix
             wb = None
+    marked = wb is not None
     if wb is None:
         wb = Workbook()
         wb.active.title = SUMMARY_SHEET
@@ -59,7 +60,7 @@ def write_feedback_workbook(
             del wb[SUMMARY_SHEET]
         _mark_cells(wb, issues)
         ws = wb.create_sheet(SUMMARY_SHEET, 0)
-    _summary(ws, receipt, issues, set(wb.sheetnames))
+    _summary(ws, receipt, issues, set(wb.sheetnames), marked)
     wb.active = wb.sheetnames.index(SUMMARY_SHEET)
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet.title == SUMMARY_SHEET
@@ -93,7 +94,7 @@ def _mark_cells(wb, issues: Sequence[Issue]) -> None:
         cell.comment = comment
 
 
-def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str]) -> None:
+def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str], marked: bool = True) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     bold = Font(name="Times New Roman", size=11, bold=True)
@@ -111,8 +112,13 @@ def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str]) ->
         f"Sở nhận lúc {_when(receipt.get('received_at'))}{' (sau hạn)' if receipt.get('late') else ''}",
         f"Kết quả: {STATUS_VI.get(receipt.get('status', ''), receipt.get('status', ''))}: {errors} lỗi, "
         f"{warnings} lưu ý.",
-        "Cách sửa: sửa các ô tô đỏ (lỗi) ngay trong các trang tính của tệp này (rê chuột vào ô để xem nhận xét), "
-        "kiểm tra các ô tô cam (lưu ý), lưu lại và gửi lại cho Sở. Không đổi tên, thêm, xóa các trang tính.",
+        (
+            "Cách sửa: sửa các ô tô đỏ (lỗi) ngay trong các trang tính của tệp này (rê chuột vào ô để xem nhận xét), "
+            "kiểm tra các ô tô cam (lưu ý), lưu lại và gửi lại cho Sở. Không đổi tên, thêm, xóa các trang tính."
+            if marked
+            else "Cách sửa: bảng dưới đây liệt kê từng lỗi (trang tính, ô, giá trị, yêu cầu); vui lòng sửa ngay trong "
+            "tệp đơn vị đã gửi, lưu lại và gửi lại cho Sở. Không đổi tên, thêm, xóa các trang tính."
+        ),
     ]
     for r, line in enumerate(lines, start=2):
         text(ws.cell(row=r, column=1), line).font = body
@@ -189,10 +195,19 @@ def reply_text(receipt: Receipt) -> str:
             )
     else:
         lines.append(f"Kết quả: BỊ TRẢ LẠI. {receipt.get('message', '')}")
-        lines.append(
-            "Vui lòng sửa theo tệp phản hồi kèm theo (các ô lỗi được tô đỏ, có nhận xét; trang 'Tổng hợp lỗi' "
-            "liệt kê từng lỗi) rồi gửi lại. Tệp gửi lại sẽ thay thế tệp này."
-        )
+        if not receipt.get("kind"):
+            # never opened as a workbook: the message says why and how to send it again
+            lines.append("Vui lòng gửi lại theo hướng dẫn trên. Tệp gửi lại sẽ thay thế tệp này.")
+        elif receipt.get("format", "xlsx") in ("xlsx", "xlsm"):
+            lines.append(
+                "Vui lòng sửa theo tệp phản hồi kèm theo (các ô lỗi được tô đỏ, có nhận xét; trang 'Tổng hợp lỗi' "
+                "liệt kê từng lỗi) rồi gửi lại. Tệp gửi lại sẽ thay thế tệp này."
+            )
+        else:
+            lines.append(
+                "Vui lòng sửa theo trang 'Tổng hợp lỗi' của tệp phản hồi kèm theo (liệt kê từng lỗi: trang tính, ô, "
+                "giá trị, yêu cầu) ngay trong tệp của đơn vị rồi gửi lại. Tệp gửi lại sẽ thay thế tệp này."
+            )
     if receipt.get("conversions"):
         lines.append(
             f"Sở đã tự động chuẩn hóa {len(receipt['conversions'])} nội dung (bảng mã, định dạng số...); "

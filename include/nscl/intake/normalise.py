@@ -98,7 +98,9 @@ def parse_number(value: Any, style: str | None = None) -> float | None:
             "nhập lại con số, ví dụ 12 hoặc 1.234,5"
         )
     if isinstance(value, dt.time | dt.timedelta):
-        raise DateInNumberCell("Ô đang chứa giờ, không phải số; vui lòng định dạng ô là Số và nhập lại con số")
+        raise DateInNumberCell(
+            "Ô đang chứa giờ, không phải số; vui lòng định dạng ô là Số và nhập lại con số"
+        )
     if isinstance(value, int | float):
         if isinstance(value, float) and math.isnan(value):
             raise NotANumber("Ô chứa giá trị không phải số (NaN); vui lòng nhập con số")
@@ -112,9 +114,7 @@ def parse_number(value: Any, style: str | None = None) -> float | None:
     if text == "":
         return None
     if text.startswith("#") and text.endswith(("!", "A", "?")):
-        raise NotANumber(
-            f"Ô có lỗi công thức ({text}); vui lòng sửa công thức hoặc nhập trực tiếp con số"
-        )
+        raise NotANumber(f"Ô có lỗi công thức ({text}); vui lòng sửa công thức hoặc nhập trực tiếp con số")
     if _AMBIGUOUS.match(text):
         if style not in ("vn", "en"):
             whole, part = re.split(r"[.,]", text.lstrip("+-"))

@@ -9,6 +9,7 @@ rules that cross sheets.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -61,6 +62,7 @@ class Outcome:
     data: dict[str, Any] | None = None
     code: str = ""  # why: accepted, warnings, invalid, or a hostile-file code (nscl.intake.hostile)
     readable: bool = False  # the workbook could be opened (a feedback copy can be made)
+    file_format: str | None = None  # by content (nscl.intake.hostile.Inspection.format)
     gx_results: list = field(default_factory=list)  # failed GX results, for Data Docs
 
     @property
@@ -285,6 +287,51 @@ def validate_file(
     return out
 
 
+_TEMPLATE_NAME = re.compile(r"NSCL_(\d{4})_([A-Za-z0-9]+)", re.IGNORECASE)
+_CODE_IN_TITLE = re.compile(r"\(mã ([A-Za-z0-9]+)\)")
+
+
+def identify_agency(path: Path, name: str, catalogue: Catalogue, readable: bool) -> str | None:
+    """Whose file a refused one is, so that it is credited to its agency (who then shows as
+    "returned for correction", never "not reported") and its notice addressed to it: the
+    template's hidden identity sheet, else the template's file name (NSCL_2025_SCT.xlsx), else
+    the agency named in the title lines of its sheets (a workbook whose sheets were copied into
+    a new file). ``readable``: the hostile checks passed, so the values may be read."""
+    codes = {c.upper(): c for c in catalogue.agencies}
+    if readable:
+        try:
+            with wbm._open_book(path) as book:
+                try:
+                    return str(wbm.read_meta(book)["agency_code"])
+                except wbm.WorkbookError:
+                    pass
+                found = _agency_in_titles(book, catalogue, codes)
+                if found:
+                    return found
+        except Exception:  # noqa: BLE001 - an unreadable file is identified by its name alone
+            pass
+    m = _TEMPLATE_NAME.search(name or "")
+    if m and m.group(2).upper() in codes:
+        return codes[m.group(2).upper()]
+    return None
+
+
+def _agency_in_titles(book: Any, catalogue: Catalogue, codes: dict[str, str]) -> str | None:
+    names = {sc.fold(a.name): code for code, a in catalogue.agencies.items()}
+    for sheet in book.sheetnames:
+        for row in book[sheet].iter_rows(min_row=1, max_row=3, max_col=3, values_only=True):
+            for value in row:
+                if not isinstance(value, str):
+                    continue
+                m = _CODE_IN_TITLE.search(value)
+                if m and m.group(1).upper() in codes:
+                    return codes[m.group(1).upper()]
+                head = sc.fold(value).split(".")[0].removeprefix("đơn vị báo cáo:").strip()
+                if head in names:
+                    return names[head]
+    return None
+
+
 def workbook_year(path: Path, name: str, limits: IntakeLimits | None = None) -> int | None:
     """The year in the workbook's ``_meta`` sheet, read only if the hostile checks pass; None
     when they fail or the workbook states no usable year (2021-2030)."""
@@ -352,7 +399,8 @@ def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeL
     try:
         sub = wbm.read_workbook(path, merged=inspection.merged, max_rows=limits.max_rows)
     except wbm.WorkbookError as exc:
-        return _rejected(str(exc), "not_template")
+        code = inbox_agency or identify_agency(path, original_name or path.name, catalogue, readable=True)
+        return _rejected(str(exc), "not_template", agency_code=code)
     ident = {"agency_code": sub.agency_code, "template_version": sub.template_version, "kind": sub.kind}
     if sub.year != year:
         return _rejected(
@@ -387,7 +435,7 @@ def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeL
             "Loại biểu mẫu không đúng với nhiệm vụ báo cáo của cơ quan.", "wrong_template", **ident
         )
     issues: list[Issue] = []
-    conversions: list[str] = []
+    conversions: list[str] = list(inspection.notes)
     gx_results: list = []
     _structure_notes(sub, issues, conversions)
     _workbook_structure(inspection, sub, issues, conversions)
