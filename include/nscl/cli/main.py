@@ -11,7 +11,6 @@ nscl tfp --inputs FILE.csv [...]         the TFP engine on a CSV (no Airflow)
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from nscl.cli import report_cmds as report_cli
 from nscl.cli import tfp_cmds as tfp_cli
 from nscl.cli import ui_cmds as ui_cli
 from nscl.plan.catalogue import CatalogueError, default_catalogue
+from nscl.store.fsutil import json_text
 from nscl.store.zones import Zones
 
 
@@ -54,7 +54,7 @@ def cmd_catalogue(args) -> int:
             for e in cat.expected_reporters(args.year)
         ]
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        print(json_text(summary, sort_keys=False))
         return 0
     print("Danh mục Kế hoạch 101/KH-UBND")
     print(f"  Nhiệm vụ: {summary['tasks']} (trong {summary['task_groups']} nhóm)")
