@@ -7,7 +7,6 @@ import json
 import math
 
 import pytest
-
 from nscl.store.fsutil import atomic_write_json, json_text
 
 
