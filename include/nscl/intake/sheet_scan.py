@@ -24,6 +24,8 @@ class SheetScan:
     # the furthest row of a cell holding a value (what a reader holds in memory: calamine keeps
     # the used range whole; its width is bounded by max_column)
     max_value_row: int = 0
+    hidden_rows: list[int] = field(default_factory=list)  # hidden rows that hold a value
+    hidden_cols: list[tuple[int, int]] = field(default_factory=list)  # (first, last) hidden columns
 
 
 def _column_index(ref: str | None) -> int:
@@ -44,10 +46,11 @@ class _Position:
     right after the previous one), and the cell being read: its reference, whether it has a
     formula, a value element, text in that element."""
 
-    __slots__ = ("col", "formula", "in_value", "ref", "row", "text", "value")
+    __slots__ = ("col", "formula", "hidden", "in_value", "ref", "row", "text", "value")
 
     def __init__(self) -> None:
         self.row = self.col = self.in_value = 0
+        self.hidden = False
         self.ref: str | None = None
         self.formula = self.value = self.text = False
 
@@ -98,6 +101,11 @@ def scan_sheet(
             r = attrs.get("r")
             state.row = int(r) if r and r.isdigit() else state.row + 1
             state.col = 0
+            state.hidden = attrs.get("hidden") in ("1", "true")
+        elif tag == "col" and attrs.get("hidden") in ("1", "true"):
+            first, last = attrs.get("min", ""), attrs.get("max", "")
+            if first.isdigit() and last.isdigit():
+                scan.hidden_cols.append((int(first), int(last)))
         elif tag == "dimension":
             scan.dimension = attrs.get("ref")
         elif tag == "mergeCell":
@@ -111,6 +119,8 @@ def scan_sheet(
             if state.value:
                 row = (_row_of(ref) if ref else 0) or state.row
                 scan.max_value_row = max(scan.max_value_row, row)
+                if state.hidden and (not scan.hidden_rows or scan.hidden_rows[-1] != row):
+                    scan.hidden_rows.append(row)
                 if scan.max_value_row > limits.max_rows:
                     raise _StopScan
             if state.formula:

@@ -559,6 +559,7 @@ def _workbook_structure(inspection, sub: wbm.Submission, issues: list[Issue], co
     for name, scan in inspection.sheets.items():
         if name not in file_titles:
             continue
+        _hidden(name, scan, sub, issues)
         for ref in scan.formulas_missing:
             issues.append(
                 Issue(
@@ -597,6 +598,44 @@ def _workbook_structure(inspection, sub: wbm.Submission, issues: list[Issue], co
                 )
             else:
                 conversions.append(f"{name}: bỏ gộp ô {ref}, dùng nội dung ô {ref.split(':')[0]} cho cả vùng")
+
+
+def _hidden(name: str, scan, sub: wbm.Submission, issues: list[Issue]) -> None:
+    """Hidden rows that hold values, and hidden columns where agencies type: the values are read,
+    but nobody reviewing the file on screen sees them, so the agency is asked to look."""
+    specs = [s for s in sc.ALL_SHEETS if sub.titles.get(s.title) == name]
+    if not specs:
+        return
+    for row in scan.hidden_rows:
+        if row > sc.HEADER_ROW:
+            issues.append(
+                Issue(
+                    name,
+                    row,
+                    None,
+                    None,
+                    f"Dòng {row} đang bị ẩn nhưng có số liệu; số liệu ở dòng này vẫn được đọc. Vui lòng bỏ ẩn dòng "
+                    "(chọn các dòng, nhấp chuột phải > Bỏ ẩn/Unhide) để kiểm tra lại",
+                    severity="warning",
+                    cell=f"A{row}",
+                )
+            )
+    for spec in specs:
+        for col in spec.columns:
+            c = sub.layout.get(spec.key, {}).get(col.key)
+            if col.input and c is not None and any(first <= c <= last for first, last in scan.hidden_cols):
+                issues.append(
+                    Issue(
+                        name,
+                        None,
+                        col.message_label,
+                        None,
+                        f"Cột '{col.message_label}' (cột {sc.column_letter(c)}) đang bị ẩn; số liệu ở cột này vẫn "
+                        "được đọc. Vui lòng bỏ ẩn cột để kiểm tra lại",
+                        severity="warning",
+                        cell=f"{sc.column_letter(c)}{sc.HEADER_ROW}",
+                    )
+                )
 
 
 def _row_of_ref(ref: str) -> int | None:
