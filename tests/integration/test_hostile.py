@@ -148,7 +148,7 @@ def test_the_inbox_folder_must_match_the_workbooks_agency(zones, catalogue, good
         "SYT",
         "SCT",
     )
-    assert "thư mục của cơ quan 'SYT'" in r["errors"][0]["expected"]
+    assert "thư mục của Sở Y tế nhưng biểu mẫu là của Sở Công Thương" in r["errors"][0]["expected"]
 
 
 def test_limits_are_configurable(tmp_path, good):

@@ -117,7 +117,10 @@ def test_agency_not_expected_that_year_is_rejected(catalogue, tmp_path):
     wb = fill_workbook(catalogue.expectation(2024, "SNNPTNT"), 2024, catalogue)
     wb[wbm.META_SHEET]["B3"] = 2025  # a ceased department's workbook relabelled for 2025
     out = validate_file(_save(wb, tmp_path), 2025, catalogue)
-    assert out.status == "rejected" and "SNNPTNT" in out.issues[0].expected
+    assert out.status == "rejected"
+    # named as the agency knows itself, never by its internal code
+    assert out.issues[0].expected.startswith("Sở Nông nghiệp và Phát triển nông thôn không thuộc danh sách")
+    assert "SNNPTNT" not in out.issues[0].expected
 
 
 def test_old_template_version_is_rejected(catalogue, exp, tmp_path):

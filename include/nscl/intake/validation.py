@@ -410,8 +410,8 @@ def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeL
         )
     if inbox_agency and not _same_agency(catalogue, inbox_agency, sub.agency_code):
         return _rejected(
-            f"Tệp được gửi vào thư mục của cơ quan '{inbox_agency}' nhưng biểu mẫu (trang _meta) là của cơ quan "
-            f"'{sub.agency_code}'; vui lòng gửi đúng biểu mẫu của đơn vị mình.",
+            f"Tệp được gửi vào thư mục của {_agency_name(catalogue, inbox_agency)} nhưng biểu mẫu là của "
+            f"{_agency_name(catalogue, sub.agency_code)}; vui lòng gửi đúng biểu mẫu của đơn vị mình.",
             "wrong_agency",
             **ident,
         )
@@ -419,7 +419,8 @@ def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeL
         exp = catalogue.expectation(year, sub.agency_code)
     except KeyError:
         return _rejected(
-            f"Cơ quan mã '{sub.agency_code}' không thuộc danh sách phải báo cáo năm {year}.",
+            f"{_agency_name(catalogue, sub.agency_code)} không thuộc danh sách phải báo cáo năm {year}; nếu đơn vị "
+            "được giao báo cáo, vui lòng liên hệ Sở Khoa học và Công nghệ để nhận đúng biểu mẫu.",
             "wrong_agency",
             **ident,
         )
@@ -517,6 +518,14 @@ def shown_value(value: Any) -> Any:
     if isinstance(value, dt.date):
         return f"{value:%d/%m/%Y}"
     return str(value)
+
+
+def _agency_name(catalogue: Catalogue, code: str) -> str:
+    """An agency as the agency reads it: its name, never its internal code."""
+    try:
+        return catalogue.agency(code).name
+    except KeyError:
+        return f"cơ quan có mã '{code}'"
 
 
 def _same_agency(catalogue: Catalogue, folder: str, code: str) -> bool:
