@@ -19,11 +19,13 @@ column, row) is detected and worded here, beside the matching that finds it.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from nscl.forms.schema import (
+    HEADER_ROW,
     HEADER_SEARCH_ROWS,
     LISTS_SHEET,
     Column,
@@ -66,6 +68,12 @@ class Table:
 
 def _matchers(col: Column, ctx: dict[str, str]) -> list[tuple[Any, bool]]:
     """(pattern, exact) pairs: the label for this file's year first, then any year's."""
+    return _matchers_cached(col, tuple(sorted(ctx.items())))
+
+
+@functools.lru_cache(maxsize=4096)
+def _matchers_cached(col: Column, ctx_items: tuple[tuple[str, str], ...]) -> list[tuple[Any, bool]]:
+    ctx = dict(ctx_items)
     out: list[tuple[Any, bool]] = []
     exact = fold(col.label.format(**ctx)) if ctx else None
     if exact:
@@ -89,9 +97,13 @@ def _count_matches(row: tuple[Any, ...], spec: Sheet, ctx: dict[str, str]) -> in
 
 
 def find_header_row(ws: Any, spec: Sheet, ctx: dict[str, str]) -> tuple[int, int]:
-    """(row, matches): the row among the first ones whose cells match most declared labels."""
+    """(row, matches): the row among the first ones whose cells match most declared labels (the
+    template's own header row first: when it matches every label, no other row is looked at)."""
+    rows = list(ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True))
+    if len(rows) >= HEADER_ROW and _count_matches(rows[HEADER_ROW - 1], spec, ctx) == len(spec.columns):
+        return HEADER_ROW, len(spec.columns)
     best, best_n = 0, 0
-    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True), start=1):
+    for r, row in enumerate(rows, start=1):
         n = _count_matches(row, spec, ctx)
         if n > best_n:
             best, best_n = r, n
@@ -276,14 +288,14 @@ def read_tables(
             )
         table = Table(spec, title, header_row, found)
         limit = spec.max_rows
+        # A row of a fixed-row table is there when anything but its number is; a row of an open
+        # table (or of the TFP series, pre-filled with year and territory) when a typed cell is.
+        keys = [k for k in found if k != "stt" and (spec.code_keyed or spec.column(k).input)]
         for offset, values in enumerate(data_rows):
             r = header_row + 1 + offset
             record: dict[str, Any] = {"row": r, **dict.fromkeys(spec.keys)}  # a missing column reads empty
             for key, c in found.items():
                 record[key] = _cell(values, c, r, covered, rows, header_row)
-            # A row of a fixed-row table is there when anything but its number is; a row of an open
-            # table (or of the TFP series, pre-filled with year and territory) when a typed cell is.
-            keys = [k for k in found if k != "stt" and (spec.code_keyed or spec.column(k).input)]
             if not any(record[k] not in (None, "") for k in keys):
                 continue
             table.rows.append(record)

@@ -11,6 +11,7 @@ order of ``Sheet.columns``: the letter a column has in the issued template is de
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -323,7 +324,12 @@ def fold(text: Any) -> str:
     trimmed, case-folded."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ")
+    return _fold(str(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold(text: str) -> str:
+    s = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
     return re.sub(r"\s+", " ", s).strip().casefold()
 
 
@@ -333,6 +339,7 @@ def ascii_fold(text: Any) -> str:
     return "".join(ch for ch in s if unicodedata.category(ch) != "Mn")
 
 
+@functools.lru_cache(maxsize=1024)
 def label_pattern(label: str) -> re.Pattern[str]:
     """A header label with its placeholders as patterns ({year}: four digits; a phase: any)."""
     parts = re.split(r"(\{year\}|\{phase\}|\{ten\})", fold(label))
