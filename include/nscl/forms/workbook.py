@@ -106,6 +106,12 @@ def _table(ws, spec: sc.Sheet, ctx: dict[str, str], title: str, note: str, st) -
     ws["A2"].font = st["note"]
     _header(ws, spec, ctx, st)
     ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=1)
+    # Printed as agencies print it: landscape A4, the table one page wide, the header on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{sc.HEADER_ROW}:{sc.HEADER_ROW}"
 
 
 def _header(ws, spec: sc.Sheet, ctx: dict[str, str], st) -> None:
@@ -120,6 +126,13 @@ def _header(ws, spec: sc.Sheet, ctx: dict[str, str], st) -> None:
         ws.column_dimensions[cell.column_letter].width = col.width
         if col.hidden:
             ws.column_dimensions[cell.column_letter].hidden = True
+    lines = max(
+        -(-len(col.label.format(**ctx)) * 12 // (10 * max(col.width - 1, 1)))
+        for col in spec.columns
+        if not col.hidden
+    )
+    current = ws.row_dimensions[sc.HEADER_ROW].height or 0
+    ws.row_dimensions[sc.HEADER_ROW].height = max(current, 15 * max(lines, 1))
 
 
 def _register_named_styles(wb, st) -> None:
@@ -277,13 +290,20 @@ def _guide_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st, tfp:
 
 
 def _fill_row(ws, spec: sc.Sheet, r: int, values: dict[str, Any], st) -> None:
-    """One template row: the declared fixed values, and every input cell styled for typing."""
+    """One template row: the declared fixed values, and every input cell styled for typing; the
+    row as tall as its longest wrapped text (Calc and Excel do not grow a row a program wrote)."""
+    lines = 1
     for col in spec.columns:
         cell = ws.cell(row=r, column=spec.index(col.key))
+        value = values.get(col.key)
         if col.input:
-            _input(cell, st, values.get(col.key))
+            _input(cell, st, value)
         else:
-            _fixed(cell, st, values.get(col.key))
+            _fixed(cell, st, value)
+        if isinstance(value, str) and not col.hidden:
+            lines = max(lines, -(-len(value) * 11 // (10 * max(col.width - 1, 1))))
+    if lines > 1:
+        ws.row_dimensions[r].height = 15 * lines
 
 
 def _indicator_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st) -> None:
@@ -292,7 +312,14 @@ def _indicator_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st) 
     phase = catalogue.phase_of(year)
     ten = catalogue.ten_year_phase()
     ctx = sc.header_context(year, phase.code, ten.code)
-    _table(ws, spec, ctx, f"KẾT QUẢ CÁC CHỈ TIÊU NĂM {year}", f"{exp.agency.name}. Ô nền vàng là ô nhập liệu.", st)
+    _table(
+        ws,
+        spec,
+        ctx,
+        f"KẾT QUẢ CÁC CHỈ TIÊU NĂM {year}",
+        f"{exp.agency.name}. Ô nền vàng là ô nhập liệu.",
+        st,
+    )
     counts = _number_validation(0, whole=True)
     deliverable = _list_validation("deliverable", "Chỉ tiêu hoàn thành/không hoàn thành")
     ws.add_data_validation(counts)
@@ -325,7 +352,13 @@ def _task_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st) -> No
     for i, task in enumerate(exp.tasks):
         r = FIRST_DATA_ROW + i
         role = "Chủ trì" if roles.get(task.code) == "lead" else "Phối hợp"
-        values = {"stt": i + 1, "code": task.code, "content": task.content, "role": role, "product": task.product}
+        values = {
+            "stt": i + 1,
+            "code": task.code,
+            "content": task.content,
+            "role": role,
+            "product": task.product,
+        }
         _fill_row(ws, spec, r, values, st)
         statuses.add(ws.cell(row=r, column=spec.index("status")))
     ws.protection.sheet = True
@@ -336,7 +369,14 @@ def _enterprise_sheet(wb, exp: Expectation, year: int, st) -> None:
 
     spec = sc.ENTERPRISES
     ws = wb.create_sheet(spec.title)
-    _table(ws, spec, sc.header_context(year), f"TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ NĂM {year}", exp.agency.name, st)
+    _table(
+        ws,
+        spec,
+        sc.header_context(year),
+        f"TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ NĂM {year}",
+        exp.agency.name,
+        st,
+    )
     support = _list_validation("support_types", "Nội dung hỗ trợ")
     money = _number_validation(0)
     tax = DataValidation(
@@ -373,8 +413,12 @@ def _budget_sheet(wb, exp: Expectation, year: int, st) -> None:
     spec = sc.BUDGET
     ws = wb.create_sheet(spec.title)
     _table(
-        ws, spec, sc.header_context(year), f"KINH PHÍ THỰC HIỆN NĂM {year}",
-        f"{exp.agency.name}. Đơn vị tính: triệu đồng.", st,
+        ws,
+        spec,
+        sc.header_context(year),
+        f"KINH PHÍ THỰC HIỆN NĂM {year}",
+        f"{exp.agency.name}. Đơn vị tính: triệu đồng.",
+        st,
     )
     money = _number_validation(0)
     ws.add_data_validation(money)
@@ -452,7 +496,9 @@ def _tfp_sheet(wb, exp: Expectation, year: int, st) -> None:
             _fill_row(ws, spec, r, {"year": y, "territory": territory_name(code)}, st)
             for col in spec.columns:
                 if col.input:
-                    (share if col.kind == "percent" else positive).add(ws.cell(row=r, column=spec.index(col.key)))
+                    (share if col.kind == "percent" else positive).add(
+                        ws.cell(row=r, column=spec.index(col.key))
+                    )
             r += 1
     _tfp_io_block(ws, territories, year, st)
     ws.protection.sheet = True
@@ -581,13 +627,19 @@ def read_meta(wb) -> dict[str, Any]:
             meta[str(row[0]).strip()] = row[1]
     missing = [k for k in ("agency_code", "year", "template_version", "kind") if meta.get(k) in (None, "")]
     if missing:
-        raise WorkbookError(f"Trang thông tin ẩn của biểu mẫu đã bị sửa (thiếu: {', '.join(missing)}); vui lòng dùng lại biểu mẫu được cấp.")
+        raise WorkbookError(
+            f"Trang thông tin ẩn của biểu mẫu đã bị sửa (thiếu: {', '.join(missing)}); vui lòng dùng lại biểu mẫu được cấp."
+        )
     try:
         meta["year"] = int(meta["year"])
     except (TypeError, ValueError):
-        raise WorkbookError(f"Năm báo cáo ghi trong trang thông tin ẩn của biểu mẫu không hợp lệ: '{meta['year']}'.") from None
+        raise WorkbookError(
+            f"Năm báo cáo ghi trong trang thông tin ẩn của biểu mẫu không hợp lệ: '{meta['year']}'."
+        ) from None
     if meta["kind"] not in ("agency", "tfp"):
-        raise WorkbookError(f"Loại biểu mẫu ghi trong trang thông tin ẩn của biểu mẫu không hợp lệ: '{meta['kind']}'.")
+        raise WorkbookError(
+            f"Loại biểu mẫu ghi trong trang thông tin ẩn của biểu mẫu không hợp lệ: '{meta['kind']}'."
+        )
     meta["agency_code"] = str(meta["agency_code"]).strip()
     meta["template_version"] = str(meta["template_version"]).strip()
     return meta
@@ -653,7 +705,9 @@ def _read_sheets(wb, merged: dict[str, list[str]], max_rows: int | None) -> Subm
     tables: dict[str, Any] = {}
     for title, file_title in titles.items():
         on_sheet = tuple(s for s in specs if s.title == title)
-        found = read_tables(wb[file_title], on_sheet, ctx, file_title, sub.notes, merged.get(file_title), max_rows)
+        found = read_tables(
+            wb[file_title], on_sheet, ctx, file_title, sub.notes, merged.get(file_title), max_rows
+        )
         tables.update(found)
         for key, table in found.items():
             sub.layout[key] = table.columns
