@@ -42,7 +42,6 @@ def write_feedback_workbook(
     bytes) when it could be read; otherwise the feedback is the summary sheet alone."""
     from openpyxl import Workbook, load_workbook
 
-
     wb = None
     if source is not None:
         try:
@@ -151,6 +150,7 @@ def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str], ma
             cell.font, cell.alignment = body, wrap
             if c == 7:
                 cell.number_format = "@"  # show the value exactly as found
+        ws.row_dimensions[r].height = 15 * max(1, -(-len(str(issue["expected"])) // 85))  # wrapped, not cut
         if issue.get("cell") and issue["sheet"] in sheets:
             link = ws.cell(row=r, column=4)
             link.hyperlink = f"#'{issue['sheet']}'!{issue['cell']}"
@@ -163,6 +163,15 @@ def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str], ma
             "Vui lòng sửa các mục trên và kiểm tra lại toàn bộ tệp trước khi gửi lại.",
         ).font = bold
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    # Printed whole: landscape A4, one page wide, the column headings on every page.
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    for r in range(2, len(lines) + 2):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(headers))
+        ws.cell(row=r, column=1).alignment = wrap
+        ws.row_dimensions[r].height = 15 * (1 + len(str(ws.cell(row=r, column=1).value or "")) // 190)
 
 
 def reply_text(receipt: Receipt) -> str:
