@@ -28,7 +28,7 @@ from typing import Any, cast
 from nscl.consolidate.status import by_agency as group_by_agency
 from nscl.consolidate.status import current_receipts, reporting_status, select_submissions
 from nscl.plan.catalogue import Catalogue
-from nscl.settings import REMINDER_AFTER_DEADLINE_DAYS, REMINDER_DAYS_BEFORE, SMTP_CONN_ID
+from nscl.settings import LOCAL_TZ, REMINDER_AFTER_DEADLINE_DAYS, REMINDER_DAYS_BEFORE, SMTP_CONN_ID
 from nscl.store.fsutil import atomic_write_json
 from nscl.store.zones import Zones
 
@@ -235,8 +235,10 @@ def html_body(text: str) -> str:
         for p in text.split("\n\n")
     )
     return (
-        '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"></head>\n'
-        "<body style=\"font-family:'Times New Roman',Times,serif;font-size:14px;line-height:1.45\">\n"
+        '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>\n'
+        "<body style=\"font-family:'Times New Roman',Times,serif;font-size:14px;line-height:1.45;"
+        'overflow-wrap:anywhere">\n'
         f"{inner}\n</body></html>\n"
     )
 
@@ -264,7 +266,7 @@ def compose(reminder: Reminder, from_address: str) -> Any:
     msg["From"] = sender
     msg["To"] = ", ".join(reminder.to)
     msg["Subject"] = reminder.subject
-    msg["Date"] = email.utils.formatdate(localtime=True)
+    msg["Date"] = email.utils.format_datetime(dt.datetime.now(LOCAL_TZ))  # Vietnam time, as people read it
     headers = dict(reminder.headers)
     msg["Message-ID"] = headers.pop("Message-ID", None) or email.utils.make_msgid(
         "nscl", domain=sender.domain or "nscl.invalid"
