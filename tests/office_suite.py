@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -212,24 +213,28 @@ def run_jobs(jobs: list[Job], out_dir: Path) -> dict[str, dict[str, Path]]:
         timeout = STARTUP_TIMEOUT + PER_JOB_TIMEOUT * max(1, len(jobs))
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
         env["LANG"] = env["LC_ALL"] = "C.UTF-8"  # Calc reads typed input the en-US way
+        # A session of its own: on a timeout the worker and the soffice it started (its process
+        # group, by id) are ended together, so no LibreOffice is left running.
+        proc = subprocess.Popen(
+            [SYSTEM_PYTHON, str(HERE), str(spec_path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=work,
+            start_new_session=True,
+        )
         try:
-            proc = subprocess.run(
-                [SYSTEM_PYTHON, str(HERE), str(spec_path)],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                env=env,
-                cwd=work,
-            )
+            _, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
             raise OfficeSuiteError(
                 f"LibreOffice did not finish {len(jobs)} file(s) in {timeout:.0f} s"
             ) from exc
         result_path = work / "result.json"
         if proc.returncode != 0 or not result_path.exists():
-            raise OfficeSuiteError(
-                f"the LibreOffice worker failed ({proc.returncode}):\n{proc.stderr[-4000:]}"
-            )
+            raise OfficeSuiteError(f"the LibreOffice worker failed ({proc.returncode}):\n{stderr[-4000:]}")
         results = json.loads(result_path.read_text(encoding="utf-8"))
     finally:
         shutil.rmtree(work, ignore_errors=True)

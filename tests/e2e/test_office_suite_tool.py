@@ -180,3 +180,24 @@ def test_a_file_libreoffice_cannot_edit_is_named_with_its_reason(tmp_path, sourc
         )
     assert "no_sheet" in str(err.value) and "'ok'" not in str(err.value)
     assert osu.sheet_names(tmp_path / "out" / "ok.xlsx")[4] == "KP"  # the good job was still made
+
+
+def _offices() -> set[int]:
+    """Processes started by this tool (their command line names its pipe)."""
+    found = set()
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and b"nscl_office_" in (proc / "cmdline").read_bytes():
+                found.add(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_a_libreoffice_that_does_not_answer_in_time_is_ended(tmp_path, source, monkeypatch):
+    before = _offices()
+    monkeypatch.setattr(osu, "STARTUP_TIMEOUT", 2.0)
+    monkeypatch.setattr(osu, "PER_JOB_TIMEOUT", 0.0)
+    with pytest.raises(osu.OfficeSuiteError, match="did not finish 1 file"):
+        osu.run_jobs([osu.Job(source, "slow")], tmp_path)
+    assert _offices() - before == set()
