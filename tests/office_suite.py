@@ -384,6 +384,21 @@ def read_sheet(path: Path, sheet: str) -> list[list[Any]]:
         return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
 
 
+def records(path: Path, sheet: str, header_row: int = HEADER_ROW) -> list[dict[str, Any]]:
+    """The rows under the header row as {header text: value}, as they are in the file whatever
+    the column order (a column with an empty header is keyed by its letter; rows with no value
+    left out). The truth "by header" that an intake's reading is compared with, value by value."""
+    rows = read_sheet(path, sheet)
+    if len(rows) < header_row:
+        return []
+    header = [str(h).strip() or col_letter(i) for i, h in enumerate(rows[header_row - 1])]
+    out = []
+    for row in rows[header_row:]:
+        if any(v not in ("", None) for v in row):
+            out.append({header[i]: v for i, v in enumerate(row) if i < len(header)})
+    return out
+
+
 def sheet_names(path: Path) -> list[str]:
     """Every sheet's name, in workbook order (hidden ones included)."""
     import python_calamine

@@ -201,3 +201,15 @@ def test_a_libreoffice_that_does_not_answer_in_time_is_ended(tmp_path, source, m
     with pytest.raises(osu.OfficeSuiteError, match="did not finish 1 file"):
         osu.run_jobs([osu.Job(source, "slow")], tmp_path)
     assert _offices() - before == set()
+
+
+@FMTS
+def test_records_read_by_header_whatever_the_column_order(corpus, source, fmt):
+    typed = osu.records(source, osu.ENTERPRISES)
+    assert len(typed) == osu.count_enterprises(source)
+    assert osu.records(corpus["swap_columns"][fmt], osu.ENTERPRISES) == typed
+    inserted = osu.records(corpus["insert_column"][fmt], osu.ENTERPRISES)
+    workers = list(osu.workers(len(typed)).values())
+    assert [r.pop("Số lao động") for r in inserted] == workers and inserted == typed
+    deleted = osu.records(corpus["delete_column"][fmt], osu.ENTERPRISES)
+    assert deleted == [{k: v for k, v in r.items() if k != "NS tỉnh (triệu đồng)"} for r in typed]
