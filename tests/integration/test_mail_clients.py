@@ -22,6 +22,7 @@ import html
 from pathlib import Path
 
 import pytest
+from nscl.cli.mail_cmds import format_mail_status
 from nscl.intake.mail_parse import parse_mail
 from nscl.outreach.mail_status import mail_status
 from nscl.outreach.reminders import DEPARTMENT, compose
@@ -200,6 +201,8 @@ def test_a_from_nobody_can_answer_is_shown_to_staff_with_why(data, catalogue):
     assert row["status"] == "accepted" and row["agency_code"] == "SXD"  # the file still counts
     flags = {f["code"]: f["label"] for f in row["flags"]}
     assert "robot" not in flags and "cần liên hệ cơ quan" in flags["no_sender"]
+    shown = format_mail_status([row]).splitlines()  # what `nscl mail-status` prints for staff
+    assert f"    ! {flags['no_sender']}" in shown and f"    · {row['origin']['defects'][0]}" in shown
     assert row["origin"]["defects"] == [
         "địa chỉ người gửi (From) không đọc được: «Văn thư Sở Xây dựng»; thư không có địa chỉ nào khác "
         "(Reply-To, Sender, Return-Path) để trả lời"
