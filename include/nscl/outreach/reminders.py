@@ -296,7 +296,8 @@ def smtp_sender(conn_id: str = SMTP_CONN_ID) -> Callable[[Reminder], None]:
         from airflow.providers.smtp.hooks.smtp import SmtpHook
 
         with SmtpHook(smtp_conn_id=conn_id) as hook:
-            from_address = hook.from_email or hook.smtp_user
+            login = hook.smtp_user or ""
+            from_address = hook.from_email or (login if "@" in login else "")
             if not from_address:
                 raise ValueError(f"SMTP connection {conn_id!r} has no from_email")
             message = compose(reminder, from_address)
