@@ -535,14 +535,17 @@ def _worker(spec_path: str) -> int:  # pragma: no cover - runs in the other inte
             for ref, value in edit["cells"].items():
                 put(doc, sheet, ref, value)
         elif op == "copy_to_new_workbook":
-            new = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, props(Hidden=True))
+            # A new workbook without a view: a hidden view's idle repaint of its selection,
+            # racing with the sheets being imported, crashes LibreOffice 7.4 now and then.
+            new = ctx.ServiceManager.createInstanceWithContext("com.sun.star.sheet.SpreadsheetDocument", ctx)
+            new.initNew()
             blank = list(new.Sheets.getElementNames())
             visible = [n for n in doc.Sheets.getElementNames() if doc.Sheets.getByName(n).IsVisible]
             for i, name in enumerate(visible):
                 new.Sheets.importSheet(doc, name, i)
             for name in blank:
                 new.Sheets.removeByName(name)
-            doc.close(True)
+            opened.append(doc)  # the source stays open until the copy is saved and closed
             return new
         else:
             raise ValueError(f"unknown edit {op!r}")
@@ -552,12 +555,14 @@ def _worker(spec_path: str) -> int:  # pragma: no cover - runs in the other inte
     try:
         for job in spec["jobs"]:
             doc = None
+            opened: list[Any] = []  # documents to close after ``doc``, newest first
             try:
                 doc = desktop.loadComponentFromURL(
                     uno.systemPathToFileUrl(job["source"]), "_blank", 0, props(Hidden=True, ReadOnly=False)
                 )
                 if doc is None:
                     raise RuntimeError("LibreOffice could not open the file")
+                doc.lockControllers()  # no repaint of the hidden view while the model changes
                 for edit in job["edits"]:
                     doc = apply(doc, edit)
                 doc.calculateAll()
@@ -567,13 +572,19 @@ def _worker(spec_path: str) -> int:  # pragma: no cover - runs in the other inte
                     )
                 results[job["name"]] = {"outputs": job["outputs"]}
             except Exception as exc:
-                results[job["name"]] = {"error": f"{type(exc).__name__}: {exc}"}
+                import traceback
+
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                results[job["name"]] = {
+                    "error": f"{type(exc).__name__}: {exc} (line {where.lineno}: {where.line})"
+                }
             finally:
-                if doc is not None:
-                    try:
-                        doc.close(True)
-                    except Exception:
-                        pass
+                for each in [doc, *reversed(opened)]:
+                    if each is not None:
+                        try:
+                            each.close(True)
+                        except Exception:
+                            pass
     finally:
         try:
             desktop.terminate()
