@@ -133,6 +133,12 @@ def copy_to_new_workbook() -> Edit:
     return Edit("copy_to_new_workbook", {})
 
 
+def crash_once(marker: Path) -> Edit:
+    """For the tool's own tests: LibreOffice quits in the middle of the job, unless ``marker``
+    exists (it is written on the way out, so a second attempt goes through)."""
+    return Edit("crash_once", {"marker": str(marker)})
+
+
 def col_index(letter: str) -> int:
     """0-based index of a column letter ("A" -> 0, "AA" -> 26)."""
     n = 0
@@ -176,10 +182,11 @@ def unavailable() -> str | None:
     return None
 
 
-def run_jobs(jobs: list[Job], out_dir: Path) -> dict[str, dict[str, Path]]:
+def run_jobs(jobs: list[Job], out_dir: Path, retry: bool = True) -> dict[str, dict[str, Path]]:
     """Make every job's files with one LibreOffice process on a fresh profile; returns
     {job name: {format: path}}. Raises :class:`OfficeSuiteError` with LibreOffice's own message
-    when a file cannot be opened, edited or saved, or when LibreOffice does not answer in time."""
+    when a file cannot be opened, edited or saved, or when LibreOffice does not answer in time.
+    The jobs a LibreOffice crash left undone (its bridge gone) are run once more in a new one."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     names = [job.name for job in jobs]
@@ -239,6 +246,15 @@ def run_jobs(jobs: list[Job], out_dir: Path) -> dict[str, dict[str, Path]]:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     failed = {name: r["error"] for name, r in results.items() if r.get("error")}
+    # A crash fails the job it happened in (with whatever error) and every job after it.
+    crashed = [job for job in jobs if job.name in failed] if "DisposedException" in str(failed) else []
+    if crashed and retry:
+        print(f"LibreOffice crashed; {len(crashed)} file(s) made again", file=sys.stderr)
+        again = run_jobs(crashed, out_dir, retry=False)
+        failed = {name: error for name, error in failed.items() if name not in again}
+        results.update(
+            {name: {"outputs": {f: str(p) for f, p in out.items()}} for name, out in again.items()}
+        )
     if failed:
         raise OfficeSuiteError(f"LibreOffice could not make: {failed}")
     return {job.name: {fmt: Path(p) for fmt, p in results[job.name]["outputs"].items()} for job in jobs}
@@ -547,6 +563,11 @@ def _worker(spec_path: str) -> int:  # pragma: no cover - runs in the other inte
                 new.Sheets.removeByName(name)
             opened.append(doc)  # the source stays open until the copy is saved and closed
             return new
+        elif op == "crash_once":  # tests of the tool only: LibreOffice goes away, the first time
+            marker = Path(edit["marker"])
+            if not marker.exists():
+                marker.write_text("crashed", encoding="utf-8")
+                desktop.terminate()
         else:
             raise ValueError(f"unknown edit {op!r}")
         return doc

@@ -213,3 +213,20 @@ def test_records_read_by_header_whatever_the_column_order(corpus, source, fmt):
     assert [r.pop("Số lao động") for r in inserted] == workers and inserted == typed
     deleted = osu.records(corpus["delete_column"][fmt], osu.ENTERPRISES)
     assert deleted == [{k: v for k, v in r.items() if k != "NS tỉnh (triệu đồng)"} for r in typed]
+
+
+def test_jobs_a_libreoffice_crash_left_undone_are_made_again(tmp_path, source, capfd):
+    marker = tmp_path / "crashed"
+    jobs = [
+        osu.Job(source, "before", (osu.rename_sheet(osu.BUDGET, "A"),), ("ods",)),
+        osu.Job(source, "crash", (osu.crash_once(marker), osu.rename_sheet(osu.BUDGET, "B")), ("ods",)),
+        osu.Job(source, "after", (osu.rename_sheet(osu.BUDGET, "C"),), ("xls",)),
+    ]
+    made = osu.run_jobs(jobs, tmp_path / "out")
+    assert marker.read_text(encoding="utf-8") == "crashed"
+    assert "LibreOffice crashed; 2 file(s) made again" in capfd.readouterr().err
+    names = {job: osu.sheet_names(files[fmt]) for job, files in made.items() for fmt in files}
+    assert {job: n[4] for job, n in names.items()} == {"before": "A", "crash": "B", "after": "C"}
+    marker.unlink()
+    with pytest.raises(osu.OfficeSuiteError, match="crash"):
+        osu.run_jobs(jobs[1:2], tmp_path / "again", retry=False)
