@@ -342,6 +342,43 @@ def standard_cases(n_enterprises: int) -> list[Case]:
     ]
 
 
+EXTRA_HEADERS = ("Số lao động", "Doanh thu (tỷ đồng)", "Ghi chú thêm", "NS trung ương (triệu đồng)")
+
+
+def random_cases(n_enterprises: int, count: int, seed: int = 0) -> list[Case]:
+    """``count`` cases of one to three random structure edits of the enterprise sheet, as a
+    person might make them: a column inserted (a header, sometimes one of the template's own,
+    and numbers), deleted or moved, a row inserted among the enterprises. Deterministic for a
+    seed; for the property "any such edit gives a structure message or the typed values by
+    header" (compare the intake with :func:`records` of each file)."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for k in range(count):
+        width, rows, edits = 9, n_enterprises, []  # columns A..I, enterprise rows
+        for _ in range(rng.randint(1, 3)):
+            kind = rng.choice(("insert_column", "delete_column", "move_column", "insert_row"))
+            if kind == "insert_column":
+                before = col_letter(rng.randint(1, width))  # B .. one past the last
+                values = {FIRST_DATA_ROW + i: rng.randint(1, 500) for i in range(rows)}
+                edits.append(insert_column(ENTERPRISES, before, rng.choice(EXTRA_HEADERS), values))
+                width += 1
+            elif kind == "delete_column" and width > 3:
+                edits.append(delete_column(ENTERPRISES, col_letter(rng.randint(1, width - 1))))
+                width -= 1
+            elif kind == "move_column":
+                src, dest = rng.sample(range(1, width), 2)
+                edits.append(move_column(ENTERPRISES, col_letter(src), col_letter(dest)))
+            else:
+                before = rng.randint(FIRST_DATA_ROW, FIRST_DATA_ROW + rows)
+                cells = {"B": f"Hợp tác xã thêm {k}", "F": rng.randint(1, 90)}
+                edits.append(insert_row(ENTERPRISES, before, cells))
+                rows += 1
+        out.append(Case(f"random_{seed}_{k}", tuple(edits), "; ".join(e.op for e in edits)))
+    return out
+
+
 def count_enterprises(path: Path) -> int:
     """How many enterprise rows a workbook lists (names in column B from row 5 down)."""
     rows = read_sheet(path, ENTERPRISES)

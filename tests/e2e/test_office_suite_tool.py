@@ -230,3 +230,51 @@ def test_jobs_a_libreoffice_crash_left_undone_are_made_again(tmp_path, source, c
     marker.unlink()
     with pytest.raises(osu.OfficeSuiteError, match="crash"):
         osu.run_jobs(jobs[1:2], tmp_path / "again", retry=False)
+
+
+def _simulate(rows: list[list[Any]], edits) -> list[list[Any]]:
+    """The edits applied to a sheet's rows in Python: what the saved file must hold."""
+    rows = [list(r) for r in rows]
+    width = max(len(r) for r in rows)
+    for e in edits:
+        a = e.args
+        for r in rows:
+            r.extend([""] * (width + 2 - len(r)))
+        if e.op == "insert_column":
+            i = osu.col_index(a["before"])
+            for n, r in enumerate(rows, start=1):
+                r.insert(i, a["cells"].get(str(n), ""))
+            width += 1
+        elif e.op == "delete_column":
+            for r in rows:
+                del r[osu.col_index(a["column"])]
+            width -= 1
+        elif e.op == "move_column":
+            src, dest = osu.col_index(a["column"]), osu.col_index(a["before"])
+            for r in rows:
+                value = r[src]
+                r.insert(dest, value)
+                del r[src + 1 if src > dest else src]
+        elif e.op == "insert_row":
+            new = [""] * width
+            for col, value in a["cells"].items():
+                new[osu.col_index(col)] = value
+            while len(rows) < a["before"] - 1:
+                rows.append([""] * width)
+            rows.insert(a["before"] - 1, new)
+    return _trim(rows)
+
+
+def test_random_structure_edits_hold_exactly_what_was_typed(tmp_path, source, typed):
+    cases = osu.random_cases(osu.count_enterprises(source), count=8, seed=0)
+    assert {e.op for c in cases for e in c.edits} == {
+        "insert_column",
+        "delete_column",
+        "move_column",
+        "insert_row",
+    }
+    made = osu.run_jobs([osu.Job(source, c.name, c.edits) for c in cases], tmp_path)
+    for case in cases:
+        want = _simulate(typed[osu.ENTERPRISES], case.edits)
+        for fmt, path in made[case.name].items():
+            assert _read(path, osu.ENTERPRISES) == want, (case.what, fmt)
