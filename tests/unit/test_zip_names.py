@@ -8,7 +8,7 @@ import warnings
 import zipfile
 
 import pytest
-from nscl.intake.zip_names import duplicate_entries, entry_key, escaping_entries
+from nscl.intake.zip_names import duplicate_entries, duplicate_message, entry_key, escaping_entries
 
 
 def _zip(names: list[str]) -> zipfile.ZipFile:
@@ -92,3 +92,10 @@ def test_names_that_leave_the_container_are_named():
     names = ["xl/workbook.xml", "../evil.xml", "xl/../../evil.xml", "/etc/passwd", "C:/x.xml", "..%2fx.xml"]
     assert escaping_entries(names) == names[1:]
     assert escaping_entries(["xl/worksheets/../workbook.xml", "xl/a..b.xml"]) == []
+
+
+def test_the_message_names_the_repeated_parts_and_how_to_fix_it():
+    one = duplicate_message(["xl/worksheets/sheet1.xml"])
+    assert "'xl/worksheets/sheet1.xml'" in one and "Save As" in one and "thành phần khác" not in one
+    many = duplicate_message([f"xl/{i}.xml" for i in range(5)])
+    assert "'xl/2.xml'" in many and "'xl/3.xml'" not in many and "và 2 thành phần khác" in many

@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterable
 from urllib.parse import unquote
 
-__all__ = ["duplicate_entries", "entry_key", "escaping_entries"]
+__all__ = ["duplicate_entries", "duplicate_message", "entry_key", "escaping_entries"]
 
 
 def _name(entry: zipfile.ZipInfo | str) -> str:
@@ -83,3 +83,15 @@ def escaping_entries(zip_infolist: Iterable[zipfile.ZipInfo | str]) -> list[str]
         if escaped or plain.startswith("/") or drive:
             out.append(name)
     return out
+
+
+def duplicate_message(names: list[str]) -> str:
+    """What the agency reads when its file is refused for repeated entries (Vietnamese)."""
+    shown = ", ".join(f"'{n}'" for n in names[:3]) + (
+        f" và {len(names) - 3} thành phần khác" if len(names) > 3 else ""
+    )
+    return (
+        f"Tệp có thành phần bị lặp tên ({shown}): mỗi phần mềm có thể đọc ra số liệu khác nhau từ tệp "
+        "này nên tệp không được mở. Vui lòng mở tệp bằng Excel, LibreOffice hoặc WPS, lưu lại thành "
+        "tệp .xlsx (File > Save As) rồi gửi lại."
+    )
