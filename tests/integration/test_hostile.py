@@ -75,6 +75,13 @@ def _cases(catalogue, good):
         "corrupt": ("hong.xlsx", good[: len(good) // 2], "corrupt", "hỏng"),
         "encrypted": ("mat-khau.xlsx", _encrypted(good), "encrypted", "mật khẩu"),
         "zip_bomb": ("bom.xlsx", bomb.getvalue(), "zip_bomb", "bất thường"),
+        # a second sheet part of the same name, in another case: Excel may read one, we the other
+        "repeated_entry": (
+            "lap-ten.xlsx",
+            _rezip(good, add={"XL/worksheets/Sheet2.xml": b"<worksheet/>"}),
+            "corrupt",
+            "lặp tên",
+        ),
         "xml_entities": (
             "xxe.xlsx",
             _rezip(good, replace={"xl/workbook.xml": ENTITY_BOMB}),

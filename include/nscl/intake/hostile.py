@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from nscl.intake.names import safe_name
 from nscl.intake.sheet_scan import SheetScan, scan_ods, scan_sheet
+from nscl.intake.zip_names import duplicate_entries, duplicate_message, escaping_entries
 from nscl.labels import format_vn_number
 from nscl.settings import IntakeLimits
 
@@ -175,6 +176,11 @@ def inspect_file(path: Path | str, original_name: str, limits: IntakeLimits | No
 
 def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits, name: str = "") -> Inspection:
     infos = zf.infolist()
+    # Two entries naming one part: readers disagree on which counts, so the figures read here
+    # need not be those the agency saw (nscl.intake.zip_names).
+    repeated, escaping = duplicate_entries(infos), escaping_entries(infos)
+    if repeated or escaping:
+        return Inspection(Problem("corrupt", duplicate_message(repeated or escaping)))
     bomb = Problem(
         "zip_bomb",
         "Tệp có cấu trúc nén bất thường (dung lượng giải nén quá lớn hoặc quá nhiều thành phần), "
