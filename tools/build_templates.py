@@ -268,9 +268,12 @@ def bullets(doc, loop: str, prefix: str = "- ") -> None:
     tag(doc, "{%p endfor %}")
 
 
-def image(doc, name: str) -> None:
+def image(doc, name: str, title: str = "") -> None:
+    """A chart, with its caption under it ("Biểu đồ 1. ..."; charts are numbered in order)."""
     tag(doc, f"{{%p if {name} %}}")
-    para(doc, f"{{{{ {name} }}}}", align="center")
+    para(doc, f"{{{{ {name} }}}}", align="center", keep_next=bool(title))
+    if title:
+        para(doc, title, size=13, bold=True, align="center", after=6)
     tag(doc, "{%p endif %}")
 
 
@@ -390,8 +393,9 @@ def groups_section(doc) -> None:
     tag(doc, "{%p endfor %}")
 
 
-def tfp_block(doc, number: str) -> None:
+def tfp_block(doc, number: str, chart: int = 2) -> None:
     tag(doc, "{%p if tfp_available %}")
+    para(doc, f"Kết quả tính toán tại Bảng {number} và Biểu đồ {chart}.", indent=True)
     caption(doc, f"Bảng {number}. Tốc độ tăng GRDP và đóng góp của vốn, lao động, TFP")
     data_table(
         doc,
@@ -406,7 +410,7 @@ def tfp_block(doc, number: str) -> None:
         ],
         size=11,
     )
-    image(doc, "chart_tfp")
+    image(doc, "chart_tfp", f"Biểu đồ {chart}. Đóng góp của vốn, lao động và TFP vào tăng trưởng GRDP")
     tag(doc, "{%p if sensitivity_rows %}")
     caption(
         doc,
@@ -501,10 +505,10 @@ def annual() -> Document:
     para(
         doc,
         "Kết quả từng chỉ tiêu năm {{ year }} và lũy kế so với mục tiêu của Kế hoạch tại Phụ lục 1; tiến độ "
-        "thực hiện so với mục tiêu 10 năm tại biểu đồ dưới đây.",
+        "thực hiện so với mục tiêu 10 năm tại Biểu đồ 1.",
         indent=True,
     )
-    image(doc, "chart_indicators")
+    image(doc, "chart_indicators", "Biểu đồ 1. Tiến độ thực hiện các chỉ tiêu so với mục tiêu 2021-2030")
     para(doc, "{{ rule_note }}", italic=True, size=12, indent=True)
     heading(doc, "7. Hỗ trợ tổ chức, doanh nghiệp và kinh phí thực hiện")
     para(doc, "{{ enterprises_text }}", indent=True)
@@ -616,10 +620,10 @@ def review(kind: str) -> Document:
     para(
         doc,
         "Kết quả từng chỉ tiêu so với mục tiêu của Kế hoạch tại Phụ lục 1, theo từng năm tại Phụ lục 2; tiến độ "
-        "so với mục tiêu 10 năm tại biểu đồ dưới đây.",
+        "so với mục tiêu 10 năm tại Biểu đồ 1.",
         indent=True,
     )
-    image(doc, "chart_indicators")
+    image(doc, "chart_indicators", "Biểu đồ 1. Tiến độ thực hiện các chỉ tiêu so với mục tiêu 2021-2030")
     para(doc, "{{ rule_note }}", italic=True, size=12, indent=True)
     heading(doc, "7. Kết quả theo cơ quan, đơn vị (quy về cơ quan hiện nay)")
     para(
@@ -660,13 +664,18 @@ def review(kind: str) -> Document:
         ],
         size=10,
     )
-    image(doc, "chart_budget")
+    para(
+        doc,
+        "Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp từng năm tại Biểu đồ 2.",
+        indent=True,
+    )
+    image(doc, "chart_budget", "Biểu đồ 2. Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp")
     caption(doc, "Bảng 3. Số lượt hỗ trợ tổ chức, doanh nghiệp theo nội dung hỗ trợ")
     data_table(
         doc, "enterprises_by_type", [("Nội dung hỗ trợ", "r.label", 11.0), ("Số lượt", "r.count", 3.0)]
     )
     heading(doc, "9. Đóng góp của năng suất các nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế của tỉnh")
-    tfp_block(doc, "4")
+    tfp_block(doc, "4", chart=3)
     assessment(doc, ("III", "IV", "V"))
     signature_block(
         doc,
@@ -730,26 +739,8 @@ def review(kind: str) -> Document:
         if i
     ]
     data_table(doc, "enterprises", cols, size=10)
-    appendix_title(doc, 5, "CÁC BÁO CÁO CỦA CƠ QUAN, ĐƠN VỊ ĐƯỢC SỬ DỤNG")
-    para(
-        doc,
-        "Báo cáo này được tổng hợp từ các báo cáo dưới đây (bản hợp lệ mới nhất của mỗi cơ quan, đơn vị trong "
-        "từng năm; tên cơ quan ghi như khi báo cáo).",
-        indent=True,
-        size=13,
-    )
-    data_table(
-        doc,
-        "submissions",
-        [
-            ("STT", "r.stt", 1.2),
-            ("Năm", "r.year", 2.0),
-            ("Cơ quan, đơn vị", "r.agency", 12.0),
-            ("Ngày nhận", "r.received", 4.0),
-            ("Thời hạn", "r.timeliness", 4.0),
-        ],
-        size=11,
-    )
+    # The files the review was drawn from are staff material: the manifest and the staff page list
+    # them (the summary by year is Bảng 1).
     return doc
 
 
