@@ -393,6 +393,14 @@ def groups_section(doc) -> None:
     tag(doc, "{%p endfor %}")
 
 
+def direction_block(doc) -> None:
+    """Section I: the acts of direction of the year (or the period) from the direction register."""
+    tag(doc, "{%p if direction_intro %}")
+    para(doc, "{{ direction_intro }}", indent=True)
+    tag(doc, "{%p endif %}")
+    bullets(doc, "direction")
+
+
 def tfp_block(doc, number: str, chart: int = 2) -> None:
     tag(doc, "{%p if tfp_available %}")
     para(doc, f"Kết quả tính toán tại Bảng {number} và Biểu đồ {chart}.", indent=True)
@@ -497,6 +505,7 @@ def annual() -> Document:
         indent=True,
     )
     heading(doc, "I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN")
+    direction_block(doc)
     para(doc, "{{ reporting_text }}", indent=True)
     scope(doc)
     heading(doc, "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CỦA KẾ HOẠCH")
@@ -598,6 +607,7 @@ def review(kind: str) -> Document:
         indent=True,
     )
     heading(doc, "I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN")
+    direction_block(doc)
     para(doc, "{{ reporting_text }}", indent=True)
     scope(doc)
     caption(doc, "Bảng 1. Tình hình gửi báo cáo hằng năm của các cơ quan, đơn vị")

@@ -38,7 +38,7 @@ from nscl.reporting.figures import (
 )
 from nscl.reporting.names import check_context, row
 from nscl.reporting.narrative import draft_sections
-from nscl.reporting.sections import group_rows, issuer_names
+from nscl.reporting.sections import direction_pieces, group_rows, issuer_names
 from nscl.reporting.tasks import task_rows, tasks_by_group
 from nscl.reporting.yeardata import YearData
 
@@ -173,6 +173,9 @@ def annual_context(
         else f"Lũy kế đến hết năm {year}",
         "cum_ten_head": f"Lũy kế 2021-{year}",
         "two_cumulatives": "1" if two else "",
+        **dict(
+            zip(("direction_intro", "direction"), direction_pieces(this.direction, year, year), strict=True)
+        ),
         "reporting_text": reporting_sentence(catalogue, year, (this.summary or {}).get("status", [])),
         "groups": group_rows(catalogue, lines, tasks_by_group(catalogue, tasks)),
         "indicators": [

@@ -204,15 +204,11 @@ def indicator_figure(progress, window: str):
     ax.set_ylim(-top, 0)
     for c, s, v in zip(centres, shown, shares, strict=True):
         ax.text(s + 1.5, c, _vn(v, 0) + "%" + (" ›" if v > SHARE_CAP else ""), va="center", fontsize=MIN_PT)
-    handles = []
-    seen = set()
-    for p in rows:
-        colour, text = STATUS_COLOURS.get(p.ten_year_status or "", ("#4c72b0", "Đúng tiến độ"))
-        if text not in seen:
-            seen.add(text)
-            handles.append(Patch(color=colour, label=text))
+    present = {STATUS_COLOURS.get(p.ten_year_status or "", ("#4c72b0", "Đúng tiến độ")) for p in rows}
     order = [t for _, t in STATUS_COLOURS.values()]
-    handles.sort(key=lambda h: order.index(h.get_label()))
+    handles: list[Any] = [
+        Patch(color=c, label=t) for c, t in sorted(present, key=lambda ct: order.index(ct[1]))
+    ]
     if rows:
         elapsed = 100.0 * (rows[0].year - 2020) / 10
         ax.axvline(elapsed, color="#555555", linestyle="--", linewidth=1.0)

@@ -69,6 +69,8 @@ _COMMON: dict[str, Any] = {
     "first_year": None,
     "last_year": None,
     "scope_note": None,
+    "direction_intro": None,
+    "direction": [],
     "reporting_text": None,
     "groups": "group",
     "rule_note": None,

@@ -40,7 +40,7 @@ from nscl.reporting.review_sections import (
     reporting_pieces,
     rollup_rows,
 )
-from nscl.reporting.sections import group_rows, issuer_names
+from nscl.reporting.sections import direction_pieces, group_rows, issuer_names
 from nscl.reporting.tasks import task_rows, tasks_by_group
 from nscl.reporting.yeardata import YearData, indicator_values, organisations, tfp_measured
 
@@ -172,6 +172,13 @@ def review_context(
         "scope_note": merger_scope(rk.first, rk.last),
         "review_title": rk.title,
         "years": [str(y) for y in rk.years] + pad,
+        **dict(
+            zip(
+                ("direction_intro", "direction"),
+                direction_pieces([e for d in data for e in d.direction], rk.first, rk.last),
+                strict=True,
+            )
+        ),
         "reporting_text": reporting_text,
         "groups": group_rows(catalogue, lines, tasks_by_group(catalogue, tasks)),
         "indicators": indicators,
