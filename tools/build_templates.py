@@ -33,6 +33,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from nscl.analysis.tfp import DEFAULT_SENSITIVITY_DEPRECIATIONS
 from nscl.labels import STATE_LABELS
+from nscl.reporting.common import PLAN_CORRECTIONS_NOTE
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -443,13 +444,17 @@ def tfp_block(doc, number: str, chart: int = 2) -> None:
     tag(doc, "{%p endif %}")
 
 
-def assessment(doc, numbering: tuple[str, str, str]) -> None:
+def assessment(doc, numbering: tuple[str, str, str], lessons: bool = False) -> None:
+    """Sections III-V; a review adds its lessons learnt (bài học kinh nghiệm) to III."""
     a, b, c = numbering
     heading(doc, f"{a}. ĐÁNH GIÁ CHUNG")
     heading(doc, "1. Kết quả đạt được")
     bullets(doc, "achievements")
     heading(doc, "2. Tồn tại, hạn chế và nguyên nhân")
     bullets(doc, "difficulties")
+    if lessons:
+        heading(doc, "3. Bài học kinh nghiệm")
+        bullets(doc, "lessons")
     heading(doc, f"{b}. NHIỆM VỤ TRỌNG TÂM {{{{ next_period|upper }}}}")
     bullets(doc, "next_tasks")
     heading(doc, f"{c}. ĐỀ XUẤT, KIẾN NGHỊ")
@@ -573,6 +578,7 @@ def annual() -> Document:
     tag(doc, "{%p endif %}")
     appendix_title(doc, 2, "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ NĂM {{ year }}")
     data_table(doc, "tasks", TASK_COLUMNS, size=10)
+    para(doc, PLAN_CORRECTIONS_NOTE, italic=True, size=12, indent=True)
     appendix_title(doc, 3, "DANH SÁCH TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ NĂM {{ year }}")
     data_table(doc, "enterprises", ENTERPRISE_COLUMNS, size=10)
     appendix_title(doc, 4, "TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ NĂM {{ year }}")
@@ -651,7 +657,7 @@ def review(kind: str) -> Document:
             ("Cơ quan, đơn vị", "r.agency", 3.6),
             ("Gồm kết quả của", "r.includes", 4.2),
             ("Số năm có báo cáo", "r.years", 1.6),
-            ("Lượt hỗ trợ tổ chức, DN", "r.enterprises", 1.9),
+            ("Lượt hỗ trợ tổ chức, doanh nghiệp", "r.enterprises", 1.9),
             ("Lớp tập huấn", "r.classes", 1.6),
             ("Kinh phí (triệu đồng)", "r.budget", 1.9),
         ],
@@ -665,10 +671,10 @@ def review(kind: str) -> Document:
         "budget_by_year",
         [
             ("Năm", "r.year", 2.0),
-            ("Lượt hỗ trợ tổ chức, DN", "r.enterprises", 2.0),
+            ("Lượt hỗ trợ tổ chức, doanh nghiệp", "r.enterprises", 2.0),
             ("Ngân sách trung ương", "r.central", 2.2),
             ("Ngân sách tỉnh", "r.provincial", 2.3),
-            ("Đối ứng của tổ chức, DN", "r.enterprise", 2.3),
+            ("Đối ứng của tổ chức, doanh nghiệp", "r.enterprise", 2.3),
             ("Nguồn hợp pháp khác", "r.other", 2.2),
             ("Tổng cộng", "r.total", 2.3),
         ],
@@ -686,7 +692,7 @@ def review(kind: str) -> Document:
     )
     heading(doc, "9. Đóng góp của năng suất các nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế của tỉnh")
     tfp_block(doc, "4", chart=3)
-    assessment(doc, ("III", "IV", "V"))
+    assessment(doc, ("III", "IV", "V"), lessons=True)
     signature_block(
         doc,
         f"Trên đây là báo cáo {{{{ review_title|lower }}}} thực hiện Kế hoạch giai đoạn {span} "
@@ -742,6 +748,7 @@ def review(kind: str) -> Document:
     )
     appendix_title(doc, 3, f"KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ GIAI ĐOẠN {span}")
     data_table(doc, "tasks", TASK_COLUMNS, size=10)
+    para(doc, PLAN_CORRECTIONS_NOTE, italic=True, size=12, indent=True)
     appendix_title(doc, 4, f"DANH SÁCH TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ GIAI ĐOẠN {span}")
     cols = [ENTERPRISE_COLUMNS[0], ("Năm", "r.year", 1.3)] + [
         (t, e, w - (0.4 if i in (1, 6) else 0.25 if i == 4 else 0))

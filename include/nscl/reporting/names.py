@@ -117,6 +117,7 @@ TOP_KEYS: dict[str, dict[str, Any]] = {
         "reporting_by_year": "reporting_year",
         "rollup": "rollup",
         "chart_budget": None,
+        "lessons": [],
     },
 }
 TOP_KEYS["final"] = dict(TOP_KEYS["mid-term"])
