@@ -17,7 +17,6 @@ from nscl.reporting.common import (
     RULE_NOTE,
     amount_text,
     count,
-    merger_scope,
     settings_context,
     show,
     target_text,
@@ -38,7 +37,7 @@ from nscl.reporting.figures import (
 )
 from nscl.reporting.names import check_context, row
 from nscl.reporting.narrative import behind_sentence, draft_sections
-from nscl.reporting.sections import direction_pieces, group_rows, issuer_names
+from nscl.reporting.sections import direction_pieces, group_rows, issuer_names, scope_paragraph
 from nscl.reporting.tasks import task_rows, tasks_by_group
 from nscl.reporting.yeardata import YearData
 
@@ -163,7 +162,7 @@ def annual_context(
         "first_year": str(phase.first),
         "last_year": str(year),
         "phase": phase.code,
-        "scope_note": merger_scope(year, year),
+        "scope_note": scope_paragraph(catalogue, year, year, this),
         "cum_phase_head": f"Lũy kế giai đoạn {phase.code} (đến hết năm {year})"
         if two
         else f"Lũy kế đến hết năm {year}",

@@ -215,16 +215,3 @@ def as_of(text: str, year: int) -> str:
         return text
     text = re.sub(r"\s*theo địa giới trước ngày 01/7/2025", "", text)
     return text.replace(" (cũ)", "")
-
-
-def merger_scope(first: int, last: int) -> str:
-    """What the figures cover, where the range reaches past the merger of 1 July 2025."""
-    if last < 2025:
-        return ""
-    return (
-        "Từ ngày 01/7/2025, tỉnh Hưng Yên và tỉnh Thái Bình hợp nhất thành tỉnh Hưng Yên; cấp huyện kết thúc "
-        "hoạt động, nhiệm vụ của UBND cấp huyện do UBND các xã, phường tiếp nhận. Số liệu trong báo cáo này là "
-        "số liệu do các cơ quan, đơn vị thuộc diện báo cáo của Kế hoạch số 101/KH-UBND gửi; số liệu của các "
-        "năm trước năm 2025 là số liệu trên địa bàn tỉnh Hưng Yên trước hợp nhất, chưa gồm địa bàn tỉnh "
-        "Thái Bình trước đây."
-    )

@@ -19,7 +19,7 @@ from typing import Any
 from nscl.analysis.indicators import progress, yearly_totals
 from nscl.plan.catalogue import Catalogue
 from nscl.reporting.charts import budget_chart, indicator_chart
-from nscl.reporting.common import RULE_NOTE, merger_scope, settings_context
+from nscl.reporting.common import RULE_NOTE, settings_context
 from nscl.reporting.figures import (
     budget_sentence,
     budget_totals,
@@ -40,7 +40,7 @@ from nscl.reporting.review_sections import (
     reporting_pieces,
     rollup_rows,
 )
-from nscl.reporting.sections import direction_pieces, group_rows, issuer_names
+from nscl.reporting.sections import direction_pieces, group_rows, issuer_names, scope_paragraph
 from nscl.reporting.tasks import task_rows, tasks_by_group
 from nscl.reporting.yeardata import YearData, indicator_values, organisations, tfp_measured
 
@@ -162,7 +162,7 @@ def review_context(
         "first_year": str(rk.first),
         "last_year": str(rk.last),
         "phase": f"{rk.first}-{rk.last}",
-        "scope_note": merger_scope(rk.first, rk.last),
+        "scope_note": scope_paragraph(catalogue, rk.first, rk.last, last_data),
         "review_title": rk.title,
         "years": [str(y) for y in rk.years] + pad,
         **dict(

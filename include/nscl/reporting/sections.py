@@ -89,3 +89,41 @@ def issuer_names(settings: dict[str, Any]) -> tuple[str, ...]:
     name = settings.get("issuing_name") or settings["issuing_body"]
     names = {name, name.title(), "Sở Khoa học và Công nghệ", "Sở KH&CN", "Sở KHCN"}
     return tuple(sorted(names, key=len, reverse=True))
+
+
+def scope_paragraph(catalogue: Catalogue, first: int, last: int, last_data: Any) -> str:
+    """Which agencies and which territory each kind of figure covers, before and after the merger
+    of 1 July 2025, said once (empty for a report that ends before 2025). The communes are
+    counted from the year's expected reporters; that they took over the former Hưng Yên districts
+    comes from the agency registry's successors; the TFP territory from the TFP result."""
+    if last < 2025:
+        return ""
+    status = ((last_data.summary or {}).get("status", []) if last_data is not None else []) or []
+    successors = {a.successor for a in catalogue.agencies.values() if a.kind == "district_pc" and a.successor}
+    communes = [s for s in status if s.get("agency_code") in successors]
+    others = [s for s in status if catalogue.agencies.get(s.get("agency_code", "")) and s not in communes]
+    after = "các sở, ban, ngành của tỉnh sau hợp nhất"
+    if communes:
+        after += (
+            f" và UBND {count(len(communes))} xã, phường tiếp nhận nhiệm vụ của UBND các huyện, thị xã, thành phố "
+            "của tỉnh Hưng Yên trước hợp nhất"
+        )
+    text = (
+        "Về phạm vi số liệu: từ ngày 01/7/2025, tỉnh Hưng Yên và tỉnh Thái Bình hợp nhất thành tỉnh Hưng Yên, cấp "
+        "huyện kết thúc hoạt động. Kết quả thực hiện nhiệm vụ, chỉ tiêu, hỗ trợ tổ chức, doanh nghiệp và kinh phí "
+        "là số liệu do các cơ quan, đơn vị thuộc diện báo cáo của Kế hoạch số 101/KH-UBND gửi"
+        + (f" ({count(len(others) + len(communes))} cơ quan, đơn vị năm {last})" if status else "")
+        + ": đến ngày 30/6/2025 là các sở, ban, ngành và UBND các huyện, thị xã, thành phố của tỉnh Hưng Yên trước "
+        f"hợp nhất; từ ngày 01/7/2025 là {after}. Các số liệu này chưa gồm kết quả trên địa bàn tỉnh Thái Bình "
+        "trước đây, nơi Kế hoạch số 101/KH-UBND chưa được triển khai."
+    )
+    tfp = (last_data.tfp or {}) if last_data is not None else {}
+    boundary = (tfp.get("parameters") or {}).get("boundary") or {}
+    if boundary.get("components") and len(boundary["components"]) > 1:
+        text += (
+            " Riêng năng suất các nhân tố tổng hợp (TFP) được tính cho toàn tỉnh Hưng Yên sau hợp nhất ở mọi năm, "
+            "kể cả các năm trước hợp nhất (tính lại theo địa giới mới)."
+        )
+    elif boundary:
+        text += " Năng suất các nhân tố tổng hợp (TFP) được tính cho tỉnh Hưng Yên trước hợp nhất."
+    return text
