@@ -21,7 +21,8 @@ def test_scope_names_agencies_and_territory_after_the_merger(catalogue):
     text = scope_paragraph(catalogue, 2025, 2025, _year(catalogue, 3, 4, merged_tfp=True))
     assert "(07 cơ quan, đơn vị năm 2025)" in text
     assert "UBND 03 xã, phường tiếp nhận nhiệm vụ của UBND các huyện" in text
-    assert "chưa gồm kết quả trên địa bàn tỉnh Thái Bình trước đây" in text
+    assert "chưa gồm các xã, phường thuộc tỉnh Thái Bình trước đây" in text
+    assert "số liệu của các sở, ban, ngành là số liệu của tỉnh sau hợp nhất" in text
     assert "toàn tỉnh Hưng Yên sau hợp nhất ở mọi năm" in text
     text = scope_paragraph(catalogue, 2021, 2025, _year(catalogue, 0, 5, merged_tfp=False))
     assert "xã, phường" not in text and "(05 cơ quan, đơn vị năm 2025)" in text

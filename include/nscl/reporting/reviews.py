@@ -31,7 +31,6 @@ from nscl.reporting.figures import (
     tfp_pieces,
 )
 from nscl.reporting.names import check_context
-from nscl.reporting.narrative import review_sections
 from nscl.reporting.review_sections import (
     budget_year_rows,
     budget_year_values,
@@ -41,6 +40,7 @@ from nscl.reporting.review_sections import (
     rollup_rows,
 )
 from nscl.reporting.sections import direction_pieces, group_rows, issuer_names, scope_paragraph
+from nscl.reporting.synthesis import review_sections
 from nscl.reporting.tasks import task_rows, tasks_by_group
 from nscl.reporting.yeardata import YearData, indicator_values, organisations, tfp_measured
 
