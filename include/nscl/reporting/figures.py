@@ -12,7 +12,7 @@ from nscl.analysis.tfp import DEFAULT_SENSITIVITY_DEPRECIATIONS
 from nscl.labels import BUDGET_SOURCES, STATE_LABELS
 from nscl.plan.catalogue import Catalogue
 from nscl.reporting.charts import tfp_chart
-from nscl.reporting.common import count, fmt, span
+from nscl.reporting.common import as_of, count, fmt, span
 from nscl.reporting.names import row
 from nscl.reporting.yeardata import YearData, inputs_of, organisations
 
@@ -182,7 +182,10 @@ def tfp_pieces(tfp: dict[str, Any] | None, last_year: int) -> dict[str, Any]:
         f"{fmt(params['depreciation'] * 100, 1)}%/năm. Số liệu đầu vào do cơ quan thống kê cung cấp."
     )
     # Which boundary the figures are for, and which input-output table gave the shares (docs/tfp.md).
-    note = " ".join([note, *(params[k]["note_vi"] for k in ("boundary", "factor_shares") if k in params)])
+    note = as_of(
+        " ".join([note, *(params[k]["note_vi"] for k in ("boundary", "factor_shares") if k in params)]),
+        last_year,
+    )
     sti = tfp.get("sti")
     if sti and sti.get("reliable"):
         sti_text = (

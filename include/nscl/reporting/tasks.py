@@ -12,7 +12,7 @@ from typing import Any
 
 from nscl.labels import TASK_STATUS_ORDER
 from nscl.plan.catalogue import Catalogue, Task
-from nscl.reporting.common import count
+from nscl.reporting.common import count, plan_text
 from nscl.reporting.names import row
 from nscl.reporting.narrative import merge_similar
 from nscl.reporting.yeardata import YearData
@@ -164,9 +164,9 @@ def task_rows(catalogue: Catalogue, data: list[YearData], first: int, last: int)
             row(
                 "task",
                 stt=task.code,
-                content=task.content,
+                content=plan_text(task.content),
                 lead=lead_text(catalogue, task, last),
-                product=task.product,
+                product=plan_text(task.product),
                 result=result,
                 coordination=coord,
                 status=status,

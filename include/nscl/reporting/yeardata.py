@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from nscl.store import direction as direction_register
 from nscl.store.curated import load_summary, load_table
 from nscl.store.zones import Zones
 
@@ -22,6 +23,7 @@ class YearData:
     summary: dict[str, Any] | None
     tfp: dict[str, Any] | None
     tables: dict[str, Any] = field(default_factory=dict)
+    direction: list[direction_register.Entry] = field(default_factory=list)  # the year's register
 
     def table(self, name: str):
         import pandas as pd
@@ -46,7 +48,7 @@ def load_year(zones: Zones, year: int) -> YearData:
         t: load_table(zones, year, t)
         for t in ("submissions", "indicator_values", "tasks", "enterprises", "budget", "narratives")
     }
-    return YearData(year, summary, tfp, tables)
+    return YearData(year, summary, tfp, tables, direction_register.load(zones, year))
 
 
 def indicator_values(data: list[YearData]):

@@ -61,6 +61,7 @@ TABS: list[tuple[str, str, bool]] = [
     ("upload", "Tải tệp lên", True),
     ("templates", "Biểu mẫu trắng", False),
     ("editorial", "Biên tập báo cáo", False),
+    ("direction", "Công tác chỉ đạo", False),
 ]
 
 

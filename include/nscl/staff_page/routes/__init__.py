@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from nscl.staff_page import editorial
 from nscl.staff_page.routes import (
     actions,
+    direction,
     downloads,
     exports,
     overview,
@@ -28,4 +29,5 @@ ROUTERS: list[APIRouter] = [
     templates.router,
     downloads.router,
     editorial.router,
+    direction.router,
 ]
