@@ -13,6 +13,7 @@ from nscl.staff_page.routes import (
     exports,
     overview,
     reports,
+    settings,
     submissions,
     templates,
     uploads,
@@ -27,5 +28,6 @@ ROUTERS: list[APIRouter] = [
     uploads.router,
     templates.router,
     downloads.router,
+    settings.router,
     editorial.router,
 ]
