@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nscl.staff_page import auth
 from nscl.staff_page.common import PAGE_TITLE
+from nscl.staff_page.once import OnceMiddleware
 from nscl.staff_page.render import STATIC, SecurityHeaders, http_error, validation_error
 from nscl.staff_page.routes import ROUTERS
 
@@ -44,5 +45,6 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_middleware(OnceMiddleware)  # a form sent twice acts once (inside the headers)
     app.add_middleware(SecurityHeaders)
     return app

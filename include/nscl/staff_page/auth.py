@@ -37,6 +37,18 @@ UI_BASICS = [
     ("can_read", "My Profile"),
 ]
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Airflow's own logout (relative to the server's root): it revokes the JWT of the cookie and of
+# any bearer header, then the auth manager's logout (FAB: ``/auth/logout``) drops the cookies.
+LOGOUT_PATH = "/api/v2/auth/logout"
+ASK_ADMIN = "Hãy đề nghị người quản trị hệ thống của Sở Khoa học và Công nghệ cấp quyền cho tài khoản này."
+
+
+class Forbidden(HTTPException):
+    """A 403 in staff's words; ``technical`` (the permission and resource) for operators only."""
+
+    def __init__(self, message: str, technical: str) -> None:
+        super().__init__(403, message)
+        self.technical = technical
 
 
 def _get_user_dependency():
@@ -96,11 +108,13 @@ def _dependency(write: bool):
 
     def dependency(request: Request, user=Depends(get_user)):  # noqa: B008
         if not is_allowed(user, write):
-            raise HTTPException(
-                403,
+            raise Forbidden(
                 "Tài khoản của bạn chưa được cấp quyền "
-                + ("thay đổi dữ liệu trên trang này" if write else "xem trang Báo cáo NSCL")
-                + f" (quyền {ACTION_WRITE if write else ACTION_READ} trên “{RESOURCE}”).",
+                + ("thay đổi dữ liệu trên trang Báo cáo NSCL. " if write else "xem trang Báo cáo NSCL. ")
+                + ASK_ADMIN,
+                f"{ACTION_WRITE if write else ACTION_READ} on '{RESOURCE}' (roles {ROLE_STAFF}"
+                + ("" if write else f", {ROLE_VIEWER}")
+                + ")",
             )
         request.state.nscl_user = user
         if write:
