@@ -8,6 +8,7 @@ two requests with the same form token make one as well."""
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import shutil
 import tempfile
 import urllib.parse
@@ -276,7 +277,17 @@ def test_a_double_click_makes_one_version(staff_server, browser):
     before = _versions(server, YEAR)
     page.dblclick("#ed-generate")
     page.wait_for_selector("#ed-made", timeout=180_000)
-    assert len(_versions(server, YEAR) - before) == 1
+    made = _versions(server, YEAR) - before
+    assert len(made) == 1
+    # Its origin is recorded as it was: made on the page, by canbo.
+    manifest = json.loads(
+        (server.data_dir / "reports" / str(YEAR) / made.pop().replace(".docx", ".manifest.json")).read_text(
+            "utf-8"
+        )
+    )
+    assert (manifest["made_by"], manifest["made_by_user"], manifest["run_id"]) == ("page", "canbo", None)
+    page.goto(f"{nscl}/reports?year={YEAR}")
+    assert "tạo từ trang Báo cáo NSCL, canbo" in page.locator(".report-version").first.inner_text()
 
     # Server side: the same form sent twice at once (a page whose script was too slow) acts once.
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "_token")

@@ -20,6 +20,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+
+from nscl.reporting.render import MADE_BY_USER
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +84,18 @@ def is_allowed(user: Any, write: bool) -> bool:
     return allowed
 
 
+def can_see_runs(user: Any) -> bool:
+    """Whether Airflow lets the user open DAG runs (operators): only they get run links."""
+    try:
+        from airflow.api_fastapi.auth.managers.models.resource_details import DagAccessEntity
+
+        return bool(
+            auth_manager().is_authorized_dag(method="GET", access_entity=DagAccessEntity.RUN, user=user)
+        )
+    except Exception:  # noqa: BLE001 - when in doubt, no link that would answer 403
+        return False
+
+
 def same_origin(request: Request) -> bool:
     """True when the browser says the request comes from this site."""
     site = request.headers.get("sec-fetch-site")
@@ -106,8 +121,8 @@ def check_same_origin(request: Request) -> None:
 def _dependency(write: bool):
     get_user = _get_user_dependency()
 
-    def dependency(request: Request, user=Depends(get_user)):  # noqa: B008
-        if not is_allowed(user, write):
+    async def dependency(request: Request, user=Depends(get_user)):  # noqa: B008
+        if not await run_in_threadpool(is_allowed, user, write):
             raise Forbidden(
                 "Tài khoản của bạn chưa được cấp quyền "
                 + ("thay đổi dữ liệu trên trang Báo cáo NSCL. " if write else "xem trang Báo cáo NSCL. ")
@@ -119,6 +134,9 @@ def _dependency(write: bool):
         request.state.nscl_user = user
         if write:
             check_same_origin(request)
+            # A report made by this request says who made it, from the page (async: the
+            # endpoint runs in this context, and its thread pool calls copy it).
+            MADE_BY_USER.set(user_name(user))
         return user
 
     return dependency

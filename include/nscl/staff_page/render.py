@@ -80,6 +80,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "tabs": [t for t in TABS if can_write or not t[2]] if user is not None else [],
         "root": root,
         "logout_url": airflow_root(root) + auth.LOGOUT_PATH,
+        "can_see_runs": user is not None and auth.can_see_runs(user),
     }
 
 
