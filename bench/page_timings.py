@@ -32,6 +32,9 @@ def main() -> int:
     ap.add_argument("--root", type=Path, default=HERE)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", type=Path)
+    ap.add_argument(
+        "--settle", type=float, default=0, help="seconds to wait once the server answers (staff logging in)"
+    )
     args = ap.parse_args()
     root = args.root.resolve()
     os.environ["PYTHONPATH"] = os.pathsep.join([str(root / "include"), os.environ.get("PYTHONPATH", "")])
@@ -46,6 +49,7 @@ def main() -> int:
     server, codes = shared_server(catalogue)
     started = time.monotonic() - t0
     rows: list[dict] = []
+    time.sleep(args.settle)
     try:
         cookie = {"_token": server.token("staff")}
         http = httpx.Client(
@@ -92,9 +96,10 @@ def main() -> int:
                     files={"file": (wb.name, body)},
                 )
                 elapsed = time.monotonic() - t
+                shown = re.search(r'id="upload-preview" data-status="(\w+)"', r.text)
                 rows.append(
                     {
-                        "what": "POST /nscl/upload (check, preview)",
+                        "what": f"POST /nscl/upload (check: {shown.group(1) if shown else 'no preview!'})",
                         "status": r.status_code,
                         "first": elapsed,
                         "median": elapsed,
