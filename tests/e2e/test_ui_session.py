@@ -8,11 +8,14 @@ two requests with the same form token make one as well."""
 from __future__ import annotations
 
 import concurrent.futures
+import datetime as dt
 import json
+import re
 import shutil
 import tempfile
 import urllib.parse
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -159,6 +162,12 @@ def test_two_sections_typed_one_saved_both_kept(staff_server, browser):
     assert page.locator("#ed-text-achievements").input_value() == first  # saved on the server
     assert page.locator("#ed-text-difficulties").input_value() == second  # kept, not lost
     assert page.locator("#ed-difficulties .draft-note").count() == 1
+    # When it was typed, in Vietnam time like every time on the page (the browser runs in UTC).
+    stamp = re.search(r"gõ lúc (\d\d/\d\d/\d{4} \d\d:\d\d)", page.locator(".draft-note").inner_text()).group(
+        1
+    )
+    typed_at = dt.datetime.strptime(stamp, "%d/%m/%Y %H:%M").replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert abs(typed_at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
     # The result is next to the section just saved, in view.
     assert _in_view(page, "#ed-saved-here")
     _shots(page, "phien-01-ban-nhap")

@@ -14,7 +14,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nscl.labels import STATE_LABELS, STATE_ORDER
 from nscl.staff_page import auth
-from nscl.staff_page.common import FIRST_YEAR, LAST_YEAR, PAGE_TITLE, TZ_NAME, URL_PREFIX, current_year
+from nscl.staff_page.common import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    PAGE_TITLE,
+    TZ_NAME,
+    URL_PREFIX,
+    current_year,
+    fmt_time,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = TEMPLATES / "static"
@@ -41,6 +49,7 @@ def _env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["vn_time"] = fmt_time  # dd/mm/yyyy HH:MM, Vietnam time, as every tab shows times
     env.globals.update(
         page_title=PAGE_TITLE,
         first_year=FIRST_YEAR,

@@ -139,10 +139,14 @@
     return DRAFT_PREFIX + window.location.pathname + "|" + parts.join("&") + "|" + (area.name || area.id);
   }
 
+  // dd/mm/yyyy HH:MM in Vietnam time, as the page shows every time (whatever the PC's zone).
   function hhmm(ms) {
-    var d = new Date(ms);
-    return ("0" + d.getDate()).slice(-2) + "/" + ("0" + (d.getMonth() + 1)).slice(-2) + "/" + d.getFullYear() +
-      " " + ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+    }).formatToParts(new Date(ms)).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.day + "/" + parts.month + "/" + parts.year + " " + parts.hour + ":" + parts.minute;
   }
 
   function setupDrafts() {
