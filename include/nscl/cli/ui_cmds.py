@@ -103,34 +103,37 @@ def add_user(
     email: str | None = None,
     quiet_if_exists: bool = False,
 ) -> bool:
-    """Create a sign-in for the page (FAB); False if the name is taken."""
-    done = _quiet(
-        env,
-        log_folder(env) / "nguoi-dung.log",
-        *airflow_cmd(
-            "users",
-            "create",
-            "--username",
-            user,
-            "--password",
-            password,
-            "--role",
-            role,
-            "--firstname",
-            user,
-            "--lastname",
-            "NSCL",
-            "--email",
-            email or f"{user}@localhost",
-        ),
-        check=False,
+    """Create a sign-in for the page (FAB); False if it could not be made (the name is taken)."""
+    log = log_folder(env) / "nguoi-dung.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    cmd = airflow_cmd(
+        "users",
+        "create",
+        "--username",
+        user,
+        "--password",
+        password,
+        "--role",
+        role,
+        "--firstname",
+        user,
+        "--lastname",
+        "NSCL",
+        "--email",
+        email or f"{user}@localhost",
     )
-    if done.returncode != 0 and not quiet_if_exists:
-        print(
-            f"Không tạo được tài khoản “{user}” (có thể tên đã có; xem {log_folder(env) / 'nguoi-dung.log'}).",
-            file=sys.stderr,
-        )
-    return done.returncode == 0
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    output = done.stdout + done.stderr
+    with open(log, "a", encoding="utf-8") as out:
+        out.write(output)
+    # ``airflow users create`` answers 0 when the name is taken ("... already exist in the db").
+    taken = "already exist" in output
+    if done.returncode != 0 or taken:
+        if not quiet_if_exists:
+            why = "tên đăng nhập này đã có" if taken else f"xem {log}"
+            print(f"Không tạo được tài khoản “{user}” ({why}).", file=sys.stderr)
+        return False
+    return True
 
 
 def _group_stop(procs: dict[str, subprocess.Popen]) -> None:
