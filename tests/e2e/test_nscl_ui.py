@@ -104,9 +104,10 @@ def test_ui_on_a_desk_machine(tmp_path):
 
 def test_users_add_and_a_name_taken(tmp_path):
     env = _env(tmp_path)
-    run = lambda *a: subprocess.run(
-        [str(NSCL), "users", *a], env=env, capture_output=True, text=True, timeout=600
-    )  # noqa: E731
+
+    def run(*a: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(NSCL), "users", *a], env=env, capture_output=True, text=True, timeout=600)
+
     first = run("add", "lan", "--password", "Lan-2025!x", "--role", "NSCL Viewer")
     assert first.returncode == 0, first.stdout + first.stderr
     assert "Đã tạo tài khoản “lan” với vai trò NSCL Viewer." in first.stdout

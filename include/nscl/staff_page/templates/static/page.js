@@ -204,10 +204,9 @@
       var card = document.getElementById("ed-" + section);
       var saved = document.getElementById("ed-saved");
       if (card && saved) {
-        var copy = saved.cloneNode(true);
-        copy.id = "ed-saved-here";
-        copy.setAttribute("role", "status");
-        card.insertBefore(copy, card.children[1] || null);
+        // Moved next to the section just saved (not left at the top, out of view).
+        saved.setAttribute("role", "status");
+        card.insertBefore(saved, card.children[1] || null);
         target = card;
       }
     }
