@@ -27,8 +27,10 @@ from typing import Any, cast
 
 from nscl.consolidate.status import by_agency as group_by_agency
 from nscl.consolidate.status import current_receipts, reporting_status, select_submissions
+from nscl.labels import deadline_words
 from nscl.plan.catalogue import Catalogue
 from nscl.settings import LOCAL_TZ, REMINDER_AFTER_DEADLINE_DAYS, REMINDER_DAYS_BEFORE, SMTP_CONN_ID
+from nscl.store.contacts import read as read_contacts
 from nscl.store.fsutil import atomic_write_json
 from nscl.store.zones import Zones
 
@@ -82,16 +84,8 @@ def current_stage(year: int, catalogue: Catalogue, today: dt.date) -> Stage | No
 
 
 def load_contacts(zones: Zones) -> dict[str, list[str]]:
-    import yaml
-
-    if not zones.contacts.exists():
-        return {}
-    data = yaml.safe_load(zones.contacts.read_text(encoding="utf-8")) or {}
-    out = {}
-    for code, value in data.items():
-        addresses = value if isinstance(value, list) else [value]
-        out[str(code)] = [str(a).strip() for a in addresses if a and "@" in str(a)]
-    return out
+    """``<data>/contacts.yaml``, as staff keep it on the page (``nscl.store.contacts``)."""
+    return read_contacts(zones)
 
 
 def addresses(code: str, catalogue: Catalogue, contacts: dict[str, list[str]]) -> list[str]:
@@ -135,15 +129,23 @@ def who_to_remind(year: int, zones: Zones, catalogue: Catalogue) -> list[dict[st
 
 
 def _message(
-    year: int, stage: Stage, entry: dict[str, Any], deadline: dt.date, attached: bool = False
+    year: int,
+    stage: Stage,
+    entry: dict[str, Any],
+    deadline: dt.date,
+    attached: bool = False,
+    today: dt.date | None = None,
 ) -> tuple[str, str]:
+    """The message of ``stage``, sent on ``today`` (default: the day the stage opened): the
+    subject says where that day stands against the deadline, in the staff page's words."""
+    when_words = deadline_words(deadline, today or stage.opens)
     name = entry["agency_name"]
     due = f"{deadline:%d/%m/%Y}"
     late = stage.code.startswith("qua-han")
     if entry["state"] == "rejected" and entry.get("last_file"):
         f = entry["last_file"]
         when = dt.datetime.fromisoformat(f["received_at"])
-        subject = f"[NSCL {year}] Đề nghị gửi lại báo cáo đã sửa ({stage.label})"
+        subject = f"[NSCL {year}] Đề nghị gửi lại báo cáo đã sửa ({when_words})"
         what = (
             f"Tệp '{f['original_name']}' đơn vị gửi lúc {when:%H:%M} ngày {when:%d/%m/%Y} chưa đạt yêu cầu: "
             f"{f.get('message') or 'có lỗi cần sửa'} Đề nghị đơn vị sửa theo tệp phản hồi "
@@ -151,7 +153,7 @@ def _message(
             + " (các ô lỗi được tô đỏ, trang 'Tổng hợp lỗi' liệt kê từng lỗi) và gửi lại."
         )
     else:
-        subject = f"[NSCL {year}] Nhắc gửi báo cáo Kế hoạch 101/KH-UBND ({stage.label})"
+        subject = f"[NSCL {year}] Nhắc gửi báo cáo Kế hoạch 101/KH-UBND ({when_words})"
         what = (
             f"Đến nay Sở Khoa học và Công nghệ chưa nhận được báo cáo kết quả thực hiện Kế hoạch 101/KH-UBND "
             f"năm {year} của đơn vị."
@@ -197,7 +199,7 @@ def plan_reminders(
         attachment = (
             feedback_attachment(zones, entry.get("last_file")) if entry["state"] == "rejected" else None
         )
-        subject, body = _message(year, stage, entry, deadline, attached=attachment is not None)
+        subject, body = _message(year, stage, entry, deadline, attached=attachment is not None, today=today)
         out.append(
             Reminder(
                 year,

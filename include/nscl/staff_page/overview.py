@@ -10,6 +10,7 @@ from typing import Any
 
 from nscl.analysis.indicators import Progress, progress, target_amount
 from nscl.consolidate.status import year_status
+from nscl.labels import deadline_words
 from nscl.plan.catalogue import Catalogue
 from nscl.reporting.common import target_text
 from nscl.reporting.context import indicator_values, load_year, show, tfp_measured
@@ -32,12 +33,8 @@ STATUS_TONE = {
 def deadline_text(catalogue: Catalogue, year: int, today: dt.date) -> dict[str, Any]:
     deadline = catalogue.deadline(year)
     days = (deadline - today).days
-    if days > 0:
-        words, tone = f"còn {days} ngày đến hạn", "ok" if days > 10 else "warn"
-    elif days == 0:
-        words, tone = "hôm nay là hạn cuối", "warn"
-    else:
-        words, tone = f"đã quá hạn {-days} ngày", "bad"
+    words = deadline_words(deadline, today)  # the e-mails sent today say the same
+    tone = ("ok" if days > 10 else "warn") if days > 0 else ("warn" if days == 0 else "bad")
     return {"date": f"{deadline:%d/%m/%Y}", "days": days, "words": words, "tone": tone}
 
 

@@ -14,6 +14,7 @@ from nscl.staff_page.routes import (
     exports,
     overview,
     reports,
+    settings,
     submissions,
     templates,
     uploads,
@@ -28,6 +29,7 @@ ROUTERS: list[APIRouter] = [
     uploads.router,
     templates.router,
     downloads.router,
+    settings.router,
     editorial.router,
     direction.router,
 ]
