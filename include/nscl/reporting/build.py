@@ -14,6 +14,7 @@ from typing import Any
 from nscl.analysis.indicators import progress
 from nscl.plan.catalogue import Catalogue
 from nscl.reporting.annual import annual_context, annual_draft
+from nscl.reporting.appendices import exact_references
 from nscl.reporting.common import load_settings
 from nscl.reporting.narrative import SECTION_TITLES
 from nscl.reporting.render import content_digest, render, save_report, template_info
@@ -64,9 +65,11 @@ def open_items(state: editorial.Editorial, settings: dict[str, Any], this: YearD
     out = []
     pending = [SECTION_TITLES[s] for s in state.unreviewed()]
     if pending:
-        out.append("Mục chưa được biên tập, rà soát: " + "; ".join(pending) + ".")
-    if not settings["signer"].get("name"):
-        out.append("Chưa có họ tên người ký (signer.name trong report_settings.yaml của thư mục dữ liệu).")
+        out.append(
+            "Mục chưa được biên tập hoặc xác nhận “đã xem, giữ nguyên bản nháp”: " + "; ".join(pending) + "."
+        )
+    if state.signer is None:
+        out.append("Chưa chọn người ký (quyền hạn, chức vụ và họ tên người ký).")
     if this is not None and this.summary:
         missing = [
             s["agency_name"] for s in this.summary.get("status", []) if s["state"] in ("missing", "rejected")
@@ -76,6 +79,28 @@ def open_items(state: editorial.Editorial, settings: dict[str, Any], this: YearD
     if not state.approved:
         out.append("Nội dung chưa được phê duyệt (báo cáo còn ghi DỰ THẢO).")
     return out
+
+
+def with_signer(settings: dict[str, Any], state: editorial.Editorial) -> dict[str, Any]:
+    """The settings with the signer chosen for this document (else the shipped authority line
+    and a blank name, listed as open)."""
+    if state.signer is None:
+        return settings
+    return {**settings, "signer": {"authority": list(state.signer.authority), "name": state.signer.name}}
+
+
+def data_until(state: editorial.Editorial, data: list[YearData]) -> dt.date | None:
+    """The date the figures run to: the cut-off staff set, else the day the last file used
+    arrived (None when the report uses no file)."""
+    if state.cutoff:
+        return dt.date.fromisoformat(state.cutoff)
+    last = last_input(data)
+    return last[0].date() if last else None
+
+
+def _settings(settings: dict[str, Any], state: editorial.Editorial, data: list[YearData]) -> dict[str, Any]:
+    until = data_until(state, data)
+    return {**with_signer(settings, state), "data_until": until.isoformat() if until else None}
 
 
 def _issued(given: str | None, state: editorial.Editorial) -> dt.date | None:
@@ -93,11 +118,14 @@ def prepare_annual(zones: Zones, catalogue: Catalogue, year: int, issued: str | 
     if data[-1].summary is None:
         raise FileNotFoundError(f"Chưa có số liệu tổng hợp năm {year} ({zones.curated(year)}/summary.json)")
     prog = progress(catalogue, year, indicator_values(data), tfp_measured(data), organisations(data))
-    settings = load_settings("annual", override=editorial.settings_override(zones))
     state = editorial.load(zones, year, "annual")
+    settings = _settings(load_settings("annual", override=editorial.settings_override(zones)), state, data)
     day = _issued(issued, state)
     check_date(day, data, catalogue)
-    context = annual_context(catalogue, year, prog, data, settings, day, state.texts(), not state.approved)
+    context = exact_references(
+        annual_context(catalogue, year, prog, data, settings, day, state.texts(), not state.approved),
+        "annual",
+    )
     draft = annual_draft(catalogue, year, prog, data, settings)
     return Prepared(
         "annual", year, context, draft, state, settings, day, open_items(state, settings, data[-1]), data
@@ -108,11 +136,13 @@ def prepare_review(zones: Zones, catalogue: Catalogue, rk: ReviewKind, issued: s
     data = [load_year(zones, y) for y in rk.years]
     if not any(d.summary for d in data):
         raise FileNotFoundError(f"Chưa có số liệu tổng hợp của năm nào trong {rk.first}-{rk.last}")
-    settings = load_settings(rk.kind, override=editorial.settings_override(zones))
     state = editorial.load(zones, rk.last, rk.kind)
+    settings = _settings(load_settings(rk.kind, override=editorial.settings_override(zones)), state, data)
     day = _issued(issued, state)
     check_date(day, data, catalogue)
-    context = review_context(catalogue, rk, data, settings, day, state.texts(), not state.approved)
+    context = exact_references(
+        review_context(catalogue, rk, data, settings, day, state.texts(), not state.approved), rk.kind
+    )
     draft = review_draft(catalogue, rk, data, settings)
     last = next((d for d in reversed(data) if d.summary), None)
     return Prepared(

@@ -167,7 +167,29 @@ def settings_context(
         "signer_authority": list(settings["signer"]["authority"]),
         "signer_name": settings["signer"]["name"],
         "recipients": list(settings["recipients"]),
+        **data_period(settings.get("data_until"), year),
     }
+
+
+# The annual period of administrative reports runs from 15 December to 14 December (Decree
+# 09/2019/NĐ-CP, art. 12): figures that run to an earlier day are estimates for the whole year.
+PERIOD_END = (12, 14)
+
+
+def data_period(until: str | dt.date | None, year: int) -> dict[str, str]:
+    """ "Số liệu tính đến ngày dd/mm/yyyy" and, while ``year`` is not over on that day, that its
+    figures are estimates for the whole year ("ước thực hiện cả năm"); ``year_head`` heads the
+    year's column of the indicator table."""
+    if not until:
+        return {"data_period": "", "year_head": f"Năm {year}"}
+    day = until if isinstance(until, dt.date) else dt.date.fromisoformat(str(until))
+    text = f"Số liệu tính đến ngày {day.strftime('%d/%m/%Y')}"
+    if day < dt.date(year, *PERIOD_END):
+        return {
+            "data_period": f"{text}; số liệu năm {year} là số ước thực hiện cả năm.",
+            "year_head": f"Ước thực hiện năm {year}",
+        }
+    return {"data_period": f"{text}.", "year_head": f"Năm {year}"}
 
 
 def merger_scope(first: int, last: int) -> str:

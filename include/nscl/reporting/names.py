@@ -65,6 +65,8 @@ _COMMON: dict[str, Any] = {
     "signer_authority": [],
     "signer_name": None,
     "recipients": [],
+    "data_period": None,
+    "year_head": None,
     "year": None,
     "first_year": None,
     "last_year": None,
