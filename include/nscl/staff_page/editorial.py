@@ -21,12 +21,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from nscl.orchestration import pipeline
+from nscl.reporting import approval
 from nscl.reporting.build import prepare
 from nscl.reporting.narrative import SECTION_TITLES
 from nscl.staff_page.auth import require_read, require_write, user_name
 from nscl.staff_page.common import parse_year
 from nscl.staff_page.queries import catalogue, default_year, zones
-from nscl.reporting import approval
 from nscl.staff_page.render import render
 from nscl.store import editorial, leaders
 from nscl.store.editorial import SECTIONS
@@ -216,7 +216,17 @@ async def editorial_acknowledge(request: Request, user=Depends(require_write)): 
     item = f.get("item", "")
     which = None if item == "all" else [item]
     return await _act(
-        request, y, k, "acknowledged", approval.acknowledge, zones(), y, k, which, f.get("reason", ""), user_name(user)
+        request,
+        y,
+        k,
+        "acknowledged",
+        approval.acknowledge,
+        zones(),
+        y,
+        k,
+        which,
+        f.get("reason", ""),
+        user_name(user),
     )
 
 
