@@ -672,6 +672,9 @@ def review(kind: str) -> Document:
     )
     heading(doc, "I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN")
     para(doc, "{{ reporting_text }}", indent=True)
+    tag(doc, "{%p if signed_reports_text %}")
+    para(doc, "{{ signed_reports_text }}", indent=True)
+    tag(doc, "{%p endif %}")
     scope(doc)
     caption(doc, "Bảng 1. Tình hình gửi báo cáo hằng năm của các cơ quan, đơn vị")
     data_table(

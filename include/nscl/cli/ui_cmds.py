@@ -45,8 +45,20 @@ def prepare(env: dict[str, str], user: str | None, password: str | None) -> None
     if user and password:
         subprocess.run(
             airflow_cmd(
-                "users", "create", "--username", user, "--password", password, "--role", "NSCL Staff",
-                "--firstname", user, "--lastname", "NSCL", "--email", f"{user}@localhost",
+                "users",
+                "create",
+                "--username",
+                user,
+                "--password",
+                password,
+                "--role",
+                "NSCL Staff",
+                "--firstname",
+                user,
+                "--lastname",
+                "NSCL",
+                "--email",
+                f"{user}@localhost",
             ),
             env=env,
             check=False,  # already there: fine
@@ -58,7 +70,9 @@ def cmd_ui(args) -> int:
     password = args.password or os.environ.get("NSCL_UI_PASSWORD")
     prepare(env, args.user, password)
     procs = {
-        "api-server": subprocess.Popen(airflow_cmd("api-server", "--host", args.host, "--port", str(args.port)), env=env),
+        "api-server": subprocess.Popen(
+            airflow_cmd("api-server", "--host", args.host, "--port", str(args.port)), env=env
+        ),
     }
     if not args.no_scheduler:
         procs["scheduler"] = subprocess.Popen(airflow_cmd("scheduler"), env=env)
@@ -88,7 +102,9 @@ def cmd_ui(args) -> int:
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("ui", help="mở giao diện Airflow và trang Báo cáo NSCL trên máy này (cùng dữ liệu với nscl demo)")
+    p = sub.add_parser(
+        "ui", help="mở giao diện Airflow và trang Báo cáo NSCL trên máy này (cùng dữ liệu với nscl demo)"
+    )
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định chỉ máy này)")
     p.add_argument("--user", help="tạo (nếu chưa có) tài khoản cán bộ với vai trò NSCL Staff")

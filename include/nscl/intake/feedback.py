@@ -42,7 +42,6 @@ def write_feedback_workbook(
     bytes) when it could be read; otherwise the feedback is the summary sheet alone."""
     from openpyxl import Workbook, load_workbook
 
-
     wb = None
     if source is not None:
         try:

@@ -131,7 +131,6 @@ def _history(
 def _read_arrival(url: str, year: int, zones: Zones) -> Arrival:
     import fsspec
 
-
     inbox = Inbox.for_year(year, zones)
     fs, stripped = fsspec.core.url_to_fs(url)
     with fs.open(stripped, "rb") as fh:

@@ -123,7 +123,6 @@ def feedback_attachment(zones: Zones, receipt: dict[str, Any] | None) -> Path | 
 def who_to_remind(year: int, zones: Zones, catalogue: Catalogue) -> list[dict[str, Any]]:
     """Expected agencies whose state is missing or rejected, from the receipts on file."""
 
-
     receipts = current_receipts(zones, year)
     by_agency = group_by_agency(receipts)
     status = reporting_status(catalogue.expected_reporters(year), by_agency, select_submissions(receipts))

@@ -29,7 +29,7 @@ from nscl.reporting.yeardata import (
     organisations,
     tfp_measured,
 )
-from nscl.store import editorial
+from nscl.store import editorial, signed
 from nscl.store.zones import Zones
 
 
@@ -98,9 +98,26 @@ def data_until(state: editorial.Editorial, data: list[YearData]) -> dt.date | No
     return last[0].date() if last else None
 
 
-def _settings(settings: dict[str, Any], state: editorial.Editorial, data: list[YearData]) -> dict[str, Any]:
+def _settings(
+    settings: dict[str, Any], state: editorial.Editorial, data: list[YearData], zones: Zones | None = None
+) -> dict[str, Any]:
     until = data_until(state, data)
-    return {**with_signer(settings, state), "data_until": until.isoformat() if until else None}
+    out = {**with_signer(settings, state), "data_until": until.isoformat() if until else None}
+    if zones is not None and state.kind != "annual":
+        # the signed annual reports a review builds on, listed in it
+        out["signed_reports"] = [
+            f"Báo cáo số {r['number']} ngày {dt.date.fromisoformat(r['date']).strftime('%d/%m/%Y')} (năm {d.year})"
+            for d in data
+            if (r := signed.current(zones, d.year, "annual"))
+        ]
+    return out
+
+
+def refuse_if_locked(zones: Zones, year: int, kind: str = "annual") -> None:
+    """A new version of a signed report is refused, saying why, until staff reopen the year."""
+    record = signed.lock(zones, year, kind)
+    if record is not None:
+        raise ValueError(signed.locked_message(record, year, kind))
 
 
 def _issued(given: str | None, state: editorial.Editorial) -> dt.date | None:
@@ -137,7 +154,9 @@ def prepare_review(zones: Zones, catalogue: Catalogue, rk: ReviewKind, issued: s
     if not any(d.summary for d in data):
         raise FileNotFoundError(f"Chưa có số liệu tổng hợp của năm nào trong {rk.first}-{rk.last}")
     state = editorial.load(zones, rk.last, rk.kind)
-    settings = _settings(load_settings(rk.kind, override=editorial.settings_override(zones)), state, data)
+    settings = _settings(
+        load_settings(rk.kind, override=editorial.settings_override(zones)), state, data, zones
+    )
     day = _issued(issued, state)
     check_date(day, data, catalogue)
     context = exact_references(
@@ -180,6 +199,7 @@ def _manifest(p: Prepared, tpl: Path, extra: dict[str, Any]) -> dict[str, Any]:
             "staff_sections": sorted(p.state.texts()),
         },
         "open_items": p.open_items,
+        "signed_reports": p.settings.get("signed_reports") or [],
         "diagnostics": _diagnostics(p.data),
     }
     manifest["content_digest"] = content_digest(manifest)
@@ -189,6 +209,7 @@ def _manifest(p: Prepared, tpl: Path, extra: dict[str, Any]) -> dict[str, Any]:
 def write_annual(
     zones: Zones, catalogue: Catalogue, year: int, issued: str | None = None, template: str | None = None
 ) -> Path:
+    refuse_if_locked(zones, year)
     tpl = Path(template) if template else template_path("annual")
     p = prepare_annual(zones, catalogue, year, issued)
     doc = render("annual", p.context, tpl)
@@ -200,6 +221,7 @@ def write_annual(
 def write_review(
     zones: Zones, catalogue: Catalogue, rk: ReviewKind, issued: str | None = None, template: str | None = None
 ) -> Path:
+    refuse_if_locked(zones, rk.last, rk.kind)
     tpl = Path(template) if template else template_path(rk.kind)
     p = prepare_review(zones, catalogue, rk, issued)
     doc = render(rk.kind, p.context, tpl)

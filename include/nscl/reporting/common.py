@@ -168,7 +168,15 @@ def settings_context(
         "signer_name": settings["signer"]["name"],
         "recipients": list(settings["recipients"]),
         **data_period(settings.get("data_until"), year),
+        "signed_reports_text": signed_reports_text(settings.get("signed_reports") or []),
     }
+
+
+def signed_reports_text(labels: list[str]) -> str:
+    """The signed annual reports a review builds on (empty when none was signed)."""
+    if not labels:
+        return ""
+    return "Báo cáo này được tổng hợp trên cơ sở các báo cáo năm đã ký: " + "; ".join(labels) + "."
 
 
 # The annual period of administrative reports runs from 15 December to 14 December (Decree

@@ -67,6 +67,7 @@ _COMMON: dict[str, Any] = {
     "recipients": [],
     "data_period": None,
     "year_head": None,
+    "signed_reports_text": None,
     "year": None,
     "first_year": None,
     "last_year": None,

@@ -143,7 +143,6 @@ def run_origin() -> dict[str, Any]:
     ``AIRFLOW_CTX_DAG_ID`` and ``AIRFLOW_CTX_DAG_RUN_ID`` to every task), or the command line."""
     import datetime as dt
 
-
     dag_id = os.environ.get("AIRFLOW_CTX_DAG_ID") or None
     run_id = os.environ.get("AIRFLOW_CTX_DAG_RUN_ID") or None
     return {

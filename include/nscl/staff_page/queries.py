@@ -76,7 +76,10 @@ def year_choices(z: Zones, chosen: int) -> list[int]:
 
 
 def expected(cat: Catalogue, year: int) -> list[dict[str, Any]]:
-    return [{"code": e.agency.code, "name": e.agency.name, "tfp": e.tfp_inputs} for e in expected_or_none(cat, year)]
+    return [
+        {"code": e.agency.code, "name": e.agency.name, "tfp": e.tfp_inputs}
+        for e in expected_or_none(cat, year)
+    ]
 
 
 # ---- reports ------------------------------------------------------------------------------
@@ -206,7 +209,11 @@ def origin_of(z: Zones, year: int, receipt: Receipt | dict[str, Any]) -> dict[st
             from nscl.plan.catalogue import default_catalogue
 
             view = file_mail_view(
-                z, str(mail["message_sha256"]), int(mail["attachment_index"]), dict(receipt), default_catalogue()
+                z,
+                str(mail["message_sha256"]),
+                int(mail["attachment_index"]),
+                dict(receipt),
+                default_catalogue(),
             )
         return {
             "via": "email",
@@ -249,7 +256,9 @@ def feedback_files(z: Zones, year: int, receipt: Receipt | dict[str, Any]) -> li
             if not p.is_file() or p.name.startswith("."):
                 continue
             order, label = _feedback_label(p.name, originals)
-            files.append({"zone": zone, "name": p.name, "label": label, "primary": order == 0, "order": order})
+            files.append(
+                {"zone": zone, "name": p.name, "label": label, "primary": order == 0, "order": order}
+            )
     return sorted(files, key=lambda f: (f["order"], f["name"]))
 
 
@@ -285,7 +294,9 @@ def _history_row(
     w = (withdrawn or {}).get(r["sha256"])
     return {
         "withdrawn": (
-            {"by": w.get("by") or "?", "at": fmt_time(w.get("at")), "reason": w.get("reason") or ""} if w else None
+            {"by": w.get("by") or "?", "at": fmt_time(w.get("at")), "reason": w.get("reason") or ""}
+            if w
+            else None
         ),
         "sha256": r["sha256"],
         "original_name": r.get("original_name"),
@@ -332,7 +343,8 @@ def submission_status(z: Zones, cat: Catalogue, year: int, today: dt.date | None
     for s in status["agencies"]:
         code = s["agency_code"]
         history = [
-            _history_row(z, year, r, outcomes.get(r["sha256"], ""), gone) for r in reversed(by_code.get(code, []))
+            _history_row(z, year, r, outcomes.get(r["sha256"], ""), gone)
+            for r in reversed(by_code.get(code, []))
         ]
         current = [h for h in history if not h["withdrawn"]]
         rows.append(
@@ -360,7 +372,8 @@ def submission_status(z: Zones, cat: Catalogue, year: int, today: dt.date | None
         "past_deadline": today > deadline,
         "damaged": status["damaged"],
         "unidentified": [
-            _history_row(z, year, r, outcomes.get(r["sha256"], ""), gone) | {"agency_code": r.get("agency_code")}
+            _history_row(z, year, r, outcomes.get(r["sha256"], ""), gone)
+            | {"agency_code": r.get("agency_code")}
             for r in reversed(others)
         ],
     }

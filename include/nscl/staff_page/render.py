@@ -139,14 +139,23 @@ async def http_error(request: Request, exc: Exception) -> Response:
     back = request.headers.get("referer", "")
     same_site = back.startswith(f"{request.url.scheme}://{request.url.netloc}/")
     return render(
-        request, "error.html", status_code=exc.status_code, headers=exc.headers, status=exc.status_code,
-        message=message, login_url=login, tab=None, back_url=back if same_site else None,
+        request,
+        "error.html",
+        status_code=exc.status_code,
+        headers=exc.headers,
+        status=exc.status_code,
+        message=message,
+        login_url=login,
+        tab=None,
+        back_url=back if same_site else None,
     )
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:
     """FastAPI's English 422 for a malformed parameter, as a Vietnamese 400."""
-    return await http_error(request, StarletteHTTPException(400, "Tham số của địa chỉ không hợp lệ. Hãy quay lại và chọn lại."))
+    return await http_error(
+        request, StarletteHTTPException(400, "Tham số của địa chỉ không hợp lệ. Hãy quay lại và chọn lại.")
+    )
 
 
 class SecurityHeaders:

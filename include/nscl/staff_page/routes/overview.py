@@ -20,7 +20,9 @@ def overview_page(request: Request, year: str | None = None, _user=Depends(requi
     z = zones()
     chosen = parse_year(year, default_year(z))
     data = overview(z, catalogue(), chosen)
-    return render(request, "overview.html", tab="overview", year=chosen, years=year_choices(z, chosen), data=data)
+    return render(
+        request, "overview.html", tab="overview", year=chosen, years=year_choices(z, chosen), data=data
+    )
 
 
 @router.get("/api/overview")
