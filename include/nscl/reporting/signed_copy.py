@@ -212,11 +212,9 @@ def verify_signatures(data: bytes, zones: Zones) -> dict[str, Any]:
     # verdict says it in one line.
     logging.getLogger("pyhanko").setLevel(logging.ERROR)
     for sig in embedded:
-        vc = (
-            ValidationContext(trust_roots=roots, allow_fetching=False)
-            if roots
-            else ValidationContext(allow_fetching=False)
-        )
+        # Only the roots installed in signed/trust: none installed, the signature is reported
+        # as not confirmed by a chain of trust (never silently trusted by the system's list).
+        vc = ValidationContext(trust_roots=roots, allow_fetching=False)
         try:
             st = validate_pdf_signature(sig, vc)
         except Exception as exc:  # noqa: BLE001 - one unreadable signature is reported, not raised
