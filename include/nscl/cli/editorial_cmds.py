@@ -140,8 +140,8 @@ def cmd_editorial(args) -> int:
         if state.approved:
             print(f"  phê duyệt bởi {state.approved_by} lúc {state.approved_at}")
         print(f"  ngày báo cáo: {p.issued.strftime('%d/%m/%Y') if p.issued else 'để trống cho văn thư'}")
-        sig = state.signer
-        print("  người ký: " + (" / ".join([*sig.authority, sig.name]) if sig else "chưa chọn"))
+        chosen = state.signer
+        print("  người ký: " + (" / ".join([*chosen.authority, chosen.name]) if chosen else "chưa chọn"))
         for key in editorial.SECTIONS:
             s = state.sections.get(key)
             source = s.label() if s and s.reviewed else "dự thảo tự động, chưa rà soát"
