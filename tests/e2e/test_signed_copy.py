@@ -191,7 +191,7 @@ def test_signed_copy_is_verified_kept_and_locks_the_year(approved, monkeypatch, 
     receipt = pipeline.process_submission(str(zones.inbox(YEAR) / "nop-muon.xlsx"), YEAR, zones, catalogue)
     assert main(["status", "--year", str(YEAR), "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
-    assert receipt["sha256"] in status["after_signing"]
+    assert [f["sha256"] for f in status["after_signing"]] == [receipt["sha256"]]
     with pytest.raises(ValueError, match="đã khóa"):
         pipeline.write_report(YEAR, zones, catalogue)
 

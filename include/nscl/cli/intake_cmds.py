@@ -154,11 +154,13 @@ def cmd_status(args) -> int:
     zones = Zones.default()
     status = year_status(args.year, zones, default_catalogue())
     record = signed.lock(zones, args.year)
-    late = [f["sha256"] for f in signed.received_after(record, list(status["files"]))]
+    late = signed.received_after(record, list(status["files"]))
     if args.json:
+        keys = ("sha256", "original_name", "agency_code", "received_at", "outcome")
+        after = [{k: f.get(k) for k in keys} for f in late]
         print(
             json.dumps(
-                {**status, **signed.summary(zones, args.year), "after_signing": late},
+                {**status, **signed.summary(zones, args.year), "after_signing": after},
                 ensure_ascii=False,
                 indent=2,
             )
@@ -169,9 +171,8 @@ def cmd_status(args) -> int:
             print(f"\n{signed.KIND_NAMES[kind].capitalize()}: {s['label']}.")
         if record is not None:
             print(f"Năm {args.year} đã khóa; tệp {signed.AFTER_SIGNING}: {len(late)}.")
-            for f in status["files"]:
-                if f["sha256"] in late:
-                    print(f"  - {f['original_name']} ({f['agency_code'] or '?'}, {f['received_at']})")
+            for f in late:
+                print(f"  - {f['original_name']} ({f['agency_code'] or '?'}, {f['received_at']})")
     return 0
 
 

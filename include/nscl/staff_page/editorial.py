@@ -28,7 +28,7 @@ from nscl.staff_page.auth import require_read, require_write, user_name
 from nscl.staff_page.common import parse_year
 from nscl.staff_page.queries import catalogue, default_year, zones
 from nscl.staff_page.render import render
-from nscl.store import editorial, leaders
+from nscl.store import editorial, leaders, signed
 from nscl.store.editorial import SECTIONS
 
 log = logging.getLogger(__name__)
@@ -113,6 +113,8 @@ def editorial_page(
         done=DONE.get(done or ""),
         error=error,
         data_period=data_period(p),
+        lock=signed.lock(z, y, k),
+        signed_label=signed.signed_label(z, y, k),
     )
 
 
@@ -123,6 +125,7 @@ DONE = {
     "approved": "Đã phê duyệt nội dung. Tạo bản báo cáo mới để có bản không còn chữ DỰ THẢO.",
     "withdrawn": "Đã hủy phê duyệt.",
     "reopened": "Đã mở lại năm để lập báo cáo bổ sung.",
+    "cutoff": "Đã lưu ngày chốt số liệu.",
 }
 
 
@@ -246,3 +249,27 @@ async def editorial_generate(request: Request, _user=Depends(require_write)):  #
         raise HTTPException(400, f"Không tạo được báo cáo: {exc}") from None
     log.info("Editorial: new version %s", path)
     return _back(request, y, k, made=Path(path).name)
+
+
+@router.post("/editorial/reopen")
+async def editorial_reopen(request: Request, user=Depends(require_write)):  # noqa: B008
+    """Reopen a signed year, with the reason, for a supplementary report (recorded)."""
+    f = await _form(request)
+    y, k = parse_year(f.get("year")), _kind(f.get("kind"))
+    return await _act(
+        request, y, k, "reopened", editorial.reopen, zones(), y, k, f.get("reason", ""), user_name(user)
+    )
+
+
+@router.post("/editorial/cutoff")
+async def editorial_cutoff(request: Request, user=Depends(require_write)):  # noqa: B008
+    """The date the report's figures run to (empty: the day the last file used arrived)."""
+    import datetime as dt
+
+    f = await _form(request)
+    y, k = parse_year(f.get("year")), _kind(f.get("kind"))
+    try:
+        day = dt.date.fromisoformat(f["cutoff"]) if f.get("cutoff") else None
+    except ValueError:
+        return _back(request, y, k, error="ngày chốt số liệu không đúng (YYYY-MM-DD)")
+    return await _act(request, y, k, "cutoff", editorial.set_cutoff, zones(), y, k, day, user_name(user))

@@ -49,9 +49,21 @@ def _page(request: Request, year: str | None, status_code: int = 200, **extra):
         signed_by=signed_by,
         signed_label=signed.label,
         locked={y: signed.lock(z, y) is not None for y, _ in by_year},
+        late={y: _late(z, y) for y, _ in by_year},
         today=dt.date.today().isoformat(),
         **extra,
     )
+
+
+def _late(z, year: int) -> list[dict]:
+    """The files of a locked year received after its report was signed."""
+    record = signed.lock(z, year)
+    if record is None:
+        return []
+    from nscl.consolidate.status import year_status
+    from nscl.staff_page.queries import catalogue
+
+    return list(signed.received_after(record, list(year_status(year, z, catalogue())["files"])))
 
 
 @router.get("/reports", response_class=HTMLResponse)
