@@ -14,6 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from nscl.reporting import signed_copy
+from nscl.settings import LOCAL_TZ
 from nscl.staff_page.auth import require_read, require_write, user_name
 from nscl.staff_page.common import current_year, parse_year
 from nscl.staff_page.queries import default_year, list_reports, years_with_data, zones
@@ -50,7 +51,7 @@ def _page(request: Request, year: str | None, status_code: int = 200, **extra):
         signed_label=signed.label,
         locked={y: signed.lock(z, y) is not None for y, _ in by_year},
         late={y: _late(z, y) for y, _ in by_year},
-        today=dt.date.today().isoformat(),
+        today=dt.datetime.now(LOCAL_TZ).date().isoformat(),  # the Department's day, not the server's
         **extra,
     )
 
