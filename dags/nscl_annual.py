@@ -31,7 +31,9 @@ after the last try the operators get an e-mail (SMTP connection `smtp_default`).
 not succeeded by 29 November 18:00 (36 hours after its start), a deadline alert e-mails them.
 A failed task is safe to clear and re-run (Clear on the task, or on the whole run): every task
 is idempotent and writes atomically; re-running the report task writes a new report version
-and keeps the earlier ones. Past years: `nscl backfill --from 2021 --to 2025`. See
+and keeps the earlier ones, except for a year whose report is signed: the year is locked and
+the task fails saying so, until staff reopen it (`nscl editorial --year Y reopen`). Approval is
+the staff's, on the staff page (see `docs/reports.md` for why not a human-in-the-loop task). Past years: `nscl backfill --from 2021 --to 2025`. See
 `docs/operations.md`.
 """
 
