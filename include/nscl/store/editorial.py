@@ -53,7 +53,7 @@ class Section:
     how: str | None = None  # EDITED or KEPT (None: a state written before the distinction)
 
     def label(self) -> str:
-        return f"{HOW_LABELS.get(self.how or EDITED)}: {self.by}, {self.at}"
+        return f"{HOW_LABELS.get(self.how or EDITED)}: {self.by}, {when(self.at)}"
 
 
 @dataclass
@@ -108,6 +108,14 @@ class Editorial:
                 for k, s in self.sections.items()
             },
         }
+
+
+def when(at: str | None) -> str:
+    """A recorded time as people read it: "09:15 ngày 28/11/2025"."""
+    try:
+        return dt.datetime.fromisoformat(str(at)).strftime("%H:%M ngày %d/%m/%Y")
+    except ValueError:
+        return str(at or "")
 
 
 def folder(zones: Zones, year: int) -> Path:
