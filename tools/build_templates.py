@@ -322,9 +322,12 @@ def bullets(doc, loop: str, prefix: str = "- ") -> None:
     tag(doc, "{%p endfor %}")
 
 
-def image(doc, name: str) -> None:
+def image(doc, name: str, number: int) -> None:
+    """A chart (its title is in the image), numbered beneath ("Biểu đồ 1"), the two kept on
+    one page."""
     tag(doc, f"{{%p if {name} %}}")
-    para(doc, f"{{{{ {name} }}}}", align="center")
+    para(doc, f"{{{{ {name} }}}}", align="center", after=0, keep_next=True)
+    para(doc, f"Biểu đồ {number}", size=13, bold=True, align="center", after=6)
     tag(doc, "{%p endif %}")
 
 
@@ -460,7 +463,9 @@ def groups_section(doc) -> None:
     tag(doc, "{%p endfor %}")
 
 
-def tfp_block(doc, number: str) -> None:
+def tfp_block(doc, number: int, chart: int) -> None:
+    """The TFP table (Bảng ``number``), its chart (Biểu đồ ``chart``) and the sensitivity table
+    (Bảng ``number`` + 1): tables and charts numbered in one sequence each."""
     tag(doc, "{%p if tfp_available %}")
     caption(doc, f"Bảng {number}. Tốc độ tăng GRDP và đóng góp của vốn, lao động, TFP")
     data_table(
@@ -476,11 +481,11 @@ def tfp_block(doc, number: str) -> None:
         ],
         size=11,
     )
-    image(doc, "chart_tfp")
+    image(doc, "chart_tfp", chart)
     tag(doc, "{%p if sensitivity_rows %}")
     caption(
         doc,
-        f"Bảng {number}a. Độ nhạy: tỷ trọng đóng góp của TFP vào tăng trưởng (%) theo hệ số vốn và tỷ lệ khấu hao",
+        f"Bảng {number + 1}. Độ nhạy: tỷ trọng đóng góp của TFP vào tăng trưởng (%) theo hệ số vốn và tỷ lệ khấu hao",
     )
     data_table(
         doc,
@@ -570,10 +575,10 @@ def annual() -> Document:
     para(
         doc,
         f"Kết quả từng chỉ tiêu năm {{{{ year }}}} và lũy kế so với mục tiêu của Kế hoạch tại {ref('annual', 'indicators')}; tiến độ "
-        "thực hiện so với mục tiêu 10 năm tại biểu đồ dưới đây.",
+        "thực hiện so với mục tiêu 10 năm tại Biểu đồ 1 dưới đây.",
         indent=True,
     )
-    image(doc, "chart_indicators")
+    image(doc, "chart_indicators", 1)
     para(doc, "{{ rule_note }}", italic=True, size=12, indent=True)
     heading(doc, "7. Hỗ trợ tổ chức, doanh nghiệp và kinh phí thực hiện")
     para(doc, "{{ enterprises_text }}", indent=True)
@@ -586,7 +591,7 @@ def annual() -> Document:
         doc, "budget", [("Nguồn kinh phí", "r.source", 11.0), ("Kinh phí (triệu đồng)", "r.value", 4.0)]
     )
     heading(doc, "8. Đóng góp của năng suất các nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế của tỉnh")
-    tfp_block(doc, "3")
+    tfp_block(doc, 3, 2)
     assessment(doc, ("III", "IV", "V"))
     signature_block(
         doc, "Trên đây là báo cáo kết quả thực hiện Kế hoạch năm {{ year }} của {{ issuing_name }}./."
@@ -697,10 +702,10 @@ def review(kind: str) -> Document:
         doc,
         f"Kết quả từng chỉ tiêu so với mục tiêu của Kế hoạch tại {ref(kind, 'indicators')}, theo từng năm tại "
         f"{ref(kind, 'indicator_years')}; tiến độ "
-        "so với mục tiêu 10 năm tại biểu đồ dưới đây.",
+        "so với mục tiêu 10 năm tại Biểu đồ 1 dưới đây.",
         indent=True,
     )
-    image(doc, "chart_indicators")
+    image(doc, "chart_indicators", 1)
     para(doc, "{{ rule_note }}", italic=True, size=12, indent=True)
     heading(doc, "7. Kết quả theo cơ quan, đơn vị (quy về cơ quan hiện nay)")
     para(
@@ -742,13 +747,13 @@ def review(kind: str) -> Document:
         ],
         size=10,
     )
-    image(doc, "chart_budget")
+    image(doc, "chart_budget", 2)
     caption(doc, "Bảng 3. Số lượt hỗ trợ tổ chức, doanh nghiệp theo nội dung hỗ trợ")
     data_table(
         doc, "enterprises_by_type", [("Nội dung hỗ trợ", "r.label", 11.0), ("Số lượt", "r.count", 3.0)]
     )
     heading(doc, "9. Đóng góp của năng suất các nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế của tỉnh")
-    tfp_block(doc, "4")
+    tfp_block(doc, 4, 3)
     assessment(doc, ("III", "IV", "V"))
     signature_block(
         doc,

@@ -26,10 +26,21 @@ MARK = "DỰ THẢO"
 pytestmark = pytest.mark.skipif(not report.soffice(), reason="LibreOffice not installed")
 
 
-def pages(docx: str) -> list[str]:
+class Page(str):
+    """A page's text, and how many images (charts) it shows."""
+
+    images: int = 0
+
+
+def pages(docx: str) -> list[Page]:
     from pypdf import PdfReader
 
-    return [p.extract_text() or "" for p in PdfReader(Path(docx).with_suffix(".pdf")).pages]
+    out = []
+    for p in PdfReader(Path(docx).with_suffix(".pdf")).pages:
+        page = Page(p.extract_text() or "")
+        page.images = len(p.images)
+        out.append(page)
+    return out
 
 
 def lines(page: str) -> list[str]:
@@ -38,7 +49,7 @@ def lines(page: str) -> list[str]:
     return [x for x in out if x and not x.isdigit()]
 
 
-def defects(docs: list[str], kind: str, draft: bool) -> list[str]:
+def defects(docs: list[Page], kind: str, draft: bool) -> list[str]:
     found = []
     titles = []
     for n, page in enumerate(docs, start=1):
@@ -52,6 +63,8 @@ def defects(docs: list[str], kind: str, draft: bool) -> list[str]:
             found.append(f"page {n} still says {MARK}")
         if re.match(r"^Bảng \d+[a-z]?\. ", body[-1]):
             found.append(f"page {n} ends with the caption {body[-1][:40]!r}")
+        if re.fullmatch(r"Biểu đồ \d+", body[0]) and not getattr(page, "images", 1):
+            found.append(f"page {n} starts with the caption {body[0]!r}, its chart on the page before")
         for i, line in enumerate(body):
             m = re.fullmatch(r"Phụ lục ([IVX]+)", line)
             if m:
@@ -68,6 +81,10 @@ def defects(docs: list[str], kind: str, draft: bool) -> list[str]:
         found.append("the per-task appendix not cited by its number")
     if re.search(r"tại\s+phụ lục\b", whole):
         found.append("an appendix cited without its number")
+    for label in ("Bảng", "Biểu đồ"):  # one sequence each, 1, 2, 3 ... in order
+        numbers = [int(n) for n in re.findall(rf"^{label} (\d+)(?:\.|$)", whole, re.M)]
+        if numbers != list(range(1, len(numbers) + 1)):
+            found.append(f"{label} numbered {numbers}")
     if "Số liệu tính đến ngày" not in docs[0]:
         found.append("no data period on page 1")
     return found
