@@ -148,13 +148,27 @@ def _printable(text: str) -> str:
 def cmd_status(args) -> int:
     from nscl.consolidate.status import year_status
     from nscl.plan.catalogue import default_catalogue
+    from nscl.store import signed
     from nscl.store.zones import Zones
 
-    status = year_status(args.year, Zones.default(), default_catalogue())
+    zones = Zones.default()
+    status = year_status(args.year, zones, default_catalogue())
+    record = signed.lock(zones, args.year)
+    late = signed.received_after(record, list(status["files"]))
     if args.json:
-        print(json_text(status, sort_keys=False))
+        keys = ("sha256", "original_name", "agency_code", "received_at", "outcome")
+        after = [{k: f.get(k) for k in keys} for f in late]
+        print(
+            json_text({**status, **signed.summary(zones, args.year), "after_signing": after}, sort_keys=False)
+        )
     else:
         print(format_status(status))
+        for kind, s in signed.summary(zones, args.year)["signed"].items():
+            print(f"\n{signed.KIND_NAMES[kind].capitalize()}: {s['label']}.")
+        if record is not None:
+            print(f"Năm {args.year} đã khóa; tệp {signed.AFTER_SIGNING}: {len(late)}.")
+            for f in late:
+                print(f"  - {f['original_name']} ({f['agency_code'] or '?'}, {f['received_at']})")
     return 0
 
 

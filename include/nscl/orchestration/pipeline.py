@@ -148,7 +148,6 @@ def process_chunk(
     t0 = time.perf_counter()
     import pandas  # noqa: F401
 
-
     _context()  # imports Great Expectations and builds its context: the fixed cost, once
     t1 = time.perf_counter()
     zones = zones or Zones.default()

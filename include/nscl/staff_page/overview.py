@@ -57,8 +57,12 @@ def year_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
             h = round(height * n / r["expected"], 1) if r["expected"] else 0
             y -= h
             if h:
-                segments.append({"state": state, "y": round(y, 1), "h": h, "n": n, "fill": STATE_COLOURS[state]})
-        bars.append({"year": r["year"], "x": x, "label_x": x + bar / 2, "segments": segments, "percent": r["percent"]})
+                segments.append(
+                    {"state": state, "y": round(y, 1), "h": h, "n": n, "fill": STATE_COLOURS[state]}
+                )
+        bars.append(
+            {"year": r["year"], "x": x, "label_x": x + bar / 2, "segments": segments, "percent": r["percent"]}
+        )
     return {
         "width": 40 + len(rows) * (bar + gap) + width // 2,
         "height": top + height + 30,
