@@ -64,7 +64,7 @@ def test_accepted_returns_keep_the_figures_under_their_headers(files, catalogue,
     warnings = "\n".join(i.expected for i in out.issues if i.severity == "warning")
     expected = {
         "insert_column": "có thêm cột 'Số lao động' (cột F)",
-        "total_row": "là dòng tổng cộng",
+        "total_row": "là dòng tổng, không phải tên tổ chức",
         "rename_sheet": "Đã đọc trang 'Kinh phi' thay cho trang 'Kinh phí'",
         "extra_sheet": "Trang 'Ghi chú' không có trong biểu mẫu",
     }.get(case)
@@ -79,7 +79,7 @@ def test_accepted_returns_keep_the_figures_under_their_headers(files, catalogue,
         ("delete_column", "thiếu cột 'NS tỉnh (triệu đồng)'"),
         ("insert_row_indicators", "là dòng chèn thêm, không có trong biểu mẫu"),
         ("date_in_number", "Ô đang chứa ngày 03/11/2025"),
-        ("text_number", "'1,500' có thể hiểu là 1,5 hoặc 1.500"),
+        ("text_number", "Chưa xác định được '1,500' là 1.500 hay 1,5"),
         ("copied_sheets", "chép sang một tệp mới"),
     ],
 )

@@ -276,8 +276,9 @@ def test_a_total_row_is_not_an_organisation(corpus, catalogue, fmt):
     out = _outcome(corpus, catalogue, "dong-tong", fmt)
     assert out.status == "accepted", out.issues
     _assert_typed(out, corpus[1])  # three organisations, not four; no doubled budget
-    assert f"Dòng {wbm.FIRST_DATA_ROW + len(ORGS)} ('Tổng cộng') là dòng tổng cộng" in _messages(
-        out, "warning"
+    assert (
+        f"Dòng {wbm.FIRST_DATA_ROW + len(ORGS)} ('Tổng cộng') là dòng tổng, không phải tên tổ chức"
+        in _messages(out, "warning")
     )
 
 
@@ -287,7 +288,7 @@ def test_a_row_inserted_among_the_indicators_is_to_be_deleted(corpus, catalogue)
     row = wbm.FIRST_DATA_ROW + 2
     assert (
         f"Dòng {row} của trang 'Chỉ tiêu' là dòng chèn thêm, không có trong biểu mẫu (mỗi chỉ tiêu đã có sẵn một "
-        f"dòng): vui lòng xóa dòng {row}" in _messages(out, "error")
+        f"dòng): đề nghị xóa dòng {row}" in _messages(out, "error")
     )
     assert "không sửa cột mã" not in _messages(out, "error")
 
@@ -304,7 +305,10 @@ def test_an_added_sheet_is_mentioned_not_read(corpus, catalogue):
     out = _outcome(corpus, catalogue, "them-trang")
     assert out.status == "accepted"
     _assert_typed(out, corpus[1])
-    assert "Trang 'Ghi chú thêm' không có trong biểu mẫu nên không được đọc." in _messages(out, "warning")
+    assert (
+        "Trang 'Ghi chú thêm' không có trong biểu mẫu nên không được đọc; nội dung cần báo cáo thêm đề nghị ghi vào trang 'Thuyết minh'."
+        in _messages(out, "warning")
+    )
 
 
 def test_a_date_in_a_number_cell_is_called_a_date(corpus, catalogue):
@@ -319,7 +323,7 @@ def test_1500_typed_as_text_is_asked_never_guessed(corpus, catalogue):
     out = _outcome(corpus, catalogue, "so-mo-ho")
     assert out.status == "rejected"
     [issue] = [i for i in out.issues if i.cell == f"D{wbm.FIRST_DATA_ROW + 1}"]
-    assert "'1,500' có thể hiểu là 1,5 hoặc 1.500" in issue.expected
+    assert issue.expected.startswith("Chưa xác định được '1,500' là 1.500 hay 1,5")
 
 
 def test_a_list_item_in_another_case_is_stored_as_the_list_has_it(corpus, catalogue):

@@ -38,7 +38,7 @@ def test_rejected_workbook_comes_back_marked(zones, catalogue):
     assert (wbm.SHEET_ENTERPRISES, f"C{tax_row}") in listed
     assert any(row[6] == "12345" and "10 chữ số" in row[7] for row in rows[header + 1 :])
     notice = (folder / "bien-nhan.txt").read_text(encoding="utf-8")
-    assert "BỊ TRẢ LẠI" in notice and "Sở Công Thương" in notice and r["sha256"] in notice
+    assert "CHƯA TIẾP NHẬN" in notice and "Sở Công Thương" in notice and r["sha256"] in notice
     # Processing the same bytes again rewrites identical feedback (reproducible files).
     before = (folder / "phan-hoi_bao-cao.xlsx").read_bytes()
     assert process_file(path, YEAR, zones, catalogue) == r

@@ -140,3 +140,18 @@ def test_a_moved_column_is_read_by_name_and_recorded(template, tmp_path):
     assert sub.enterprises[0]["central"] == 1000
     assert sub.layout["enterprises"]["central"] == 11
     assert any(n.severity == "conversion" and "theo tiêu đề" in n.message for n in sub.notes)
+
+
+def test_the_feedback_summary_sent_back_is_not_an_extra_sheet(template, tmp_path):
+    """An agency corrects the feedback copy (which carries 'Tổng hợp lỗi') and sends it back: that
+    sheet is ours, not one it added; any other added sheet is named."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(template))
+    wb.create_sheet(sc.FEEDBACK_SHEET, 0)["A1"] = "PHẢN HỒI"
+    wb.create_sheet("Ghi chú riêng")["A1"] = "x"
+    path = tmp_path / "x.xlsx"
+    wb.save(path)
+    notes = [n.message for n in wbm.read_workbook(path).notes]
+    assert not any(sc.FEEDBACK_SHEET in m for m in notes)
+    assert any("Trang 'Ghi chú riêng' không có trong biểu mẫu" in m for m in notes)

@@ -113,7 +113,7 @@ def test_missing_metadata_is_a_clear_error(catalogue, tmp_path):
     wb = wbm.build_workbook(catalogue.expectation(2025, "SCT"), 2025, catalogue)
     del wb[wbm.META_SHEET]
     wb.save(path)
-    with pytest.raises(wbm.WorkbookError, match="trang thông tin ẩn"):
+    with pytest.raises(wbm.WorkbookError, match="trang ẩn nhận diện"):
         wbm.read_workbook(path)
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nscl.forms.schema import (
+    FEEDBACK_SHEET,
     HEADER_ROW,
     HEADER_SEARCH_ROWS,
     LISTS_SHEET,
@@ -38,6 +39,8 @@ from nscl.forms.schema import (
 
 FUZZY_RATIO = 0.85
 GUIDE_TITLES = ("Hướng dẫn",)
+# The feedback workbook's summary sheet: an agency that corrects the feedback copy sends it back.
+IGNORED_TITLES = (FEEDBACK_SHEET,)
 META_TITLES = ("_meta", LISTS_SHEET)
 
 
@@ -140,7 +143,7 @@ def resolve_sheets(
                     None,
                     name,
                     f"Đã đọc trang '{name}' thay cho trang '{title}' của biểu mẫu (tên trang đã bị đổi); lần sau "
-                    f"vui lòng giữ nguyên tên trang '{title}'.",
+                    f"đề nghị giữ nguyên tên trang '{title}'.",
                     "warning",
                 )
             )
@@ -158,7 +161,7 @@ def resolve_sheets(
                     None,
                     None,
                     None,
-                    f"Thiếu trang '{title}' của biểu mẫu{which}. Tệp có các trang: {listed}. Vui lòng đặt lại đúng "
+                    f"Thiếu trang '{title}' của biểu mẫu{which}. Tệp có các trang: {listed}. Đề nghị đặt lại đúng "
                     f"tên trang '{title}' (hoặc dùng lại biểu mẫu được cấp) rồi gửi lại.",
                     "error",
                 )
@@ -169,7 +172,7 @@ def resolve_sheets(
             name in used
             or name in GUIDE_TITLES
             or name in hidden
-            or fold(name) in {fold(t) for t in GUIDE_TITLES}
+            or fold(name) in {fold(t) for t in GUIDE_TITLES + IGNORED_TITLES}
         ):
             continue
         like = next(
@@ -187,7 +190,8 @@ def resolve_sheets(
                 None,
                 None,
                 name,
-                f"Trang '{name}' không có trong biểu mẫu nên không được đọc.{tail}",
+                f"Trang '{name}' không có trong biểu mẫu nên không được đọc; nội dung cần báo cáo thêm đề nghị "
+                f"ghi vào trang 'Thuyết minh'.{tail}",
                 "warning",
             )
         )
@@ -247,7 +251,7 @@ def read_tables(
                 None,
                 None,
                 f"Không tìm thấy dòng tiêu đề của bảng ở trang '{title}' (dòng 4 trong biểu mẫu được cấp, gồm "
-                f"các cột {', '.join(repr(c.label.format(**ctx)) for c in specs[0].columns[:3])}...); vui lòng "
+                f"các cột {', '.join(repr(c.label.format(**ctx)) for c in specs[0].columns[:3])}...); đề nghị "
                 "giữ nguyên dòng tiêu đề (hoặc chép số liệu vào biểu mẫu được cấp) rồi gửi lại.",
                 "error",
             )
@@ -415,7 +419,7 @@ def _near_matches(
                 col.message_label,
                 cells[c],
                 f"Tiêu đề cột {column_letter(c)} đã bị sửa; đã hiểu là cột '{labels[col.key]}' của biểu mẫu. Lần "
-                "sau vui lòng giữ nguyên tiêu đề cột.",
+                "sau đề nghị giữ nguyên tiêu đề cột.",
                 "warning",
                 cell=f"{column_letter(c)}{header_row}",
             )
@@ -440,7 +444,7 @@ def _missing(
                     col.message_label,
                     None,
                     f"Trang '{title}' thiếu cột '{label}' ({where}), hoặc tiêu đề cột đã bị sửa, nên không đọc được "
-                    f"số liệu của cột này. Vui lòng thêm lại cột với đúng tiêu đề '{label}' (hoặc chép số liệu vào "
+                    f"số liệu của cột này. Đề nghị thêm lại cột với đúng tiêu đề '{label}' (hoặc chép số liệu vào "
                     "biểu mẫu được cấp) rồi gửi lại.",
                     "error",
                 )
@@ -484,8 +488,7 @@ def _extra(
                 value if fold(value) else None,
                 f"Trang '{title}' có thêm cột {name} (cột {column_letter(c)}) không có trong biểu mẫu: số liệu ở cột "
                 "này không được đọc; các cột khác vẫn được đọc đúng theo tiêu đề. Nếu cần báo cáo thêm nội dung "
-                "này, vui lòng ghi vào cột 'Ghi chú' hoặc trang 'Thuyết minh'; lần sau vui lòng xóa cột này trước "
-                "khi gửi.",
+                "này, đề nghị ghi vào trang 'Thuyết minh'; lần sau đề nghị xóa cột này trước khi gửi.",
                 "warning",
                 cell=f"{column_letter(c)}{header_row}",
             )

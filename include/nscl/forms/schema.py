@@ -25,6 +25,7 @@ HEADER_SEARCH_ROWS = 10  # rows inserted above the header still find it
 # defined name (an inline "a,b,c" list is split at every comma by Excel and Calc, and capped at
 # 255 characters).
 LISTS_SHEET = "_lists"
+FEEDBACK_SHEET = "Tổng hợp lỗi"  # the summary sheet of the feedback workbook sent back
 TASK_STATUSES = ("Hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Không phát sinh")
 DELIVERABLE_VALUES = {"Đã thực hiện": 1, "Chưa thực hiện": 0}
 SUPPORT_TYPES = (
@@ -162,15 +163,15 @@ INDICATORS = Sheet(
     (
         Column("stt", "STT", width=5),
         Column("code", "Mã chỉ tiêu", "code", width=16, hidden=True),
-        Column("name", "Tên chỉ tiêu", width=60),
+        Column("name", "Tên chỉ tiêu", width=46),
         Column("unit", "Đơn vị tính", width=14),
-        Column("task", "Nhiệm vụ", width=9),
-        Column("phase_target", "Mục tiêu {phase}", width=34),
-        Column("ten_target", "Mục tiêu {ten}", width=30),
+        Column("task", "Mã nhiệm vụ", width=9, old_labels=("Nhiệm vụ",)),
+        Column("phase_target", "Mục tiêu {phase}", width=26),
+        Column("ten_target", "Mục tiêu {ten}", width=24),
         Column(
             "value", "Kết quả năm {year}", "number", input=True, required=True, width=14, short="Kết quả năm"
         ),
-        Column("note", "Ghi chú", "text", input=True, width=30),
+        Column("note", "Ghi chú", "text", input=True, width=22),
     ),
     row_key="code",
     old_titles=("Chi tieu", "Chỉ tiêu năm"),
@@ -181,14 +182,14 @@ TASKS = Sheet(
     (
         Column("stt", "STT", width=5),
         Column("code", "Mã nhiệm vụ", "code", width=11),
-        Column("content", "Nội dung công việc", width=60),
+        Column("content", "Nội dung công việc", width=44),
         Column("role", "Vai trò", width=11),
-        Column("product", "Sản phẩm theo Kế hoạch", width=30),
+        Column("product", "Sản phẩm theo Kế hoạch", width=24),
         Column(
             "status", "Tình trạng", "choice", input=True, required=True, width=18, choices="task_statuses"
         ),
-        Column("result", "Kết quả cụ thể", "longtext", input=True, width=50),
-        Column("difficulties", "Khó khăn, vướng mắc", "longtext", input=True, width=40),
+        Column("result", "Kết quả cụ thể", "longtext", input=True, width=34),
+        Column("difficulties", "Khó khăn, vướng mắc", "longtext", input=True, width=28),
     ),
     row_key="code",
     old_titles=("Nhiem vu",),
@@ -214,7 +215,11 @@ ENTERPRISES = Sheet(
         ),
         _money("central", "NS trung ương (triệu đồng)", ("Ngân sách trung ương (triệu đồng)", "NS TW")),
         _money("provincial", "NS tỉnh (triệu đồng)", ("Ngân sách tỉnh (triệu đồng)",)),
-        _money("enterprise", "DN đối ứng (triệu đồng)", ("Đối ứng của doanh nghiệp (triệu đồng)",)),
+        _money(
+            "enterprise",
+            "Vốn đối ứng của tổ chức, doanh nghiệp (triệu đồng)",
+            ("DN đối ứng (triệu đồng)", "Đối ứng của doanh nghiệp (triệu đồng)"),
+        ),
         _money("other", "Nguồn khác (triệu đồng)", ("Nguồn hợp pháp khác (triệu đồng)",)),
     ),
     row_key="name",

@@ -94,6 +94,7 @@ def _styles():
         "input_fill": PatternFill("solid", fgColor="FFF2CC"),
         "border": Border(left=thin, right=thin, top=thin, bottom=thin),
         "wrap": Alignment(wrap_text=True, vertical="top"),
+        "center": Alignment(horizontal="center", vertical="top"),
     }
 
 
@@ -163,6 +164,8 @@ def _input(cell, st, value=None):
 def _fixed(cell, st, value):
     cell.value = value
     cell.style = "nscl_fixed"
+    if isinstance(value, int) and value < 10_000:  # a row number: centred, clear of the next column
+        cell.alignment = st["center"]
 
 
 def _lists_sheet(wb) -> None:
@@ -195,7 +198,7 @@ def _list_validation(list_key: str, title: str, items: list[str] | None = None):
     else:
         formula = f"lst_{list_key}"
     dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True)
-    dv.errorTitle, dv.error = title, "Vui lòng chọn một giá trị trong danh sách."
+    dv.errorTitle, dv.error = title, "Đề nghị chọn một giá trị trong danh sách."
     return dv
 
 
@@ -205,12 +208,12 @@ def _number_validation(minimum: float = 0, maximum: float | None = None, whole: 
     kind = "whole" if whole else "decimal"
     if maximum is None:
         dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=str(minimum), allow_blank=True)
-        dv.error = f"Vui lòng nhập số không âm (>= {minimum})."
+        dv.error = f"Đề nghị nhập số không âm (>= {minimum})."
     else:
         dv = DataValidation(
             type=kind, operator="between", formula1=str(minimum), formula2=str(maximum), allow_blank=True
         )
-        dv.error = f"Vui lòng nhập số trong khoảng {minimum} - {maximum}."
+        dv.error = f"Đề nghị nhập số trong khoảng {minimum} - {maximum}."
     dv.showErrorMessage, dv.errorTitle = True, "Giá trị không hợp lệ"
     return dv
 
@@ -278,14 +281,18 @@ def _guide_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st, tfp:
             ("body", f"Trang '{SHEET_NARRATIVE}': kết quả nổi bật, khó khăn, đề xuất và nhiệm vụ năm tới."),
             (
                 "body",
-                "Số thập phân dùng dấu phẩy như thông lệ Việt Nam (ví dụ 1.234,5) hoặc nhập trực tiếp dạng số.",
+                "Nhập số trực tiếp vào ô, không gõ dấu phân cách hàng nghìn; phần thập phân dùng dấu phẩy "
+                "(ví dụ 1234,5).",
             ),
         ]
     for row, (style, text) in enumerate(lines, start=1):
         cell = ws.cell(row=row, column=1, value=text)
         cell.font, cell.alignment = st[style], st["wrap"]
-        if tfp and len(text) > 110:  # the TFP instructions are long: room for each wrapped line
-            ws.row_dimensions[row].height = 15 * (len(text) // 100 + 1)
+        # each instruction as tall as its wrapped lines (Calc and Excel do not grow the row)
+        ws.row_dimensions[row].height = 16 * (len(text) // 95 + 1)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.protection.sheet = True
 
 
@@ -377,6 +384,11 @@ def _enterprise_sheet(wb, exp: Expectation, year: int, st) -> None:
         exp.agency.name,
         st,
     )
+    ws["A3"] = (
+        "Mỗi tổ chức, doanh nghiệp được hỗ trợ nhập một dòng, bắt đầu từ dòng 5 (ô nền vàng); có thể chèn thêm "
+        "dòng. Không thêm dòng tổng cộng."
+    )
+    ws["A3"].font = st["note"]
     support = _list_validation("support_types", "Nội dung hỗ trợ")
     money = _number_validation(0)
     tax = DataValidation(
@@ -617,9 +629,10 @@ def _text(value) -> str:
 def read_meta(wb) -> dict[str, Any]:
     if META_SHEET not in wb.sheetnames:
         raise WorkbookError(
-            "Tệp không phải biểu mẫu báo cáo Kế hoạch 101 do Sở Khoa học và Công nghệ gửi (không có trang "
-            "thông tin ẩn nhận diện đơn vị và năm; thường do các trang tính được chép sang một tệp mới). Vui lòng "
-            "nhập số liệu vào chính tệp biểu mẫu Sở đã gửi cho đơn vị (hoặc tải lại biểu mẫu) rồi gửi lại."
+            "Không nhận diện được tệp là biểu mẫu báo cáo Kế hoạch số 101/KH-UBND do Sở Khoa học và Công nghệ "
+            "gửi cho đơn vị (tệp thiếu trang ẩn nhận diện đơn vị và năm báo cáo, thường do các trang tính được "
+            "chép sang một tệp mới). Đề nghị nhập số liệu vào chính tệp biểu mẫu Sở đã gửi (nếu không còn tệp, "
+            "đề nghị liên hệ Sở Khoa học và Công nghệ để được gửi lại) rồi gửi lại."
         )
     meta = {}
     for row in wb[META_SHEET].iter_rows(min_row=1, max_col=2, values_only=True):
@@ -628,7 +641,7 @@ def read_meta(wb) -> dict[str, Any]:
     missing = [k for k in ("agency_code", "year", "template_version", "kind") if meta.get(k) in (None, "")]
     if missing:
         raise WorkbookError(
-            f"Trang thông tin ẩn của biểu mẫu đã bị sửa (thiếu: {', '.join(missing)}); vui lòng dùng lại biểu mẫu được cấp."
+            f"Trang thông tin ẩn của biểu mẫu đã bị sửa (thiếu: {', '.join(missing)}); đề nghị dùng lại biểu mẫu được cấp."
         )
     try:
         meta["year"] = int(meta["year"])
@@ -685,7 +698,7 @@ def _open_book(path: Path | str) -> Iterator[Any]:
             yield wb
         except ReadError:
             raise WorkbookError(
-                "Không đọc được nội dung một trang tính của tệp .xlsx (tệp bị hỏng); vui lòng mở bằng Excel, "
+                "Không đọc được nội dung một trang tính của tệp .xlsx (tệp bị hỏng); đề nghị mở bằng Excel, "
                 "lưu lại và gửi lại."
             ) from None
         finally:
@@ -755,7 +768,7 @@ def _coded_rows(table, notes: list[Note], what: str) -> list[dict[str, Any]]:
                     None,
                     None,
                     f"Dòng {rec['row']} của trang '{table.title}' là dòng chèn thêm, không có trong biểu mẫu (mỗi "
-                    f"{what} đã có sẵn một dòng): vui lòng xóa dòng {rec['row']} và nhập kết quả vào đúng dòng "
+                    f"{what} đã có sẵn một dòng): đề nghị xóa dòng {rec['row']} và nhập kết quả vào đúng dòng "
                     f"của {what} rồi gửi lại.",
                     "error",
                     cell=f"A{rec['row']}",
@@ -800,8 +813,8 @@ def _enterprise_rows(table, notes: list[Note]) -> list[dict[str, Any]]:
                     rec["row"],
                     None,
                     rec.get("name"),
-                    f"Dòng {rec['row']} ({label}) là dòng tổng cộng, không phải một tổ chức, doanh nghiệp: dòng này "
-                    "không được tính (tổng do Sở tự cộng). Lần sau không cần thêm dòng tổng.",
+                    f"Dòng {rec['row']} ({label}) là dòng tổng, không phải tên tổ chức, doanh nghiệp nên không đưa "
+                    "vào tổng hợp (Sở tự tính tổng); lần sau không cần thêm dòng tổng.",
                     "warning",
                     cell=f"{sc.column_letter(table.columns.get('name', 1))}{rec['row']}",
                 )

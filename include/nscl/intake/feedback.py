@@ -9,13 +9,14 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from nscl.forms.schema import FEEDBACK_SHEET
 from nscl.forms.workbook import save_reproducible
 from nscl.labels import RECEIPT_STATUS_LONG, SEVERITY_LABELS
 from nscl.store.cells import text
 from nscl.store.fsutil import atomic_write
 from nscl.store.records import Issue, Receipt
 
-SUMMARY_SHEET = "Tổng hợp lỗi"
+SUMMARY_SHEET = FEEDBACK_SHEET
 ERROR_FILL = "FFC7CE"  # light red
 WARNING_FILL = "F8CBAD"  # orange (input cells are already pale yellow)
 AUTHOR = "Sở Khoa học và Công nghệ"
@@ -112,11 +113,21 @@ def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str], ma
         f"Kết quả: {STATUS_VI.get(receipt.get('status', ''), receipt.get('status', ''))}: {errors} lỗi, "
         f"{warnings} lưu ý.",
         (
-            "Cách sửa: sửa các ô tô đỏ (lỗi) ngay trong các trang tính của tệp này (rê chuột vào ô để xem nhận xét), "
-            "kiểm tra các ô tô cam (lưu ý), lưu lại và gửi lại cho Sở. Không đổi tên, thêm, xóa các trang tính."
-            if marked
-            else "Cách sửa: bảng dưới đây liệt kê từng lỗi (trang tính, ô, giá trị, yêu cầu); vui lòng sửa ngay trong "
-            "tệp đơn vị đã gửi, lưu lại và gửi lại cho Sở. Không đổi tên, thêm, xóa các trang tính."
+            (
+                "Các lưu ý được liệt kê dưới đây"
+                + (" và tô cam trong các trang tính của tệp này" if marked else "")
+                + ". Nếu số liệu đúng, đơn vị không cần gửi lại; nếu cần sửa, đề nghị sửa trong tệp đã gửi và gửi "
+                "lại Sở."
+            )
+            if receipt.get("status") == "accepted"
+            else (
+                "Cách sửa: sửa các ô tô đỏ (lỗi) ngay trong các trang tính của tệp này (đưa con trỏ chuột vào ô để xem "
+                "nhận xét), kiểm tra các ô tô cam (lưu ý), lưu lại và gửi lại cho Sở; có thể giữ hoặc xóa trang "
+                "'Tổng hợp lỗi'. Không đổi tên, thêm, xóa các trang tính khác."
+                if marked
+                else "Cách sửa: bảng dưới đây liệt kê từng lỗi (trang tính, ô, giá trị, yêu cầu); đề nghị sửa ngay "
+                "trong tệp đơn vị đã gửi, lưu lại và gửi lại cho Sở. Không đổi tên, thêm, xóa các trang tính."
+            )
         ),
     ]
     for r, line in enumerate(lines, start=2):
@@ -150,7 +161,7 @@ def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str], ma
             cell.font, cell.alignment = body, wrap
             if c == 7:
                 cell.number_format = "@"  # show the value exactly as found
-        ws.row_dimensions[r].height = 15 * max(1, -(-len(str(issue["expected"])) // 85))  # wrapped, not cut
+        ws.row_dimensions[r].height = 15 * max(1, -(-len(str(issue["expected"])) // 70))  # wrapped, not cut
         if issue.get("cell") and issue["sheet"] in sheets:
             link = ws.cell(row=r, column=4)
             link.hyperlink = f"#'{issue['sheet']}'!{issue['cell']}"
@@ -160,7 +171,7 @@ def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str], ma
         text(
             note,
             f"... và {more} lỗi, lưu ý khác không liệt kê ở đây (chỉ liệt kê {len(order)} mục đầu tiên). "
-            "Vui lòng sửa các mục trên và kiểm tra lại toàn bộ tệp trước khi gửi lại.",
+            "Đề nghị sửa các mục trên và kiểm tra lại toàn bộ tệp trước khi gửi lại.",
         ).font = bold
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     # Printed whole: landscape A4, one page wide, the column headings on every page.
@@ -184,7 +195,7 @@ def reply_text(receipt: Receipt) -> str:
         "",
         f"Kính gửi: {agency}",
         "",
-        f"Sở đã nhận tệp '{receipt.get('original_name', '')}' lúc {_when(receipt.get('received_at'))}"
+        f"Sở Khoa học và Công nghệ đã nhận tệp '{receipt.get('original_name', '')}' lúc {_when(receipt.get('received_at'))}"
         f" (dung lượng {format(receipt.get('size', 0), ',').replace(',', '.')} byte, "
         f"mã tệp SHA-256 {receipt.get('sha256', '')}).",
     ]
@@ -203,23 +214,29 @@ def reply_text(receipt: Receipt) -> str:
                 "đúng, không cần gửi lại."
             )
     else:
-        lines.append(f"Kết quả: BỊ TRẢ LẠI. {receipt.get('message', '')}")
+        late = " (gửi sau hạn 30/11)" if receipt.get("late") else ""
+        lines.append(
+            f"Kết quả: CHƯA TIẾP NHẬN{late}, đề nghị chỉnh sửa và gửi lại. {receipt.get('message', '')}"
+        )
         if not receipt.get("kind"):
             # never opened as a workbook: the message says why and how to send it again
-            lines.append("Vui lòng gửi lại theo hướng dẫn trên. Tệp gửi lại sẽ thay thế tệp này.")
+            lines.append("Đề nghị gửi lại theo hướng dẫn trên. Tệp gửi lại sẽ thay thế tệp này.")
         elif receipt.get("format", "xlsx") in ("xlsx", "xlsm"):
             lines.append(
-                "Vui lòng sửa theo tệp phản hồi kèm theo (các ô lỗi được tô đỏ, có nhận xét; trang 'Tổng hợp lỗi' "
+                "Đề nghị sửa theo tệp phản hồi kèm theo (các ô lỗi được tô đỏ, có nhận xét; trang 'Tổng hợp lỗi' "
                 "liệt kê từng lỗi) rồi gửi lại. Tệp gửi lại sẽ thay thế tệp này."
             )
         else:
             lines.append(
-                "Vui lòng sửa theo trang 'Tổng hợp lỗi' của tệp phản hồi kèm theo (liệt kê từng lỗi: trang tính, ô, "
+                "Đề nghị sửa theo trang 'Tổng hợp lỗi' của tệp phản hồi kèm theo (liệt kê từng lỗi: trang tính, ô, "
                 "giá trị, yêu cầu) ngay trong tệp của đơn vị rồi gửi lại. Tệp gửi lại sẽ thay thế tệp này."
             )
     if receipt.get("conversions"):
-        lines.append(
-            f"Sở đã tự động chuẩn hóa {len(receipt['conversions'])} nội dung (bảng mã, định dạng số...); "
-            "chi tiết có trong biên nhận điện tử."
-        )
+        # What was read differently from how it was typed or laid out, said plainly: the figures
+        # themselves are never changed.
+        notes = receipt["conversions"]
+        lines.append("Ghi nhận khi đọc tệp (số liệu của đơn vị không bị thay đổi):")
+        lines += [f"- {n}" for n in notes[:5]]
+        if len(notes) > 5:
+            lines.append(f"- và {len(notes) - 5} ghi nhận khác cùng loại.")
     return "\n".join(lines) + "\n"

@@ -77,11 +77,11 @@ def _format_problem(name: str) -> Problem | None:
         }[suffix]
         return Problem(
             "wrong_format",
-            f"Định dạng '{suffix}' ({what}) không được nhận; vui lòng gửi {WANTED}. {SAVE_AS_XLSX}",
+            f"Định dạng '{suffix}' ({what}) không được nhận; đề nghị gửi {WANTED}. {SAVE_AS_XLSX}",
         )
     return Problem(
         "wrong_format",
-        f"Định dạng '{suffix or '(không có phần mở rộng)'}' không được nhận; vui lòng gửi {WANTED} "
+        f"Định dạng '{suffix or '(không có phần mở rộng)'}' không được nhận; đề nghị gửi {WANTED} "
         f"(không gửi .pdf, .doc...). {SAVE_AS_XLSX}",
     )
 
@@ -103,7 +103,7 @@ def _inspect_ole(path: Path, name: str, limits: IntakeLimits) -> Inspection:
         return Inspection(
             Problem(
                 "encrypted",
-                "Tệp được đặt mật khẩu (mã hóa) nên không đọc được; vui lòng gỡ mật khẩu "
+                "Tệp được đặt mật khẩu (mã hóa) nên không đọc được; đề nghị gỡ mật khẩu "
                 f"(File > Info > Protect Workbook) rồi gửi lại {WANTED}.",
             )
         )
@@ -112,14 +112,14 @@ def _inspect_ole(path: Path, name: str, limits: IntakeLimits) -> Inspection:
             _format_problem(name)
             or Problem(
                 "not_workbook",
-                f"Tệp là tài liệu Office cũ, không phải bảng tính; vui lòng gửi {WANTED}. {SAVE_AS_XLSX}",
+                f"Tệp là tài liệu Office cũ, không phải bảng tính; đề nghị gửi {WANTED}. {SAVE_AS_XLSX}",
             )
         )
     if any(size > limits.max_part_bytes for size in sizes):
         return Inspection(
             Problem(
                 "too_large",
-                f"Tệp .xls có thành phần quá lớn (tối đa {_mb(limits.max_part_bytes)}); vui lòng xóa dữ liệu, "
+                f"Tệp .xls có thành phần quá lớn (tối đa {_mb(limits.max_part_bytes)}); đề nghị xóa dữ liệu, "
                 f"ảnh, trang tính thừa rồi gửi {WANTED}. {SAVE_AS_XLSX}",
             )
         )
@@ -137,13 +137,13 @@ def inspect_file(path: Path | str, original_name: str, limits: IntakeLimits | No
     path = Path(path)
     size = path.stat().st_size
     if size == 0:
-        return Inspection(Problem("empty", "Tệp rỗng (0 byte); vui lòng gửi lại tệp báo cáo."))
+        return Inspection(Problem("empty", "Tệp rỗng (0 byte); đề nghị gửi lại tệp báo cáo."))
     if size > limits.max_file_bytes:
         return Inspection(
             Problem(
                 "too_large",
                 f"Tệp quá lớn ({_mb(size)}, tối đa {_mb(limits.max_file_bytes)}); biểu mẫu báo cáo "
-                "thông thường chỉ vài trăm KB: vui lòng xóa ảnh, trang tính thừa rồi gửi lại.",
+                "thông thường chỉ vài trăm KB: đề nghị xóa ảnh, trang tính thừa rồi gửi lại.",
             )
         )
     with open(path, "rb") as fh:
@@ -159,7 +159,7 @@ def inspect_file(path: Path | str, original_name: str, limits: IntakeLimits | No
         return Inspection(
             Problem(
                 "not_workbook",
-                f"Tệp có tên {PurePosixPath(name).suffix.lower()} nhưng nội dung là {kind}; vui lòng gửi {WANTED}.",
+                f"Tệp có tên {PurePosixPath(name).suffix.lower()} nhưng nội dung là {kind}; đề nghị gửi {WANTED}.",
             )
         )
     try:
@@ -169,7 +169,7 @@ def inspect_file(path: Path | str, original_name: str, limits: IntakeLimits | No
         return Inspection(
             Problem(
                 "corrupt",
-                f"Tệp bị hỏng (không giải nén được); vui lòng mở bằng Excel hoặc LibreOffice, lưu lại và gửi {WANTED}.",
+                f"Tệp bị hỏng (không giải nén được); đề nghị mở bằng Excel hoặc LibreOffice, lưu lại và gửi {WANTED}.",
             )
         )
 
@@ -184,7 +184,7 @@ def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits, name: str = "") -> I
     bomb = Problem(
         "zip_bomb",
         "Tệp có cấu trúc nén bất thường (dung lượng giải nén quá lớn hoặc quá nhiều thành phần), "
-        f"có thể là tệp độc hại nên không được mở; vui lòng gửi {WANTED}.",
+        f"có thể là tệp độc hại nên không được mở; đề nghị gửi {WANTED}.",
     )
     if len(infos) > limits.max_zip_entries:
         return Inspection(bomb)
@@ -198,14 +198,14 @@ def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits, name: str = "") -> I
                 Problem(
                     "too_large",
                     f"Một thành phần của tệp quá lớn khi giải nén ({i.filename}: {_mb(i.file_size)}, tối đa "
-                    f"{_mb(limits.max_part_bytes)}); biểu mẫu báo cáo thông thường chỉ vài trăm KB: vui lòng "
+                    f"{_mb(limits.max_part_bytes)}); biểu mẫu báo cáo thông thường chỉ vài trăm KB: đề nghị "
                     f"xóa dữ liệu, ảnh, trang tính thừa rồi gửi {WANTED}.",
                 )
             )
         if i.flag_bits & 0x1:
             return Inspection(
                 Problem(
-                    "encrypted", f"Tệp được mã hóa nên không đọc được; vui lòng gỡ mật khẩu và gửi {WANTED}."
+                    "encrypted", f"Tệp được mã hóa nên không đọc được; đề nghị gỡ mật khẩu và gửi {WANTED}."
                 )
             )
     names = {i.filename for i in infos}
@@ -216,7 +216,7 @@ def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits, name: str = "") -> I
     macros = "xl/vbaProject.bin" in names or b"macroEnabled" in content_types
     if "xl/workbook.xml" not in names:
         return Inspection(
-            Problem("not_workbook", f"Tệp không phải bảng tính Excel .xlsx; vui lòng gửi {WANTED}.")
+            Problem("not_workbook", f"Tệp không phải bảng tính Excel .xlsx; đề nghị gửi {WANTED}.")
         )
     for i in infos:
         if i.filename.endswith((".xml", ".rels", ".vml")):
@@ -226,7 +226,7 @@ def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits, name: str = "") -> I
                     Problem(
                         "xml_entities",
                         "Tệp chứa khai báo XML bất thường (DOCTYPE/ENTITY), có thể là tệp độc hại nên không "
-                        f"được mở; vui lòng gửi {WANTED}.",
+                        f"được mở; đề nghị gửi {WANTED}.",
                     )
                 )
     try:
@@ -235,7 +235,7 @@ def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits, name: str = "") -> I
             return Inspection(
                 Problem(
                     "too_many_sheets",
-                    f"Tệp có quá nhiều trang tính ({len(sheets)}, tối đa {limits.max_sheets}); vui lòng xóa các "
+                    f"Tệp có quá nhiều trang tính ({len(sheets)}, tối đa {limits.max_sheets}); đề nghị xóa các "
                     f"trang tính thừa và gửi {WANTED}.",
                 )
             )
@@ -266,13 +266,13 @@ def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits, name: str = "") -> I
             return Inspection(
                 Problem(
                     "xml_entities",
-                    f"Tệp chứa khai báo XML bất thường nên không được mở; vui lòng gửi {WANTED}.",
+                    f"Tệp chứa khai báo XML bất thường nên không được mở; đề nghị gửi {WANTED}.",
                 )
             )
         return Inspection(
             Problem(
                 "corrupt",
-                f"Tệp .xlsx bị hỏng (nội dung XML lỗi); vui lòng mở bằng Excel, lưu lại và gửi {WANTED}.",
+                f"Tệp .xlsx bị hỏng (nội dung XML lỗi); đề nghị mở bằng Excel, lưu lại và gửi {WANTED}.",
             )
         )
 
@@ -289,14 +289,14 @@ def _inspect_ods(zf: zipfile.ZipFile, infos: list, limits: IntakeLimits) -> Insp
         return Inspection(
             Problem(
                 code,
-                f"Tệp .ods bị hỏng hoặc có nội dung XML bất thường nên không được mở; vui lòng gửi {WANTED}.",
+                f"Tệp .ods bị hỏng hoặc có nội dung XML bất thường nên không được mở; đề nghị gửi {WANTED}.",
             )
         )
     if len(scans) > limits.max_sheets:
         return Inspection(
             Problem(
                 "too_many_sheets",
-                f"Tệp có quá nhiều trang tính ({len(scans)}, tối đa {limits.max_sheets}); vui lòng xóa các trang "
+                f"Tệp có quá nhiều trang tính ({len(scans)}, tối đa {limits.max_sheets}); đề nghị xóa các trang "
                 f"tính thừa và gửi {WANTED}.",
             )
         )
@@ -347,25 +347,25 @@ def _size_problem(scan: SheetScan, limits: IntakeLimits, cells_left: int) -> Pro
         return Problem(
             "huge_sheet",
             f"Trang tính '{scan.name}' có dữ liệu ở dòng quá xa (dòng {format_vn_number(scan.max_value_row)}, tối đa "
-            f"{format_vn_number(limits.max_rows)} dòng); vui lòng xóa dữ liệu ở các dòng thừa và gửi {WANTED}.",
+            f"{format_vn_number(limits.max_rows)} dòng); đề nghị xóa dữ liệu ở các dòng thừa và gửi {WANTED}.",
         )
     if scan.rows > limits.max_rows:
         return Problem(
             "huge_sheet",
-            f"Trang tính '{scan.name}' có quá nhiều dòng (hơn {limits.max_rows}); vui lòng xóa các dòng "
+            f"Trang tính '{scan.name}' có quá nhiều dòng (hơn {limits.max_rows}); đề nghị xóa các dòng "
             f"thừa và gửi {WANTED}.",
         )
     if scan.max_column > limits.max_columns:
         return Problem(
             "huge_sheet",
             f"Trang tính '{scan.name}' có dữ liệu ở quá nhiều cột (đến cột {_column_letters(scan.max_column)}, "
-            f"tối đa {limits.max_columns} cột); vui lòng xóa các cột thừa và gửi {WANTED}.",
+            f"tối đa {limits.max_columns} cột); đề nghị xóa các cột thừa và gửi {WANTED}.",
         )
     if cells_left < 0:
         return Problem(
             "too_many_cells",
             f"Tệp có quá nhiều ô dữ liệu (hơn {format_vn_number(limits.max_cells)} ô; trang tính '{scan.name}' "
-            f"vượt giới hạn); biểu mẫu báo cáo chỉ cần vài nghìn ô: vui lòng xóa dữ liệu thừa và gửi {WANTED}.",
+            f"vượt giới hạn); biểu mẫu báo cáo chỉ cần vài nghìn ô: đề nghị xóa dữ liệu thừa và gửi {WANTED}.",
         )
     return None
 

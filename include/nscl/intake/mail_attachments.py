@@ -102,7 +102,7 @@ def suffix(name: str) -> str:
 
 
 def archive_problem(code: str, name: str, what: str) -> MailProblem:
-    return MailProblem(code, f"Tệp nén '{name}' {what}; vui lòng gửi {WANTED}.")
+    return MailProblem(code, f"Tệp nén '{name}' {what}; đề nghị gửi {WANTED}.")
 
 
 def expand_zip(
@@ -126,7 +126,7 @@ def expand_zip(
             return [], archive_problem(
                 "archive_encrypted",
                 name,
-                "được đặt mật khẩu nên không mở được; vui lòng gửi tệp không đặt mật khẩu",
+                "được đặt mật khẩu nên không mở được; đề nghị gửi tệp không đặt mật khẩu",
             )
         wanted, nested = [], []
         for info in infos:

@@ -95,7 +95,7 @@ def too_large(size: int, limit: int) -> MailProblem:
     return MailProblem(
         "message_too_large",
         f"Thư quá lớn ({size / 1024 / 1024:.0f} MB, tối đa {limit / 1024 / 1024:.0f} MB) nên hệ thống không "
-        f"mở thư; thư vẫn được lưu trên hộp thư của Sở. Vui lòng gửi lại chỉ {WANTED}.",
+        f"mở thư; thư vẫn được lưu trên hộp thư của Sở. Đề nghị gửi lại chỉ {WANTED}.",
     )
 
 
@@ -364,7 +364,7 @@ def parse_mail(
     if len(parts) > MAX_PARTS:
         parsed.problem = MailProblem(
             "too_many_parts",
-            f"Thư có cấu trúc bất thường (hơn {MAX_PARTS} phần) nên không được mở; vui lòng gửi lại thư chỉ "
+            f"Thư có cấu trúc bất thường (hơn {MAX_PARTS} phần) nên không được mở; đề nghị gửi lại thư chỉ "
             f"đính kèm {WANTED}.",
         )
         return parsed
@@ -389,7 +389,7 @@ def parse_mail(
         parsed.problem = MailProblem(
             "too_many_attachments",
             f"Thư có quá nhiều tệp đính kèm ({len(found)}, tối đa {mlimits['max_attachments']} tệp mỗi thư) "
-            "nên chưa tệp nào được tiếp nhận; vui lòng chia ra nhiều thư rồi gửi lại.",
+            "nên chưa tệp nào được tiếp nhận; đề nghị chia ra nhiều thư rồi gửi lại.",
         )
         return parsed
     index = 0
@@ -435,13 +435,13 @@ def parse_mail(
         parsed.problem = MailProblem(
             "too_many_attachments",
             f"Thư có quá nhiều bảng tính (kể cả trong tệp nén: {len(parsed.candidates)}, tối đa "
-            f"{mlimits['max_attachments']} tệp mỗi thư) nên chưa tệp nào được tiếp nhận; vui lòng chia ra nhiều thư.",
+            f"{mlimits['max_attachments']} tệp mỗi thư) nên chưa tệp nào được tiếp nhận; đề nghị chia ra nhiều thư.",
         )
         parsed.candidates = []
     elif not parsed.candidates:
         what = f" (thư chỉ có: {', '.join(parsed.ignored[:5])})" if parsed.ignored else ""
         parsed.problem = MailProblem(
             "no_attachment",
-            f"Thư không có tệp báo cáo nào để tiếp nhận{what}. Vui lòng gửi {WANTED}.",
+            f"Thư không có tệp báo cáo nào để tiếp nhận{what}. Đề nghị gửi {WANTED}.",
         )
     return parsed

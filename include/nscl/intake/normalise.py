@@ -93,20 +93,18 @@ def parse_number(value: Any, style: str | None = None) -> float | None:
         raise NotANumber(f"'{value}' không phải là số")
     if isinstance(value, dt.datetime | dt.date):
         raise DateInNumberCell(
-            f"Ô đang chứa ngày {_date_text(value)}, không phải số (Excel/Calc tự đổi nội dung gõ dạng ngày, "
-            "ví dụ 2025-11-3 hoặc 3/11, thành ngày); vui lòng định dạng ô là Số (Format Cells > Number) rồi "
-            "nhập lại con số, ví dụ 12 hoặc 1.234,5"
+            f"Ô đang chứa ngày {_date_text(value)}, không phải số (Excel, LibreOffice tự đổi nội dung gõ dạng "
+            "ngày, ví dụ 2025-11-3 hoặc 3/11, thành ngày). Đề nghị định dạng ô là số (Định dạng ô > Số; Format "
+            "Cells > Number) rồi nhập lại con số, ví dụ 12 hoặc 1234,5."
         )
     if isinstance(value, dt.time | dt.timedelta):
-        raise DateInNumberCell(
-            "Ô đang chứa giờ, không phải số; vui lòng định dạng ô là Số và nhập lại con số"
-        )
+        raise DateInNumberCell("Ô đang chứa giờ, không phải số; đề nghị định dạng ô là Số và nhập lại con số")
     if isinstance(value, int | float):
         if isinstance(value, float) and math.isnan(value):
-            raise NotANumber("Ô chứa giá trị không phải số (NaN); vui lòng nhập con số")
+            raise NotANumber("Ô chứa giá trị không phải số (NaN); đề nghị nhập con số")
         if isinstance(value, float) and math.isinf(value) or abs(value) > TOO_LARGE:
             raise NotANumber(
-                "Số quá lớn, vượt mọi giá trị có thể có của chỉ tiêu (có thể do gõ nhầm); vui lòng kiểm tra và "
+                "Số quá lớn, vượt mọi giá trị có thể có của chỉ tiêu (có thể do gõ nhầm); đề nghị kiểm tra và "
                 "nhập lại"
             )
         return float(value)
@@ -114,17 +112,17 @@ def parse_number(value: Any, style: str | None = None) -> float | None:
     if text == "":
         return None
     if text.startswith("#") and text.endswith(("!", "A", "?")):
-        raise NotANumber(f"Ô có lỗi công thức ({text}); vui lòng sửa công thức hoặc nhập trực tiếp con số")
+        raise NotANumber(f"Ô có lỗi công thức ({text}); đề nghị sửa công thức hoặc nhập trực tiếp con số")
     if _AMBIGUOUS.match(text):
         if style not in ("vn", "en"):
             whole, part = re.split(r"[.,]", text.lstrip("+-"))
             sign = "-" if text.startswith("-") else ""
             small, large = float(f"{sign}{whole}.{part}"), float(f"{sign}{whole}{part}")
             raise AmbiguousNumber(
-                f"'{text}' có thể hiểu là {vn_number(small)} hoặc {vn_number(large)} (dấu chấm, dấu phẩy được dùng "
-                "khác nhau theo cách viết Việt Nam và tiếng Anh), và các số khác trong tệp không cho biết đơn vị "
-                f"dùng cách nào; vui lòng nhập lại: {sign}{whole}{part} nếu là {vn_number(large)}, hoặc "
-                f"{sign}{whole},{part.rstrip('0') or '0'} nếu là {vn_number(small)}"
+                f"Chưa xác định được '{text}' là {vn_number(large)} hay {vn_number(small)} (dấu chấm, dấu phẩy được "
+                "dùng ngược nhau trong cách viết số Việt Nam và tiếng Anh, và các số khác trong tệp không cho biết "
+                "đơn vị viết theo cách nào). Đề nghị nhập lại số không có dấu phân cách hàng nghìn, ví dụ "
+                f"{sign}{whole}{part}, hoặc số thập phân với dấu phẩy, ví dụ {sign}{whole},{part.rstrip('0') or '0'}."
             )
         vn = (style == "vn") == ("." in text)  # vn "1.500" and en "1,500" are thousands
         number = float(text.replace(".", "").replace(",", "")) if vn else float(text.replace(",", "."))
@@ -140,14 +138,14 @@ def parse_number(value: Any, style: str | None = None) -> float | None:
     if re.match(r"^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$", text):
         return _bounded(float(text))
     if text.lower() in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity"):
-        raise NotANumber(f"'{clean_text(value)}' không phải là con số; vui lòng nhập con số")
+        raise NotANumber(f"'{clean_text(value)}' không phải là con số; đề nghị nhập con số")
     raise NotANumber(f"'{clean_text(value)}' không phải là số")
 
 
 def _bounded(number: float) -> float:
     if not math.isfinite(number) or abs(number) > TOO_LARGE:
         raise NotANumber(
-            "Số quá lớn, vượt mọi giá trị có thể có của chỉ tiêu (có thể do gõ nhầm); vui lòng kiểm tra và nhập lại"
+            "Số quá lớn, vượt mọi giá trị có thể có của chỉ tiêu (có thể do gõ nhầm); đề nghị kiểm tra và nhập lại"
         )
     return number
 

@@ -404,14 +404,14 @@ def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeL
     ident = {"agency_code": sub.agency_code, "template_version": sub.template_version, "kind": sub.kind}
     if sub.year != year:
         return _rejected(
-            f"Biểu mẫu là của năm {sub.year}, không phải năm {year}; vui lòng dùng biểu mẫu năm {year}.",
+            f"Biểu mẫu là của năm {sub.year}, không phải năm {year}; đề nghị dùng biểu mẫu năm {year}.",
             "wrong_year",
             **ident,
         )
     if inbox_agency and not _same_agency(catalogue, inbox_agency, sub.agency_code):
         return _rejected(
             f"Tệp được gửi vào thư mục của {_agency_name(catalogue, inbox_agency)} nhưng biểu mẫu là của "
-            f"{_agency_name(catalogue, sub.agency_code)}; vui lòng gửi đúng biểu mẫu của đơn vị mình.",
+            f"{_agency_name(catalogue, sub.agency_code)}; đề nghị gửi đúng biểu mẫu của đơn vị mình.",
             "wrong_agency",
             **ident,
         )
@@ -420,13 +420,13 @@ def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeL
     except KeyError:
         return _rejected(
             f"{_agency_name(catalogue, sub.agency_code)} không thuộc danh sách phải báo cáo năm {year}; nếu đơn vị "
-            "được giao báo cáo, vui lòng liên hệ Sở Khoa học và Công nghệ để nhận đúng biểu mẫu.",
+            "được giao báo cáo, đề nghị liên hệ Sở Khoa học và Công nghệ để nhận đúng biểu mẫu.",
             "wrong_agency",
             **ident,
         )
     if _version_key(sub.template_version) < _version_key(MIN_TEMPLATE_VERSION):
         return _rejected(
-            f"Biểu mẫu phiên bản {sub.template_version} đã cũ; vui lòng dùng biểu mẫu phiên bản "
+            f"Biểu mẫu phiên bản {sub.template_version} đã cũ; đề nghị dùng biểu mẫu phiên bản "
             f"{MIN_TEMPLATE_VERSION} trở lên.",
             "old_template",
             **ident,
@@ -576,7 +576,7 @@ def _workbook_structure(inspection, sub: wbm.Submission, issues: list[Issue], co
                     _row_of_ref(ref),
                     None,
                     "(công thức)",
-                    "Ô có công thức nhưng tệp không lưu giá trị đã tính; vui lòng mở tệp bằng Excel, lưu lại "
+                    "Ô có công thức nhưng tệp không lưu giá trị đã tính; đề nghị mở tệp bằng Excel, lưu lại "
                     "(để Excel tính công thức) hoặc nhập trực tiếp giá trị",
                     cell=ref,
                 )
@@ -601,7 +601,7 @@ def _workbook_structure(inspection, sub: wbm.Submission, issues: list[Issue], co
                         min_row,
                         None,
                         ref,
-                        "Không gộp ô ở cột số liệu; vui lòng bỏ gộp ô (Merge & Center) và nhập số cho từng dòng",
+                        "Không gộp ô ở cột số liệu; đề nghị bỏ gộp ô (Merge & Center) và nhập số cho từng dòng",
                         cell=ref.split(":")[0],
                     )
                 )
@@ -623,7 +623,7 @@ def _hidden(name: str, scan, sub: wbm.Submission, issues: list[Issue]) -> None:
                     row,
                     None,
                     None,
-                    f"Dòng {row} đang bị ẩn nhưng có số liệu; số liệu ở dòng này vẫn được đọc. Vui lòng bỏ ẩn dòng "
+                    f"Dòng {row} đang bị ẩn nhưng có số liệu; số liệu ở dòng này vẫn được đọc. Đề nghị bỏ ẩn dòng "
                     "(chọn các dòng, nhấp chuột phải > Bỏ ẩn/Unhide) để kiểm tra lại",
                     severity="warning",
                     cell=f"A{row}",
@@ -640,7 +640,7 @@ def _hidden(name: str, scan, sub: wbm.Submission, issues: list[Issue]) -> None:
                         col.message_label,
                         None,
                         f"Cột '{col.message_label}' (cột {sc.column_letter(c)}) đang bị ẩn; số liệu ở cột này vẫn "
-                        "được đọc. Vui lòng bỏ ẩn cột để kiểm tra lại",
+                        "được đọc. Đề nghị bỏ ẩn cột để kiểm tra lại",
                         severity="warning",
                         cell=f"{sc.column_letter(c)}{sc.HEADER_ROW}",
                     )
@@ -668,7 +668,7 @@ def _outliers(indicators, history: dict[str, dict[int, float]], year: int, issue
                     row["row"],
                     IND_VALUE,
                     value,
-                    f"Giá trị cao bất thường so với các năm trước của đơn vị ({earlier}); vui lòng kiểm tra lại "
+                    f"Giá trị cao bất thường so với các năm trước của đơn vị ({earlier}); đề nghị kiểm tra lại "
                     "(nếu đúng, ghi rõ ở cột Ghi chú)",
                     severity="warning",
                 )
@@ -753,7 +753,7 @@ def _agency_data(
                 None,
                 None,
                 None,
-                f"Thiếu dòng của chỉ tiêu '{expected_codes[code].name}' (dòng này đã bị xóa); vui lòng dùng lại "
+                f"Thiếu dòng của chỉ tiêu '{expected_codes[code].name}' (dòng này đã bị xóa); đề nghị dùng lại "
                 "biểu mẫu được cấp hoặc chèn lại dòng này rồi gửi lại",
             )
         )
@@ -800,7 +800,7 @@ def _agency_data(
                 None,
                 None,
                 None,
-                f"Thiếu dòng của nhiệm vụ '{name}' (dòng này đã bị xóa); vui lòng dùng lại biểu mẫu được cấp "
+                f"Thiếu dòng của nhiệm vụ '{name}' (dòng này đã bị xóa); đề nghị dùng lại biểu mẫu được cấp "
                 "hoặc chèn lại dòng này rồi gửi lại",
             )
         )

@@ -92,6 +92,6 @@ def duplicate_message(names: list[str]) -> str:
     )
     return (
         f"Tệp có thành phần bị lặp tên ({shown}): mỗi phần mềm có thể đọc ra số liệu khác nhau từ tệp "
-        "này nên tệp không được mở. Vui lòng mở tệp bằng Excel, LibreOffice hoặc WPS, lưu lại thành "
+        "này nên tệp không được mở. Đề nghị mở tệp bằng Excel, LibreOffice hoặc WPS, lưu lại thành "
         "tệp .xlsx (File > Save As) rồi gửi lại."
     )
