@@ -232,7 +232,7 @@ def _meta_sheet(wb, meta: dict[str, Any]) -> None:
 def _guide_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st, tfp: bool) -> None:
     ws = wb.active
     ws.title = SHEET_GUIDE
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = 72  # one portrait A4 page wide at 100 %
     deadline = catalogue.deadline(year)
     lines = [
         ("title", f"BIỂU MẪU BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH 101/KH-UBND NĂM {year}"),
@@ -289,7 +289,8 @@ def _guide_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st, tfp:
         cell = ws.cell(row=row, column=1, value=text)
         cell.font, cell.alignment = st[style], st["wrap"]
         # each instruction as tall as its wrapped lines (Calc and Excel do not grow the row)
-        ws.row_dimensions[row].height = 16 * (len(text) // 95 + 1)
+        per_line, line_height = (46, 20) if style == "title" else (72, 15)
+        ws.row_dimensions[row].height = line_height * (len(text) // per_line + 1)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
