@@ -8,13 +8,38 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+from nscl.analysis.indicators import Progress
 from nscl.analysis.tfp import DEFAULT_SENSITIVITY_DEPRECIATIONS
 from nscl.labels import BUDGET_SOURCES, STATE_LABELS
 from nscl.plan.catalogue import Catalogue
+from nscl.plan.territories import territory_name
 from nscl.reporting.charts import tfp_chart
-from nscl.reporting.common import count, fmt, span
+from nscl.reporting.common import count, fmt, show, span, target_text
 from nscl.reporting.names import row
 from nscl.reporting.yeardata import YearData, inputs_of, organisations
+
+
+def indicator_figures(prog: list[Progress]) -> list[dict[str, Any]]:
+    """Each indicator's figures as printed (the year, the phase and ten years to date, their
+    targets and statuses), from :func:`nscl.reporting.yeardata.year_progress`: the annual
+    report's indicator table, the staff page's overview and ``nscl status --json`` all show
+    these, so they agree by construction."""
+    return [
+        {
+            "code": p.indicator.code,
+            "name": p.indicator.name,
+            "unit": p.indicator.unit,
+            "year_value": show(p.indicator, p.year_value),
+            "phase": p.phase.code,
+            "phase_value": show(p.indicator, p.phase_value),
+            "phase_target": target_text(p.phase_target),
+            "phase_status": p.phase_status or "—",
+            "ten_value": show(p.indicator, p.ten_year_value),
+            "ten_target": target_text(p.ten_year_target),
+            "ten_status": p.ten_year_status or "—",
+        }
+        for p in prog
+    ]
 
 
 def _amount(e, key: str) -> float:
@@ -174,15 +199,7 @@ def tfp_pieces(tfp: dict[str, Any] | None, last_year: int) -> dict[str, Any]:
     rows += [
         tfp_row(f"Bình quân {p['from']}-{p['to']}", p) for p in tfp.get("periods", []) if p["to"] > p["from"]
     ]
-    params = tfp["parameters"]
-    note = (
-        "Phương pháp hạch toán tăng trưởng (hàm sản xuất Cobb-Douglas) trên GRDP theo giá so sánh, vốn "
-        "(tính từ vốn đầu tư theo phương pháp kiểm kê thường xuyên) và lao động đang làm việc; hệ số co "
-        f"giãn của vốn {fmt(params['capital_share'], 2)}, tỷ lệ khấu hao "
-        f"{fmt(params['depreciation'] * 100, 1)}%/năm. Số liệu đầu vào do cơ quan thống kê cung cấp."
-    )
-    # Which boundary the figures are for, and which input-output table gave the shares (docs/tfp.md).
-    note = " ".join([note, *(params[k]["note_vi"] for k in ("boundary", "factor_shares") if k in params)])
+    note = tfp_method_note(tfp, years)
     sti = tfp.get("sti")
     if sti and sti.get("reliable"):
         sti_text = (
@@ -206,32 +223,147 @@ def tfp_pieces(tfp: dict[str, Any] | None, last_year: int) -> dict[str, Any]:
     }
 
 
+def share_text(value: float) -> str:
+    """An elasticity as printed: two decimals, three where the third is not zero (0,505)."""
+    v = round(float(value), 3)
+    return fmt(v, 2) if abs(v - round(v, 2)) < 1e-9 else fmt(v, 3)
+
+
+def _runs(by_year: dict[int, float]) -> list[tuple[list[int], float]]:
+    """Consecutive years with the same value (to three decimals), in order."""
+    out: list[tuple[list[int], float]] = []
+    for y in sorted(by_year):
+        v = round(by_year[y], 3)
+        if out and out[-1][1] == v and out[-1][0][-1] == y - 1:
+            out[-1][0].append(y)
+        else:
+            out.append(([y], v))
+    return out
+
+
+def _years_words(ys: list[int]) -> str:
+    return f"năm {ys[0]}" if len(ys) == 1 else f"các năm {ys[0]}-{ys[-1]}"
+
+
+def capital_shares_text(by_year: dict[int, float]) -> str:
+    """ "0,51 cho các năm 2021-2025" or "0,51 cho năm 2021; 0,47 cho các năm 2022-2025"."""
+    return "; ".join(f"{share_text(v)} cho {_years_words(ys)}" for ys, v in _runs(by_year))
+
+
+def tfp_method_note(tfp: dict[str, Any], years: list[dict[str, Any]]) -> str:
+    """The method and the parameters actually used for the years the report shows: the capital
+    share of each year (1 - the labour share of the input-output table in force), which table
+    gave it, and the depreciation rate."""
+    params = tfp["parameters"]
+    shown = [int(r["year"]) for r in years]
+    by_year = {int(r["year"]): float(r["capital_share"]) for r in years if r.get("capital_share") is not None}
+    shares = params.get("factor_shares") or {}
+    source = shares.get("source") or "default"
+    if by_year and source != "default":
+        elasticity = (
+            "hệ số co giãn của vốn (bằng 1 trừ hệ số co giãn của lao động) đã dùng: "
+            + capital_shares_text(by_year)
+        )
+    else:
+        elasticity = f"hệ số co giãn của vốn {share_text(params['capital_share'])}"
+    note = (
+        "Phương pháp hạch toán tăng trưởng (hàm sản xuất Cobb-Douglas) trên GRDP theo giá so sánh, vốn "
+        "(tính từ vốn đầu tư theo phương pháp kiểm kê thường xuyên) và lao động đang làm việc; "
+        f"{elasticity}; tỷ lệ khấu hao {fmt(params['depreciation'] * 100, 1)}%/năm. Số liệu đầu vào do cơ "
+        "quan thống kê cung cấp."
+    )
+    parts = [note]
+    if "boundary" in params:
+        parts.append(params["boundary"]["note_vi"])
+    if source == "io_table" and shares.get("tables"):
+        per_territory: dict[Any, list[str]] = {}
+        for t in shares["tables"]:
+            ys = [y for y in t.get("years", []) if y in shown]
+            if ys:
+                per_territory.setdefault(t.get("territory"), []).append(
+                    f"bảng năm {t['io_year']} (hệ số co giãn của lao động {share_text(t['labour_share'])}) cho "
+                    f"{_years_words(ys)}"
+                )
+        names = _territory_names(params)
+        text = "; ".join(
+            (f"{names.get(code, code)}: " if code and len(per_territory) > 1 else "") + "; ".join(uses)
+            for code, uses in per_territory.items()
+        )
+        if text:
+            io = f"Hệ số co giãn của lao động lấy từ bảng cân đối liên ngành (I/O) do cơ quan thống kê cung cấp: {text}."
+            if len(per_territory) > 1:
+                io += " Hệ số của toàn tỉnh từng năm là bình quân của các tỉnh cũ, có trọng số là GRDP của năm đó."
+            parts.append(io)
+    elif shares.get("note_vi"):
+        parts.append(shares["note_vi"])
+    return " ".join(parts)
+
+
+def _territory_names(params: dict[str, Any]) -> dict[str, str]:
+    boundary = params.get("boundary") or {}
+    return {c: territory_name(c) for c in boundary.get("components", [])}
+
+
 def sensitivity_pieces(grid: list[dict[str, Any]]) -> dict[str, Any]:
     """The sensitivity grid as a table (TFP share of growth, %, by capital share and
-    depreciation rate) and a sentence on how much the conclusion depends on them."""
+    depreciation rate), centred on the parameters the headline was computed with (the row
+    "đã dùng", the column of the rate used), and a sentence on the range, which contains the
+    headline. A grid of the older shape (absolute capital shares) is shown as it is."""
 
     if not grid:
         return {"sensitivity_rows": [], "sensitivity_note": ""}
-    cells = {(round(g["capital_share"], 4), round(g["depreciation"], 4)): g["share_tfp_pct"] for g in grid}
+    centred = "capital_share_offset" in grid[0]
+    key = "capital_share_offset" if centred else "capital_share"
+    cells = {(round(g[key], 4), round(g["depreciation"], 4)): g for g in grid}
+    constant = centred and all(
+        len({round(v, 3) for v in g["capital_shares"].values()}) == 1 for g in grid if g.get("capital_shares")
+    )
     rows = []
-    for share in sorted({k[0] for k in cells}):
-        values = [cells.get((share, round(d, 4))) for d in DEFAULT_SENSITIVITY_DEPRECIATIONS]
+    for k in sorted({c[0] for c in cells}):
+        sample = next(g for (kk, _), g in cells.items() if kk == k)
+        if not centred:
+            label = fmt(k, 2)
+        elif constant:
+            label = share_text(next(iter(sample["capital_shares"].values())))
+            label += " (hệ số đã dùng)" if abs(k) < 1e-9 else ""
+        elif abs(k) < 1e-9:
+            label = "Hệ số đã dùng"
+        else:
+            label = f"Hệ số đã dùng {'+' if k > 0 else '−'} {fmt(abs(k), 2)}"
+        values = [cells.get((k, round(d, 4))) for d in DEFAULT_SENSITIVITY_DEPRECIATIONS]
         rows.append(
             row(
                 "sensitivity",
-                capital_share=fmt(share, 2),
-                **{f"d{i}": fmt(v, 1) for i, v in enumerate(values, start=1)},
+                capital_share=label,
+                **{f"d{i}": fmt(v["share_tfp_pct"] if v else None, 1) for i, v in enumerate(values, start=1)},
             )
         )
-    shares = [v for v in cells.values() if v is not None]
+    shares = [g["share_tfp_pct"] for g in grid if g["share_tfp_pct"] is not None]
     period = span(grid[0]["from"], grid[0]["to"])
     period = f"giai đoạn {period}" if "-" in period else period
+    deps = sorted({c[1] for c in cells})
+    if centred:
+        lo, hi = min(c[0] for c in cells), max(c[0] for c in cells)
+        used = next((g for g in grid if g.get("used")), None)
+        basis = (
+            f"với hệ số co giãn của vốn từ {share_text(min(grid, key=lambda g: g[key])['capital_share'])} đến "
+            f"{share_text(max(grid, key=lambda g: g[key])['capital_share'])}"
+            if constant
+            else f"với hệ số co giãn của vốn từng năm thấp hơn hoặc cao hơn hệ số đã dùng đến {fmt(max(-lo, hi), 2)}"
+        )
+    else:
+        used = None
+        basis = f"với hệ số co giãn của vốn từ {fmt(min(c[0] for c in cells), 2)} đến {fmt(max(c[0] for c in cells), 2)}"
     note = (
-        f"Độ nhạy của kết quả ({period}): với hệ số co giãn của vốn từ "
-        f"{fmt(min(k[0] for k in cells), 2)} đến {fmt(max(k[0] for k in cells), 2)} và tỷ lệ khấu hao từ "
-        f"{fmt(min(k[1] for k in cells) * 100, 0)}% đến {fmt(max(k[1] for k in cells) * 100, 0)}%/năm, tỷ trọng "
-        f"đóng góp của TFP vào tăng trưởng nằm trong khoảng {fmt(min(shares), 1)}% - {fmt(max(shares), 1)}%."
+        f"Độ nhạy của kết quả ({period}): {basis} và tỷ lệ khấu hao từ {fmt(deps[0] * 100, 0)}% đến "
+        f"{fmt(deps[-1] * 100, 0)}%/năm, tỷ trọng đóng góp của TFP vào tăng trưởng nằm trong khoảng "
+        f"{fmt(min(shares), 1)}% - {fmt(max(shares), 1)}%."
     )
+    if used is not None and used["share_tfp_pct"] is not None:
+        note += (
+            f" Ô ứng với hệ số đã dùng và khấu hao {fmt(used['depreciation'] * 100, 0)}%/năm "
+            f"({fmt(used['share_tfp_pct'], 1)}%) là kết quả nêu tại bảng trên."
+        )
     return {"sensitivity_rows": rows, "sensitivity_note": note}
 
 
