@@ -150,9 +150,16 @@ def cmd_status(args) -> int:
     from nscl.plan.catalogue import default_catalogue
     from nscl.store.zones import Zones
 
-    status = year_status(args.year, Zones.default(), default_catalogue())
+    zones, catalogue = Zones.default(), default_catalogue()
+    status = year_status(args.year, zones, catalogue)
     if args.json:
-        print(json.dumps(status, ensure_ascii=False, indent=2))
+        from nscl.reporting.figures import indicator_figures
+        from nscl.reporting.yeardata import load_progress
+
+        # The indicators as the report and the staff page's overview show them (one computation).
+        prog = load_progress(zones, catalogue, args.year)
+        out = {**status, "indicators": indicator_figures(prog) if prog is not None else None}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         print(format_status(status))
     return 0

@@ -19,7 +19,6 @@ from nscl.reporting.common import (
     count,
     merger_scope,
     settings_context,
-    show,
     target_text,
     year_amount_text,
 )
@@ -30,13 +29,14 @@ from nscl.reporting.figures import (
     enterprise_funding,
     enterprise_rows,
     enterprises_by_type,
+    indicator_figures,
     reporter_rows,
     submission_rows,
     support_counts,
     support_sentence,
     tfp_pieces,
 )
-from nscl.reporting.names import check_context, row
+from nscl.reporting.names import ROW_FIELDS, check_context, row
 from nscl.reporting.narrative import draft_sections
 from nscl.reporting.sections import group_rows, issuer_names
 from nscl.reporting.tasks import task_rows, tasks_by_group
@@ -176,20 +176,8 @@ def annual_context(
         "reporting_text": reporting_sentence(catalogue, year, (this.summary or {}).get("status", [])),
         "groups": group_rows(catalogue, lines, tasks_by_group(catalogue, tasks)),
         "indicators": [
-            row(
-                "indicator",
-                stt=str(i),
-                name=p.indicator.name,
-                unit=p.indicator.unit,
-                year_value=show(p.indicator, p.year_value),
-                phase_value=show(p.indicator, p.phase_value),
-                phase_target=target_text(p.phase_target),
-                phase_status=p.phase_status or "—",
-                ten_value=show(p.indicator, p.ten_year_value),
-                ten_target=target_text(p.ten_year_target),
-                ten_status=p.ten_year_status or "—",
-            )
-            for i, p in enumerate(progress, start=1)
+            row("indicator", stt=str(i), **{k: f[k] for k in ROW_FIELDS["indicator"] if k != "stt"})
+            for i, f in enumerate(indicator_figures(progress), start=1)
         ],
         "rule_note": RULE_NOTE,
         "tasks": tasks,

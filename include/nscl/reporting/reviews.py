@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from nscl.analysis.indicators import progress, yearly_totals
+from nscl.analysis.indicators import yearly_totals
 from nscl.plan.catalogue import Catalogue
 from nscl.reporting.charts import budget_chart, indicator_chart
 from nscl.reporting.common import RULE_NOTE, merger_scope, settings_context, target_text
@@ -42,7 +42,7 @@ from nscl.reporting.review_sections import (
 )
 from nscl.reporting.sections import group_rows, issuer_names
 from nscl.reporting.tasks import task_rows, tasks_by_group
-from nscl.reporting.yeardata import YearData, indicator_values, organisations, tfp_measured
+from nscl.reporting.yeardata import YearData, indicator_values, organisations, tfp_measured, year_progress
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,7 @@ def review_draft(
 ) -> dict[str, list[str]]:
     """The narrative sections drafted for the review (what staff start from)."""
     data = [d for d in data if d.summary is not None]
-    values = indicator_values(data)
-    last = progress(catalogue, rk.last, values, tfp_measured(data), organisations(data))
+    last = year_progress(catalogue, rk.last, data)
     if rk.kind == "mid-term":
         next_label = "giai đoạn 2026-2030"
         own = [
@@ -149,11 +148,11 @@ def review_context(
     first_phase = catalogue.phase_of(2021)
     # The first phase's figures to its end, or to the last year of a shorter range.
     p1 = (
-        progress(catalogue, min(rk.last, first_phase.last), values, extra, orgs)
+        year_progress(catalogue, min(rk.last, first_phase.last), data)
         if rk.first <= first_phase.last
         else None
     )
-    last = progress(catalogue, rk.last, values, extra, orgs)
+    last = year_progress(catalogue, rk.last, data)
     totals = yearly_totals(values, catalogue, orgs)
     totals.update(extra)
     indicators, lines = indicator_pieces(catalogue, rk.first, rk.last, p1, last)

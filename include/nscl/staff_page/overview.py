@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from nscl.analysis.indicators import Progress, progress, target_amount
+from nscl.analysis.indicators import Progress, target_amount
 from nscl.consolidate.status import year_status
 from nscl.plan.catalogue import Catalogue
-from nscl.reporting.common import target_text
-from nscl.reporting.context import indicator_values, load_year, show, tfp_measured
+from nscl.reporting.figures import indicator_figures
+from nscl.reporting.yeardata import load_progress
 from nscl.staff_page.common import FIRST_YEAR, now
 from nscl.staff_page.queries import list_reports
 from nscl.store.zones import Zones
@@ -60,8 +60,12 @@ def year_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
             h = round(height * n / r["expected"], 1) if r["expected"] else 0
             y -= h
             if h:
-                segments.append({"state": state, "y": round(y, 1), "h": h, "n": n, "fill": STATE_COLOURS[state]})
-        bars.append({"year": r["year"], "x": x, "label_x": x + bar / 2, "segments": segments, "percent": r["percent"]})
+                segments.append(
+                    {"state": state, "y": round(y, 1), "h": h, "n": n, "fill": STATE_COLOURS[state]}
+                )
+        bars.append(
+            {"year": r["year"], "x": x, "label_x": x + bar / 2, "segments": segments, "percent": r["percent"]}
+        )
     return {
         "width": 40 + len(rows) * (bar + gap) + width // 2,
         "height": top + height + 30,
@@ -83,24 +87,14 @@ def _bar(p_value: float | None, target) -> int | None:
 
 
 def indicator_rows(prog: list[Progress]) -> list[dict[str, Any]]:
+    """The report's figures (``indicator_figures``), with the bars and colours of the page."""
     rows = []
-    for p in prog:
-        ind = p.indicator
+    for p, f in zip(prog, indicator_figures(prog), strict=True):
         rows.append(
             {
-                "code": ind.code,
-                "name": ind.name,
-                "unit": ind.unit,
-                "year_value": show(ind, p.year_value),
-                "phase": p.phase.code,
-                "phase_value": show(ind, p.phase_value),
-                "phase_target": target_text(p.phase_target),
-                "phase_status": p.phase_status or "—",
+                **f,
                 "phase_tone": STATUS_TONE.get(p.phase_status or "", "none"),
                 "phase_bar": _bar(p.phase_value, p.phase_target),
-                "ten_value": show(ind, p.ten_year_value),
-                "ten_target": target_text(p.ten_year_target),
-                "ten_status": p.ten_year_status or "—",
                 "ten_tone": STATUS_TONE.get(p.ten_year_status or "", "none"),
                 "ten_bar": _bar(p.ten_year_value, p.ten_year_target),
             }
@@ -109,12 +103,9 @@ def indicator_rows(prog: list[Progress]) -> list[dict[str, Any]]:
 
 
 def indicator_progress(zones: Zones, catalogue: Catalogue, year: int) -> list[Progress] | None:
-    """As ``nscl.orchestration.pipeline.write_report`` computes it; None before the year's
-    first consolidation."""
-    data = [load_year(zones, y) for y in range(FIRST_YEAR, year + 1)]
-    if data[-1].summary is None:
-        return None
-    return progress(catalogue, year, indicator_values(data), tfp_measured(data[-1:]) | tfp_measured(data))
+    """As the annual report computes it (``nscl.reporting.yeardata.load_progress``); None before
+    the year's first consolidation."""
+    return load_progress(zones, catalogue, year)
 
 
 def overview(zones: Zones, catalogue: Catalogue, year: int, today: dt.date | None = None) -> dict[str, Any]:
