@@ -35,6 +35,7 @@ from nscl.reporting.figures import (
     support_counts,
     support_sentence,
     tfp_pieces,
+    unconfirmed_money,
 )
 from nscl.reporting.names import ROW_FIELDS, check_context, row
 from nscl.reporting.narrative import draft_sections
@@ -157,7 +158,7 @@ def annual_context(
         lines[catalogue.tasks[p.indicator.task].group].append(
             indicator_sentence(p, events if p.indicator.counts_enterprises else None)
         )
-    tasks = task_rows(catalogue, [this], year, year)
+    tasks = task_rows(catalogue, [this], year, year, progress)
     totals = budget_totals([this])
     narrative = {**annual_draft(catalogue, year, progress, data, settings), **(texts or {})}
     two = phase.first > 2021
@@ -183,7 +184,13 @@ def annual_context(
         "tasks": tasks,
         "enterprises_text": (
             f"Năm {year}, các cơ quan, đơn vị {support_sentence([this])} (danh sách tại Phụ lục 3). "
-            + budget_sentence(totals, enterprise_funding([this]), f"năm {year}", "Phụ lục 3")
+            + budget_sentence(
+                totals,
+                enterprise_funding([this]),
+                f"năm {year}",
+                "Phụ lục 3",
+                unconfirmed_money(catalogue, [this]),
+            )
         ),
         "enterprises_by_type": enterprises_by_type([this]),
         "enterprises": enterprise_rows(catalogue, [this]),

@@ -150,9 +150,28 @@ def budget_rows(totals: dict[str, float]) -> list[dict[str, Any]]:
     return rows
 
 
-def budget_sentence(totals: dict[str, float], funding: dict[str, float], period: str, appendix: str) -> str:
-    """What each total covers: all the agencies' spending on the plan, and within it the
-    support to the organisations listed in the appendix."""
+def unconfirmed_money(catalogue: Catalogue, data: list[YearData]) -> list[tuple[str, int, float]]:
+    """(agency name, year, its total) of the money the consolidation asked to confirm
+    (``nscl.intake.plausibility``), each agency and year once, as counted in the totals."""
+    out = []
+    for d in data:
+        codes = sorted({w["agency_code"] for w in (d.summary or {}).get("plausibility", [])})
+        bud = d.table("budget")
+        for code in codes:
+            amount = float(bud.loc[bud["agency_code"] == code, "value"].sum()) if not bud.empty else 0.0
+            out.append((catalogue.agency(code).name, d.year, amount))
+    return out
+
+
+def budget_sentence(
+    totals: dict[str, float],
+    funding: dict[str, float],
+    period: str,
+    appendix: str,
+    unconfirmed: list[tuple[str, int, float]] | None = None,
+) -> str:
+    """What each total covers: all the agencies' spending on the plan, within it the support
+    to the organisations listed in the appendix, and the figures still to be confirmed."""
     whole, direct = sum(totals.values()), sum(funding.values())
     text = (
         f"Tổng kinh phí các cơ quan, đơn vị báo cáo đã sử dụng để thực hiện Kế hoạch {period} là "
@@ -164,7 +183,14 @@ def budget_sentence(totals: dict[str, float], funding: dict[str, float], period:
             f"{fmt(direct, 1)} triệu đồng, phần còn lại ({fmt(whole - direct, 1)} triệu đồng) chi cho tuyên "
             "truyền, tập huấn, hội nghị và các hoạt động chung"
         )
-    return text + "."
+    text += "."
+    if unconfirmed:
+        items = "; ".join(f"{fmt(a, 1)} triệu đồng của {n} (năm {y})" for n, y, a in unconfirmed)
+        text += (
+            f" Tổng kinh phí nêu trên gồm cả các khoản có dấu hiệu bất thường, đang đề nghị đơn vị kiểm tra, xác "
+            f"nhận: {items}."
+        )
+    return text
 
 
 def tfp_pieces(tfp: dict[str, Any] | None, last_year: int) -> dict[str, Any]:

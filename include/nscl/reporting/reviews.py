@@ -29,6 +29,7 @@ from nscl.reporting.figures import (
     submission_rows,
     support_sentence,
     tfp_pieces,
+    unconfirmed_money,
 )
 from nscl.reporting.names import check_context
 from nscl.reporting.narrative import draft_sections
@@ -156,7 +157,7 @@ def review_context(
     totals = yearly_totals(values, catalogue, orgs)
     totals.update(extra)
     indicators, lines = indicator_pieces(catalogue, rk.first, rk.last, p1, last)
-    tasks = task_rows(catalogue, data, rk.first, rk.last)
+    tasks = task_rows(catalogue, data, rk.first, rk.last, last)
     reporting, reporting_text = reporting_pieces(rk.years, data, rk.first, rk.last)
     byear = budget_year_values(data)
     last_data = data[-1] if data else None
@@ -181,7 +182,13 @@ def review_context(
             f"Giai đoạn {rk.first}-{rk.last}, các cơ quan, đơn vị {support_sentence(data)} (danh sách tại "
             "Phụ lục 4; một tổ chức, doanh nghiệp được hỗ trợ nhiều lần hoặc bởi nhiều cơ quan được tính một "
             "lần theo mã số thuế). "
-            + budget_sentence(budget_totals(data), enterprise_funding(data), period, "Phụ lục 4")
+            + budget_sentence(
+                budget_totals(data),
+                enterprise_funding(data),
+                period,
+                "Phụ lục 4",
+                unconfirmed_money(catalogue, data),
+            )
         ),
         "enterprises_by_type": enterprises_by_type(data),
         "enterprises": enterprise_rows(catalogue, data),

@@ -46,7 +46,15 @@ def load_year(zones: Zones, year: int) -> YearData:
         tfp = json.loads((folder / "tfp.json").read_text(encoding="utf-8"))
     tables = {
         t: load_table(zones, year, t)
-        for t in ("submissions", "indicator_values", "tasks", "enterprises", "budget", "narratives")
+        for t in (
+            "submissions",
+            "indicator_values",
+            "tasks",
+            "enterprises",
+            "budget",
+            "narratives",
+            "tfp_inputs",
+        )
     }
     return YearData(year, summary, tfp, tables)
 
