@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from nscl.reporting.figures import indicator_figures
-from nscl.reporting.tasks import contradictions, task_rows
+from nscl.reporting.task_views import contradictions
+from nscl.reporting.tasks import task_rows
 from nscl.reporting.yeardata import YearData, year_progress
 
 STUDY_TOUR = "Tổ chức đoàn học tập kinh nghiệm triển khai Chương trình năng suất chất lượng tại tỉnh bạn."

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from nscl.analysis.tfp import TfpParameters, sensitivity_around
-from nscl.reporting.figures import sensitivity_pieces, tfp_pieces
+from nscl.reporting.tfp_tables import sensitivity_pieces, tfp_pieces
 
 YEARS = np.arange(2014, 2026)
 GROWTH = [1.0, 1.08, 1.07, 1.09, 1.075, 1.06, 1.072, 1.085, 1.07, 1.08, 1.09, 1.065]

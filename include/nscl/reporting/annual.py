@@ -34,13 +34,13 @@ from nscl.reporting.figures import (
     submission_rows,
     support_counts,
     support_sentence,
-    tfp_pieces,
     unconfirmed_money,
 )
 from nscl.reporting.names import ROW_FIELDS, check_context, row
 from nscl.reporting.narrative import draft_sections
 from nscl.reporting.sections import group_rows, issuer_names
 from nscl.reporting.tasks import task_rows, tasks_by_group
+from nscl.reporting.tfp_tables import tfp_pieces
 from nscl.reporting.yeardata import YearData
 
 BEHIND = ("Chậm tiến độ", "Chưa thực hiện", "Không đạt")

@@ -9,11 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nscl.plan.catalogue import Catalogue, default_catalogue
-from nscl.reporting.tasks import contradictions
+from nscl.reporting.task_views import contradictions
 from nscl.reporting.yeardata import YearData, load_year
 from nscl.store.zones import Zones
 
 KINDS = ("annual", "mid-term", "final")
+MONEY_TITLES = {
+    "no_activity": "kinh phí không có kết quả hoạt động tương ứng",
+    "far_from_history": "kinh phí khác xa các năm trước",
+    "large_share": "kinh phí chiếm tỷ trọng lớn trong tổng kinh phí của tỉnh",
+    "dong_not_trieu": "kinh phí có thể đã nhập theo đơn vị đồng",
+}
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,7 @@ def plausibility_checks(catalogue: Catalogue, data: list[YearData]) -> list[Chec
                     id=f"plausibility:{d.year}:{w['agency_code']}:{w['kind']}"
                     + (f":{w['source']}" if w["source"] else ""),
                     kind="plausibility",
-                    title=f"{name}, năm {d.year}: kinh phí cần xác nhận",
+                    title=f"{name}, năm {d.year}: {MONEY_TITLES.get(w['kind'], 'kinh phí cần xác nhận')}",
                     detail=w["text"],
                     sources=(f"{name}: biểu Kinh phí" + (f", tệp {file}" if file else ""),),
                 )

@@ -28,7 +28,6 @@ from nscl.reporting.figures import (
     enterprises_by_type,
     submission_rows,
     support_sentence,
-    tfp_pieces,
     unconfirmed_money,
 )
 from nscl.reporting.names import check_context
@@ -43,6 +42,7 @@ from nscl.reporting.review_sections import (
 )
 from nscl.reporting.sections import group_rows, issuer_names
 from nscl.reporting.tasks import task_rows, tasks_by_group
+from nscl.reporting.tfp_tables import tfp_pieces
 from nscl.reporting.yeardata import YearData, indicator_values, organisations, tfp_measured, year_progress
 
 

@@ -6,11 +6,13 @@ against its phase and ten-year targets (computed exactly as the annual report co
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Any
 
 from nscl.analysis.indicators import Progress, target_amount
 from nscl.consolidate.status import year_status
 from nscl.plan.catalogue import Catalogue
+from nscl.reporting.checks import checks_for
 from nscl.reporting.figures import indicator_figures
 from nscl.reporting.yeardata import load_progress
 from nscl.staff_page.common import FIRST_YEAR, now
@@ -26,7 +28,18 @@ STATUS_TONE = {
     "Chậm tiến độ": "warn",
     "Chưa thực hiện": "warn",
     "Không đạt": "bad",
+    "Chưa đến kỳ": "none",
 }
+
+
+def tone(status: str | None) -> str:
+    """The colour of a status; a yearly deliverable's "Đã/Chưa thực hiện năm 2021" by its word."""
+    text = status or ""
+    if text.startswith("Đã thực hiện năm"):
+        return "ok"
+    if text.startswith("Chưa thực hiện năm"):
+        return "warn"
+    return STATUS_TONE.get(text, "none")
 
 
 def deadline_text(catalogue: Catalogue, year: int, today: dt.date) -> dict[str, Any]:
@@ -93,9 +106,9 @@ def indicator_rows(prog: list[Progress]) -> list[dict[str, Any]]:
         rows.append(
             {
                 **f,
-                "phase_tone": STATUS_TONE.get(p.phase_status or "", "none"),
+                "phase_tone": tone(p.phase_status),
                 "phase_bar": _bar(p.phase_value, p.phase_target),
-                "ten_tone": STATUS_TONE.get(p.ten_year_status or "", "none"),
+                "ten_tone": tone(p.ten_year_status),
                 "ten_bar": _bar(p.ten_year_value, p.ten_year_target),
             }
         )
@@ -128,4 +141,7 @@ def overview(zones: Zones, catalogue: Catalogue, year: int, today: dt.date | Non
         "indicators": indicator_rows(prog) if prog is not None else None,
         "latest_report": ({"label": annual["label"], **annual["versions"][0]} if annual else None),
         "needs_action": this["counts"].get("rejected", 0) + this["counts"].get("missing", 0),
+        # What staff must settle before the year's report is approved (words against figures,
+        # money to confirm): nscl.reporting.checks, as the editorial tab lists them.
+        "checks": [asdict(c) for c in checks_for(zones, catalogue, year)] if prog is not None else [],
     }
