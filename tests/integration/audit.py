@@ -252,6 +252,14 @@ def audit_tfp(doc, name: str, tfp: dict | None) -> list[str]:
     return out
 
 
+def _years_of(label: str) -> set[int]:
+    """ "Các năm 2021-2023, 2025" -> {2021, 2022, 2023, 2025}."""
+    out: set[int] = set()
+    for a, b in re.findall(r"(\d{4})(?:-(\d{4}))?", label):
+        out.update(range(int(a), int(b or a) + 1))
+    return out
+
+
 def _lead_words(data: Path, catalogue, task, y: int) -> list[str]:
     frame = _csv(data, y, "tasks")
     if frame.empty:
@@ -302,7 +310,7 @@ def audit_tasks(doc, name: str, catalogue, figs: Figures, data: Path, first: int
                 first_sentence = words.split(". ")[0].rstrip(".").lower()
                 for ln in lines:
                     if first_sentence[:60] in ln.lower():
-                        years = {int(v) for v in re.findall(r"\d{4}", ln.split(":", 1)[0])} or {last}
+                        years = _years_of(ln.split(":", 1)[0]) or {last}
                         if y in years:
                             out.append(
                                 f"{name}: task {task.code} appendix says '{words[:50]}' for {y}, figures none"

@@ -166,13 +166,14 @@ def _target_and_status(p: Progress) -> tuple[Target | None, str | None, float | 
 
 
 def _figure_text(p: Progress) -> str:
-    """ "Lớp tập huấn ...: năm 2025 06 lớp, lũy kế 2021-2025 25 lớp/mục tiêu 45 lớp"."""
+    """ "năm 2025 06 lớp, lũy kế 2021-2025 25 lớp (mục tiêu 2021-2030: 45 lớp)" (the unit names
+    the indicator; a deliverable: its status)."""
     target, st, value, window = _target_and_status(p)
     ind = p.indicator
     if ind.is_deliverable:
-        return f"{ind.name}: {(st or fmt_deliverable(p.year_value)).lower()}"
+        return (st or fmt_deliverable(p.year_value)).lower()
     first = int(window.split("-")[0])
-    text = f"{ind.name}: năm {p.year} {year_amount_text(ind, p.year_value)}"
+    text = f"năm {p.year} {year_amount_text(ind, p.year_value)}"
     if p.year > first:
         text += f", lũy kế {first}-{p.year} {amount_text(ind, value)}"
     return text + (f" (mục tiêu {window}: {target_text(target)})" if target is not None else "")

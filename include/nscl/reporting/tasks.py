@@ -13,6 +13,7 @@ from nscl.analysis.indicators import Progress
 from nscl.plan.catalogue import Catalogue, Task
 from nscl.reporting.common import count
 from nscl.reporting.names import row
+from nscl.reporting.narrative import merge_similar
 from nscl.reporting.task_views import (
     SENTENCE,
     STATUS_DONE,
@@ -34,12 +35,23 @@ UNDER_REVIEW = (
 UNDER_REVIEW_YEARS = "Nội dung cơ quan chủ trì báo cáo chưa thống nhất với số liệu chỉ tiêu của năm (đang được rà soát, xác minh)."
 
 
+NAMED = 5  # agencies named in a cell; the others counted (all are listed in the reporters' appendix)
+
+
+def names_text(catalogue: Catalogue, codes: list[str]) -> str:
+    """ "Sở Công Thương, Sở Y tế" or, for many, the first five and "và 17 cơ quan, đơn vị khác"."""
+    names = list(dict.fromkeys(catalogue.agency(c).name for c in codes))
+    if len(names) <= NAMED + 1:
+        return ", ".join(names)
+    return ", ".join(names[:NAMED]) + f" và {count(len(names) - NAMED)} cơ quan, đơn vị khác"
+
+
 def _coordination(catalogue: Catalogue, task: Task, view: dict[str, Any]) -> str:
     """Who coordinated and what they did: the agencies' names with their words, grouped by
     what they said; the statistics office's TFP workbook counts for the TFP task."""
     parts = []
     for text, codes in view["coordinator_words"]:
-        names = ", ".join(catalogue.agency(c).name for c in codes)
+        names = names_text(catalogue, codes)
         parts.append(
             f"{names}: {_lower_first(text)}" if text else f"{names}: có báo cáo, chưa nêu kết quả cụ thể."
         )
@@ -162,26 +174,40 @@ def task_rows(
 
 
 def _coordination_range(catalogue: Catalogue, task: Task, views: dict[int, dict[str, Any]]) -> str:
-    """Over a range: each coordinating agency once, with the years it reported."""
-    years_by: dict[str, list[int]] = {}
-    for y, v in views.items():
-        for _, codes in v["coordinator_words"]:
-            for c in codes:
-                years_by.setdefault(c, []).append(y)
-    if not years_by:
+    """Over a range: each contribution once, with who made it and in which years."""
+    said: dict[str, tuple[list[str], set[int]]] = {}
+    for y, v in sorted(views.items()):
+        for text, codes in v["coordinator_words"]:
+            rep = next((t for t in said if t and text and merge_similar([t, text]) == [t]), text)
+            who, years = said.setdefault(rep, ([], set()))
+            who += [c for c in codes if c not in who]
+            years.add(y)
+    if not said:
         return "Chưa có báo cáo của cơ quan phối hợp."
-    names: dict[str, list[int]] = {}
-    for c, ys in years_by.items():
-        names.setdefault(catalogue.agency(c).name, []).extend(ys)
-    return "; ".join(f"{n} ({years_text(sorted(set(ys))).lower()})" for n, ys in names.items()) + "."
+    parts = [
+        f"{names_text(catalogue, who)} ({span_text(sorted(ys))}): "
+        + (_lower_first(text) if text else "có báo cáo, chưa nêu kết quả cụ thể.")
+        for text, (who, ys) in said.items()
+    ]
+    return " ".join(p if p.endswith(".") else p + "." for p in parts)
+
+
+def span_text(years: list[int]) -> str:
+    """ "2021-2025", "2021-2023, 2025"."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and runs[-1][-1] == y - 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
 def years_text(years: list[int]) -> str:
-    """ "Năm 2021", "Năm 2021 và 2023", "Các năm 2021, 2022 và 2024"."""
+    """ "Năm 2021", "Các năm 2021-2025", "Các năm 2021-2022, 2024"."""
     if len(years) == 1:
         return f"Năm {years[0]}"
-    head = ", ".join(map(str, years[:-1]))
-    return f"{'Năm' if len(years) == 2 else 'Các năm'} {head} và {years[-1]}"
+    return f"Các năm {span_text(years)}"
 
 
 def tasks_by_group(catalogue: Catalogue, tasks: list[dict[str, Any]]) -> dict[str, str]:
