@@ -115,6 +115,13 @@ def test_supported_organisations_are_one_count_everywhere(figures, catalogue):
     row = next([c.text for c in r.cells] for r in table.rows[1:] if r.cells[1].text == name)
     assert (row[3], row[4]) == (str(orgs_year), str(orgs))
 
+    # The body's sentence on support: the same organisations, and the events besides.
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert (
+        f"Năm {YEAR}, các cơ quan, đơn vị đã thực hiện {events_year:02d} lượt hỗ trợ cho {orgs_year:02d} tổ chức, "
+        "doanh nghiệp" in body
+    )
+
     page = next(r for r in overview(zones, catalogue, YEAR)["indicators"] if r["code"] == "DN_HOTRO")
     assert (page["year_value"], page["phase_value"], page["ten_value"]) == (
         str(orgs_year),

@@ -152,7 +152,7 @@ def annual_context(
     "DỰ THẢO" mark; ``issued`` None leaves the date for the clerk."""
     this = next(d for d in data if d.year == year)
     phase = catalogue.phase_of(year)
-    events, _orgs = support_counts([this])
+    events, _orgs = support_counts(data, year)
     lines: dict[str, list[str]] = defaultdict(list)
     for p in progress:
         lines[catalogue.tasks[p.indicator.task].group].append(
@@ -183,7 +183,7 @@ def annual_context(
         "rule_note": RULE_NOTE,
         "tasks": tasks,
         "enterprises_text": (
-            f"Năm {year}, các cơ quan, đơn vị {support_sentence([this])} (danh sách tại Phụ lục 3). "
+            f"Năm {year}, các cơ quan, đơn vị {support_sentence(data, year)} (danh sách tại Phụ lục 3). "
             + budget_sentence(
                 totals,
                 enterprise_funding([this]),

@@ -111,17 +111,19 @@ def enterprises_by_type(data: list[YearData]) -> list[dict[str, Any]]:
     return rows
 
 
-def support_counts(data: list[YearData]) -> tuple[int, int]:
-    """(support events, distinct organisations) over ``data``."""
-    events = sum(len(d.table("enterprises")) for d in data)
-    orgs = set().union(*organisations(data).values()) if data else set()
-    return events, len(orgs)
+def support_counts(data: list[YearData], year: int | None = None) -> tuple[int, int]:
+    """(support events, distinct organisations) over ``data``, or in ``year`` only; organisations
+    are told apart over all of ``data`` (``organisations``), as the indicator counts them."""
+    orgs = organisations(data) if data else {}
+    if year is not None:
+        return sum(len(d.table("enterprises")) for d in data if d.year == year), len(orgs.get(year, set()))
+    return sum(len(d.table("enterprises")) for d in data), len(set().union(*orgs.values()) if orgs else set())
 
 
-def support_sentence(data: list[YearData]) -> str:
+def support_sentence(data: list[YearData], year: int | None = None) -> str:
     """The predicate after "các cơ quan, đơn vị": "đã thực hiện 09 lượt hỗ trợ cho 08 tổ chức,
     doanh nghiệp", "đã hỗ trợ 08 tổ chức, doanh nghiệp" or "chưa hỗ trợ tổ chức, doanh nghiệp nào"."""
-    events, orgs = support_counts(data)
+    events, orgs = support_counts(data, year)
     if not events:
         return "chưa hỗ trợ tổ chức, doanh nghiệp nào"
     if events == orgs:
