@@ -12,6 +12,9 @@ import dataclasses
 import hashlib
 import inspect
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from docx import Document
@@ -89,6 +92,15 @@ def test_open_checks_list_the_contradiction_and_the_money(year, catalogue, monke
         f"plausibility:{YEAR}:SVHTTDL:{k}" for k in ("no_activity", "large_share", "far_from_history")
     }
     assert all(found[i].kind == "plausibility" and "3.000,0 triệu đồng" in found[i].detail for i in money)
+    # nscl status --json lists the same.
+    out = subprocess.run(
+        [sys.executable, "-m", "nscl.cli.main", "status", "--year", str(YEAR), "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NSCL_DATA_DIR": str(zones.root)},
+        check=True,
+    )
+    assert [c["id"] for c in json.loads(out.stdout)["checks"]] == list(found)
     # A review lists the checks of every year it covers.
     assert {c.id for c in open_checks(YEAR, "mid-term")} >= set(found)
 

@@ -153,12 +153,19 @@ def cmd_status(args) -> int:
     zones, catalogue = Zones.default(), default_catalogue()
     status = year_status(args.year, zones, catalogue)
     if args.json:
+        from dataclasses import asdict
+
+        from nscl.reporting.checks import checks_for
         from nscl.reporting.figures import indicator_figures
         from nscl.reporting.yeardata import load_progress
 
         # The indicators as the report and the staff page's overview show them (one computation).
         prog = load_progress(zones, catalogue, args.year)
         out = {**status, "indicators": indicator_figures(prog) if prog is not None else None}
+        # What staff must settle before approving the year's report (nscl.reporting.checks).
+        out["checks"] = (
+            [asdict(c) for c in checks_for(zones, catalogue, args.year)] if prog is not None else []
+        )
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         print(format_status(status))
