@@ -33,6 +33,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from nscl.analysis.tfp import DEFAULT_SENSITIVITY_DEPRECIATIONS
 from nscl.labels import STATE_LABELS
+from nscl.reporting.common import PLAN_CORRECTIONS_NOTE
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -268,9 +269,12 @@ def bullets(doc, loop: str, prefix: str = "- ") -> None:
     tag(doc, "{%p endfor %}")
 
 
-def image(doc, name: str) -> None:
+def image(doc, name: str, title: str = "") -> None:
+    """A chart, with its caption under it ("Biểu đồ 1. ..."; charts are numbered in order)."""
     tag(doc, f"{{%p if {name} %}}")
-    para(doc, f"{{{{ {name} }}}}", align="center")
+    para(doc, f"{{{{ {name} }}}}", align="center", keep_next=bool(title))
+    if title:
+        para(doc, title, size=13, bold=True, align="center", after=6)
     tag(doc, "{%p endif %}")
 
 
@@ -390,8 +394,17 @@ def groups_section(doc) -> None:
     tag(doc, "{%p endfor %}")
 
 
-def tfp_block(doc, number: str) -> None:
+def direction_block(doc) -> None:
+    """Section I: the acts of direction of the year (or the period) from the direction register."""
+    tag(doc, "{%p if direction_intro %}")
+    para(doc, "{{ direction_intro }}", indent=True)
+    tag(doc, "{%p endif %}")
+    bullets(doc, "direction")
+
+
+def tfp_block(doc, number: str, chart: int = 2) -> None:
     tag(doc, "{%p if tfp_available %}")
+    para(doc, f"Kết quả tính toán tại Bảng {number} và Biểu đồ {chart}.", indent=True)
     caption(doc, f"Bảng {number}. Tốc độ tăng GRDP và đóng góp của vốn, lao động, TFP")
     data_table(
         doc,
@@ -406,7 +419,7 @@ def tfp_block(doc, number: str) -> None:
         ],
         size=11,
     )
-    image(doc, "chart_tfp")
+    image(doc, "chart_tfp", f"Biểu đồ {chart}. Đóng góp của vốn, lao động và TFP vào tăng trưởng GRDP")
     tag(doc, "{%p if sensitivity_rows %}")
     caption(
         doc,
@@ -431,13 +444,17 @@ def tfp_block(doc, number: str) -> None:
     tag(doc, "{%p endif %}")
 
 
-def assessment(doc, numbering: tuple[str, str, str]) -> None:
+def assessment(doc, numbering: tuple[str, str, str], lessons: bool = False) -> None:
+    """Sections III-V; a review adds its lessons learnt (bài học kinh nghiệm) to III."""
     a, b, c = numbering
     heading(doc, f"{a}. ĐÁNH GIÁ CHUNG")
     heading(doc, "1. Kết quả đạt được")
     bullets(doc, "achievements")
     heading(doc, "2. Tồn tại, hạn chế và nguyên nhân")
     bullets(doc, "difficulties")
+    if lessons:
+        heading(doc, "3. Bài học kinh nghiệm")
+        bullets(doc, "lessons")
     heading(doc, f"{b}. NHIỆM VỤ TRỌNG TÂM {{{{ next_period|upper }}}}")
     bullets(doc, "next_tasks")
     heading(doc, f"{c}. ĐỀ XUẤT, KIẾN NGHỊ")
@@ -493,6 +510,7 @@ def annual() -> Document:
         indent=True,
     )
     heading(doc, "I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN")
+    direction_block(doc)
     para(doc, "{{ reporting_text }}", indent=True)
     scope(doc)
     heading(doc, "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CỦA KẾ HOẠCH")
@@ -501,10 +519,10 @@ def annual() -> Document:
     para(
         doc,
         "Kết quả từng chỉ tiêu năm {{ year }} và lũy kế so với mục tiêu của Kế hoạch tại Phụ lục 1; tiến độ "
-        "thực hiện so với mục tiêu 10 năm tại biểu đồ dưới đây.",
+        "thực hiện so với mục tiêu 10 năm tại Biểu đồ 1.",
         indent=True,
     )
-    image(doc, "chart_indicators")
+    image(doc, "chart_indicators", "Biểu đồ 1. Tiến độ thực hiện các chỉ tiêu so với mục tiêu 2021-2030")
     para(doc, "{{ rule_note }}", italic=True, size=12, indent=True)
     heading(doc, "7. Hỗ trợ tổ chức, doanh nghiệp và kinh phí thực hiện")
     para(doc, "{{ enterprises_text }}", indent=True)
@@ -560,6 +578,7 @@ def annual() -> Document:
     tag(doc, "{%p endif %}")
     appendix_title(doc, 2, "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ NĂM {{ year }}")
     data_table(doc, "tasks", TASK_COLUMNS, size=10)
+    para(doc, PLAN_CORRECTIONS_NOTE, italic=True, size=12, indent=True)
     appendix_title(doc, 3, "DANH SÁCH TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ NĂM {{ year }}")
     data_table(doc, "enterprises", ENTERPRISE_COLUMNS, size=10)
     appendix_title(doc, 4, "TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ NĂM {{ year }}")
@@ -594,6 +613,7 @@ def review(kind: str) -> Document:
         indent=True,
     )
     heading(doc, "I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN")
+    direction_block(doc)
     para(doc, "{{ reporting_text }}", indent=True)
     scope(doc)
     caption(doc, "Bảng 1. Tình hình gửi báo cáo hằng năm của các cơ quan, đơn vị")
@@ -616,10 +636,10 @@ def review(kind: str) -> Document:
     para(
         doc,
         "Kết quả từng chỉ tiêu so với mục tiêu của Kế hoạch tại Phụ lục 1, theo từng năm tại Phụ lục 2; tiến độ "
-        "so với mục tiêu 10 năm tại biểu đồ dưới đây.",
+        "so với mục tiêu 10 năm tại Biểu đồ 1.",
         indent=True,
     )
-    image(doc, "chart_indicators")
+    image(doc, "chart_indicators", "Biểu đồ 1. Tiến độ thực hiện các chỉ tiêu so với mục tiêu 2021-2030")
     para(doc, "{{ rule_note }}", italic=True, size=12, indent=True)
     heading(doc, "7. Kết quả theo cơ quan, đơn vị (quy về cơ quan hiện nay)")
     para(
@@ -637,7 +657,7 @@ def review(kind: str) -> Document:
             ("Cơ quan, đơn vị", "r.agency", 3.6),
             ("Gồm kết quả của", "r.includes", 4.2),
             ("Số năm có báo cáo", "r.years", 1.6),
-            ("Lượt hỗ trợ tổ chức, DN", "r.enterprises", 1.9),
+            ("Lượt hỗ trợ tổ chức, doanh nghiệp", "r.enterprises", 1.9),
             ("Lớp tập huấn", "r.classes", 1.6),
             ("Kinh phí (triệu đồng)", "r.budget", 1.9),
         ],
@@ -651,23 +671,28 @@ def review(kind: str) -> Document:
         "budget_by_year",
         [
             ("Năm", "r.year", 2.0),
-            ("Lượt hỗ trợ tổ chức, DN", "r.enterprises", 2.0),
+            ("Lượt hỗ trợ tổ chức, doanh nghiệp", "r.enterprises", 2.0),
             ("Ngân sách trung ương", "r.central", 2.2),
             ("Ngân sách tỉnh", "r.provincial", 2.3),
-            ("Đối ứng của tổ chức, DN", "r.enterprise", 2.3),
+            ("Đối ứng của tổ chức, doanh nghiệp", "r.enterprise", 2.3),
             ("Nguồn hợp pháp khác", "r.other", 2.2),
             ("Tổng cộng", "r.total", 2.3),
         ],
         size=10,
     )
-    image(doc, "chart_budget")
+    para(
+        doc,
+        "Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp từng năm tại Biểu đồ 2.",
+        indent=True,
+    )
+    image(doc, "chart_budget", "Biểu đồ 2. Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp")
     caption(doc, "Bảng 3. Số lượt hỗ trợ tổ chức, doanh nghiệp theo nội dung hỗ trợ")
     data_table(
         doc, "enterprises_by_type", [("Nội dung hỗ trợ", "r.label", 11.0), ("Số lượt", "r.count", 3.0)]
     )
     heading(doc, "9. Đóng góp của năng suất các nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế của tỉnh")
-    tfp_block(doc, "4")
-    assessment(doc, ("III", "IV", "V"))
+    tfp_block(doc, "4", chart=3)
+    assessment(doc, ("III", "IV", "V"), lessons=True)
     signature_block(
         doc,
         f"Trên đây là báo cáo {{{{ review_title|lower }}}} thực hiện Kế hoạch giai đoạn {span} "
@@ -723,6 +748,7 @@ def review(kind: str) -> Document:
     )
     appendix_title(doc, 3, f"KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ GIAI ĐOẠN {span}")
     data_table(doc, "tasks", TASK_COLUMNS, size=10)
+    para(doc, PLAN_CORRECTIONS_NOTE, italic=True, size=12, indent=True)
     appendix_title(doc, 4, f"DANH SÁCH TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ GIAI ĐOẠN {span}")
     cols = [ENTERPRISE_COLUMNS[0], ("Năm", "r.year", 1.3)] + [
         (t, e, w - (0.4 if i in (1, 6) else 0.25 if i == 4 else 0))
@@ -730,26 +756,8 @@ def review(kind: str) -> Document:
         if i
     ]
     data_table(doc, "enterprises", cols, size=10)
-    appendix_title(doc, 5, "CÁC BÁO CÁO CỦA CƠ QUAN, ĐƠN VỊ ĐƯỢC SỬ DỤNG")
-    para(
-        doc,
-        "Báo cáo này được tổng hợp từ các báo cáo dưới đây (bản hợp lệ mới nhất của mỗi cơ quan, đơn vị trong "
-        "từng năm; tên cơ quan ghi như khi báo cáo).",
-        indent=True,
-        size=13,
-    )
-    data_table(
-        doc,
-        "submissions",
-        [
-            ("STT", "r.stt", 1.2),
-            ("Năm", "r.year", 2.0),
-            ("Cơ quan, đơn vị", "r.agency", 12.0),
-            ("Ngày nhận", "r.received", 4.0),
-            ("Thời hạn", "r.timeliness", 4.0),
-        ],
-        size=11,
-    )
+    # The files the review was drawn from are staff material: the manifest and the staff page list
+    # them (the summary by year is Bảng 1).
     return doc
 
 

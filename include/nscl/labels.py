@@ -3,6 +3,8 @@ each, used by the reports, ``nscl status`` and the staff page alike."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 # Where an expected agency stands in a year (consolidate.status.reporting_status).
 STATE_LABELS = {
     "on_time": "Đúng hạn",
@@ -61,3 +63,14 @@ def format_vn_number(value: float, decimals: int = 0) -> str:
     """Vietnamese number style: '.' groups thousands, ',' marks decimals (1.234,5)."""
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def deadline_words(deadline: dt.date, day: dt.date) -> str:
+    """Where ``day`` stands against ``deadline``, in calendar days: the one wording of the staff
+    page's overview and of every e-mail sent that day ("đã quá hạn 370 ngày" in both)."""
+    days = (deadline - day).days
+    if days > 0:
+        return f"còn {days} ngày đến hạn"
+    if days == 0:
+        return "hôm nay là hạn cuối"
+    return f"đã quá hạn {-days} ngày"

@@ -376,7 +376,10 @@ def check_replies(smtp: _Sink, msgs: dict) -> None:
     for rcpt, m in smtp.messages:
         assert len(rcpt) == 1
         got.setdefault(rcpt[0], []).append((str(m["Subject"]), m["In-Reply-To"]))
-        assert m["Auto-Submitted"] == "auto-replied" and m["From"] == DEPT
+        [sender] = m["From"].addresses
+        assert m["Auto-Submitted"] == "auto-replied" and sender.addr_spec == DEPT
+        assert sender.display_name == "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
+        assert m.get_body(("plain",)) is not None and m.get_body(("html",)) is not None
     assert {k: sorted(v) for k, v in got.items()} == {k: sorted(v) for k, v in due.items()}
 
 

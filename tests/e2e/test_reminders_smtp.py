@@ -9,6 +9,8 @@ import datetime as dt
 import email
 import email.header
 import email.policy
+import html as htmllib
+import re
 import shutil
 import socket
 
@@ -16,7 +18,7 @@ import pytest
 import yaml
 from nscl.forms.sample import fill_workbook
 from nscl.intake.process import process_file
-from nscl.outreach.reminders import send_reminders
+from nscl.outreach.reminders import DEPARTMENT, send_reminders
 from nscl.plan.catalogue import DATA_DIR, CatalogueError, load_catalogue
 from nscl.settings import SMTP_CONN_ID
 
@@ -96,14 +98,29 @@ def test_reminders_over_smtp_once_per_stage(zones, tmp_path, smtp):
     syt, sxd = got[("vanthu.syt@example.vn",)], got[("a@sxd.example.vn", "b@sxd.example.vn")]
     assert str(syt["Subject"]) == f"[NSCL {YEAR}] Đề nghị gửi lại báo cáo đã sửa (còn 10 ngày đến hạn)"
     assert str(sxd["Subject"]) == f"[NSCL {YEAR}] Nhắc gửi báo cáo Kế hoạch 101/KH-UBND (còn 10 ngày đến hạn)"
-    assert syt["From"] == "nscl@skhcn.example.vn"
+    # From the Department by name; the text and the same text as HTML (multipart/alternative).
+    for msg in (syt, sxd):
+        [sender] = msg["From"].addresses
+        assert (sender.display_name, sender.addr_spec) == (DEPARTMENT, "nscl@skhcn.example.vn")
+    assert sxd.get_content_type() == "multipart/alternative"
+    assert syt.get_content_type() == "multipart/mixed"
+    assert [p.get_content_type() for p in syt.iter_parts()][0] == "multipart/alternative"
+    for msg in (syt, sxd):
+        plain, html = msg.get_body(("plain",)), msg.get_body(("html",))
+        assert plain is not None and html is not None
+        text = plain.get_content().replace("\r\n", "\n")
+        assert text.rstrip("\n").endswith("Trân trọng,\n" + DEPARTMENT)
+        shown = re.sub(r"<[^>]+>", "", html.get_content())
+        for line in text.splitlines():
+            assert htmllib.escape(line) in html.get_content() or not line.strip(), line
+        assert DEPARTMENT in shown
 
     [attachment] = list(syt.iter_attachments())
     feedback = zones.root / receipts["syt.xlsx"]["feedback_file"]
     assert feedback.parent == zones.quarantine(YEAR) / receipts["syt.xlsx"]["sha256"]
     assert attachment.get_filename() == feedback.name and feedback.name.startswith("phan-hoi_")
     assert attachment.get_content() == feedback.read_bytes()
-    body = syt.get_body(("html", "plain")).get_content()
+    body = syt.get_body(("plain",)).get_content()
     assert "Kính gửi: Sở Y tế" in body and "gửi kèm thư này" in body
     assert list(sxd.iter_attachments()) == []
 

@@ -84,7 +84,7 @@ def test_the_audit_finds_each_kind_of_defect(documents, catalogue, tmp_path):
     tasks = next(
         t for t in doc.tables if any("Kết quả của cơ quan chủ trì" in c.text for c in t.rows[0].cells)
     )
-    working = next(r for r in tasks.rows[1:] if r.cells[-1].text.startswith("Đang thực hiện ("))
+    working = next(r for r in tasks.rows[1:] if r.cells[-1].text.startswith("Đang thực hiện: "))
     code, status = working.cells[0].text, working.cells[-1].text
     overview_rows = {r["code"]: r for r in overview(zones, catalogue, 2025)["indicators"]}
     bad = tmp_path / "bao-cao-nam-2025-doctored.docx"

@@ -5,9 +5,12 @@ scan per file, a faster scan).
 ``data/golden_run_2025.json`` was first written by the code at commit d9de3ad (openpyxl
 read-only reader, defusedxml scan), with ``NSCL_WRITE_GOLDEN=1 pytest
 tests/integration/test_golden_run.py``; the new reader and scan reproduced it. It was then
-regenerated on purpose, each time in a commit of its own, for three changes to what people read:
-figures in Vietnamese style in the messages, the agency's name in the feedback workbook, and the
-charts' Vietnamese letters.
+regenerated on purpose, each time in a commit of its own, for four changes to what people read:
+figures in Vietnamese style in the messages, the agency's name in the feedback workbook, the
+charts' Vietnamese letters, and (issue 21) the workbook read by its headers: the template gained
+the hidden drop-down sheet, so every file's hash changed; each receipt's outcome, agency and
+messages are the same but for the values found, now shown the Vietnamese way ('-3', '0,3');
+once more for the printable template and feedback summary (page set-up, row heights: bytes only).
 It holds a hash per file the run wrote (the run's own timestamps left out, as in
 ``inbox_runs.snapshot``) and, for readability when it fails, each receipt's outcome and errors.
 Regenerate it only for a change that is meant to change what agencies or the signer read, and

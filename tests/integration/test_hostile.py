@@ -74,15 +74,14 @@ def _cases(catalogue, good):
         "empty": ("rong.xlsx", b"", "empty", "rỗng"),
         "corrupt": ("hong.xlsx", good[: len(good) // 2], "corrupt", "hỏng"),
         "encrypted": ("mat-khau.xlsx", _encrypted(good), "encrypted", "mật khẩu"),
-        "xls_name": ("bao-cao.xls", _good_bytes(catalogue, "SYT"), "wrong_format", ".xlsx"),
-        "xlsm_name": ("bao-cao.xlsm", _good_bytes(catalogue, "SXD"), "wrong_format", "macro"),
-        "xlsm_inside": (
-            "bao-cao.xlsx",
-            _rezip(good, add={"xl/vbaProject.bin": b"\0" * 64}),
-            "macro",
-            "macro",
-        ),
         "zip_bomb": ("bom.xlsx", bomb.getvalue(), "zip_bomb", "bất thường"),
+        # a second sheet part of the same name, in another case: Excel may read one, we the other
+        "repeated_entry": (
+            "lap-ten.xlsx",
+            _rezip(good, add={"XL/worksheets/Sheet2.xml": b"<worksheet/>"}),
+            "corrupt",
+            "lặp tên",
+        ),
         "xml_entities": (
             "xxe.xlsx",
             _rezip(good, replace={"xl/workbook.xml": ENTITY_BOMB}),
@@ -122,6 +121,29 @@ def test_each_hostile_file_gets_a_clear_outcome_and_none_stops_the_others(zones,
     assert [e["cell"] for e in formula["errors"]] == [f"H{wbm.FIRST_DATA_ROW}"]
 
 
+def test_macros_and_misnamed_workbooks_are_read_by_content_never_run(zones, catalogue, good):
+    """A workbook with macros is read for its values only (nothing runs) and the receipt says the
+    macros were ignored; an .xlsx named .xls is read by its content, and the receipt says so."""
+    inbox = zones.inbox(YEAR)
+    cases = {
+        "SYT": ("bao-cao.xls", _good_bytes(catalogue, "SYT"), "dù tên tệp là .xls"),
+        "SXD": (
+            "bao-cao.xlsm",
+            _rezip(_good_bytes(catalogue, "SXD"), add={"xl/vbaProject.bin": b"\0" * 64}),
+            "macro",
+        ),
+        "SCT": ("bao-cao.xlsx", _rezip(good, add={"xl/vbaProject.bin": b"\0" * 64}), "macro"),
+    }
+    for code, (name, data, _) in cases.items():
+        (inbox / code).mkdir(parents=True)
+        (inbox / code / name).write_bytes(data)
+    for path in pipeline.list_inbox(YEAR):
+        code = path.split("/")[-2]
+        r = _receipt(zones)(pipeline.process_submission(path, YEAR))
+        assert (code, r["status"], r["agency_code"]) == (code, "accepted", code)
+        assert any(cases[code][2] in c for c in r["conversions"]), r["conversions"]
+
+
 def test_the_inbox_folder_must_match_the_workbooks_agency(zones, catalogue, good):
     folder = zones.inbox(YEAR) / "SYT"
     folder.mkdir(parents=True)
@@ -133,7 +155,7 @@ def test_the_inbox_folder_must_match_the_workbooks_agency(zones, catalogue, good
         "SYT",
         "SCT",
     )
-    assert "thư mục của cơ quan 'SYT'" in r["errors"][0]["expected"]
+    assert "thư mục của Sở Y tế nhưng biểu mẫu là của Sở Công Thương" in r["errors"][0]["expected"]
 
 
 def test_limits_are_configurable(tmp_path, good):

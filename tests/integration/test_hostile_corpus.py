@@ -100,17 +100,26 @@ def _styles_body(megabytes: int):
     return body
 
 
-def _huge_body(rows: int, cols: int):
-    """A legal sheet: numbers in every cell of ``rows`` x ``cols``."""
+def _huge_body(rows: int, cols: int, header: list[str] | None = None):
+    """A legal sheet: numbers in every cell of ``rows`` x ``cols``; ``header`` written as the
+    template's header row (row 4), so that the reader reads the rows below it."""
+    from xml.sax.saxutils import escape
+
     from openpyxl.utils import get_column_letter
 
     letters = [get_column_letter(c) for c in range(1, cols + 1)]
 
     def body(fh):
         for r in range(1, rows + 1):
-            cells = "".join(
-                f'<c r="{col}{r}"><v>{(r * 7 + i) % 1000}</v></c>' for i, col in enumerate(letters)
-            )
+            if header and r == wbm.FIRST_DATA_ROW - 1:
+                cells = "".join(
+                    f'<c r="{col}{r}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
+                    for col, text in zip(letters, header, strict=False)
+                )
+            else:
+                cells = "".join(
+                    f'<c r="{col}{r}"><v>{(r * 7 + i) % 1000}</v></c>' for i, col in enumerate(letters)
+                )
             fh.write(f'<row r="{r}">{cells}</row>'.encode())
 
     return body
@@ -139,7 +148,10 @@ def corpus(tmp_path_factory, catalogue):
     )
     # Just inside every limit (180,000 cells): read, validated, and marked in its feedback copy.
     big["o-gioi-han.xlsx"] = _rebuild(
-        good, folder / "o-gioi-han.xlsx", wbm.SHEET_ENTERPRISES, _huge_body(4000, 45)
+        good,
+        folder / "o-gioi-han.xlsx",
+        wbm.SHEET_ENTERPRISES,
+        _huge_body(4000, 45, ["STT"] + [label for _, label in wbm.ENTERPRISE_COLUMNS]),
     )
     big["nhieu-o.xlsx"] = _rebuild(good, folder / "nhieu-o.xlsx", wbm.SHEET_ENTERPRISES, _huge_body(4000, 60))
     return folder, good, big

@@ -135,7 +135,7 @@ def test_outliers_against_the_agencys_own_years_are_warnings(catalogue, tmp_path
     out = validate_file(path, YEAR, catalogue, history={code: {2023: 2, 2024: 3}})
     assert out.status == "accepted" and out.code == "warnings"
     [w] = out.issues
-    assert (w.severity, w.cell, w.value) == ("warning", f"H{row}", 40)
+    assert (w.severity, w.cell, w.value) == ("warning", f"H{row}", "40")
     assert "2023: 2; 2024: 3" in w.expected
     assert (
         validate_file(path, YEAR, catalogue, history={code: {2024: 3}}).issues == []

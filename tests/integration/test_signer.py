@@ -19,6 +19,7 @@ from nscl.analysis.indicators import progress
 from nscl.forms.sample import write_sample_data
 from nscl.orchestration import pipeline
 from nscl.reporting.yeardata import YearData, organisations
+from nscl.store import direction
 from nscl.store.zones import Zones
 
 YEARS = range(2021, 2026)
@@ -39,6 +40,7 @@ def documents(tmp_path_factory, catalogue):
     paths = {}
     for y in YEARS:
         write_sample_data(catalogue, y, zones.inbox(y))
+        direction.write_sample(zones, y)  # as 'nscl sample-data' does
         for f in pipeline.list_inbox(y, zones):
             pipeline.process_submission(f, y, zones, catalogue)
         pipeline.consolidate(y, zones, catalogue)
@@ -218,3 +220,149 @@ def test_an_organisation_supported_by_two_agencies_counts_once(catalogue):
     assert p.phase_value == 3  # the 2025 enterprise was supported in 2024 already
     plain = next(p for p in progress(catalogue, 2025, values) if p.indicator.code == "DN_HOTRO")
     assert plain.phase_value == 6  # support events, for comparison
+
+
+# ---- issue 24: a report the Department would have written -----------------------------------------
+
+ABBREVIATIONS = ("DN", "HTQLCL", "TCCS", "KHKT")  # each must be spelt out where first used
+
+
+def body_text(doc) -> str:
+    """Paragraphs and table cells, in document order."""
+    return "\n".join(texts(doc)[0])
+
+
+def later_years(text: str, year: int, catalogue) -> list[str]:
+    """Years after ``year`` the text names, outside periods ("2021-2030") and outside the plan's
+    targets quoted as they stand ("02 hội nghị (năm 2025 và năm 2030)")."""
+    from nscl.reporting.common import target_text
+
+    quoted = {target_text(t) for ind in catalogue.indicators.values() for t in ind.targets.values()}
+    for target in sorted(quoted, key=len, reverse=True):  # "02 hội nghị (năm 2025 ...)" before "02 hội nghị"
+        text = text.replace(target, "")
+    text = re.sub(r"20\d\d\s*[-–]\s*20\d\d", "", text)
+    return sorted({m for m in re.findall(r"(?<![\d/])(20\d\d)(?![\d])", text) if int(m) > year})
+
+
+def test_issue24_defect_classes(documents, catalogue):
+    _, paths = documents
+    problems: dict[str, list[str]] = {}
+    for name, path in paths.items():
+        doc = Document(path)
+        whole = body_text(doc)
+        year = 2025 if name == "review" else int(name.split("-")[1])
+        found = []
+        # time: nothing later than the report's year, and no 1 July 2025 boundary before 2025
+        # (an annual report names next year for its tasks, "NHIỆM VỤ TRỌNG TÂM NĂM 2022")
+        later = later_years(whole, year if name == "review" else year + 1, catalogue)
+        if later:
+            found.append(f"later years {later}")
+        if year < 2025 and re.search(r"01/7/2025|1/7/2025|\(cũ\)|sắp xếp tổ chức bộ máy", whole):
+            found.append("the 2025 restructuring spoken of before it happened")
+        # wording
+        if whole.count("Đẩy nhanh tiến độ") > 1:
+            found.append(f"'Đẩy nhanh tiến độ' {whole.count('Đẩy nhanh tiến độ')} times")
+        if year == 2021 and re.search(r"chưa \w+ thêm|chưa có thêm", whole):
+            found.append("'thêm' in the plan's first year")
+        if re.search(r"\(\w[^()]*\([^()]*\)[^()]*\)", whole):
+            found.append("nested parentheses")
+        for abbr in ABBREVIATIONS:
+            m = re.search(rf"(?<![\w&]){abbr}(?!\w)", whole)
+            if m and f"({abbr})" not in whole[: m.end() + 1]:
+                found.append(f"abbreviation {abbr} not spelt out first")
+        spaced = re.findall(r"(?<![\d/])\d{1,2} [-–] \d{1,2}(?![\d/])", whole)
+        single = re.findall(r"(?<![\d/.,])[1-9]-\d{1,2}(?![\d/.,])", whole)
+        if spaced or single:
+            found.append(f"ranges written another way {sorted(set(spaced + single))}")
+        if re.search(r"(?<!“)(ưng dụng|tổ chức tuân)", whole):  # quoted in the note that corrects them
+            found.append("the plan's typo copied")
+        if "còn lại đều đã gửi báo cáo" in whole:
+            found.append("'còn lại' when none remain")
+        # staff material stays out; charts are numbered and cited
+        if "Thời hạn" in whole or "CÁC BÁO CÁO CỦA CƠ QUAN, ĐƠN VỊ ĐƯỢC SỬ DỤNG" in whole:
+            found.append("the list of files received")
+        captions = re.findall(r"^Biểu đồ (\d+)\. ", whole, flags=re.M)
+        if [int(c) for c in captions] != list(range(1, len(captions) + 1)) or not captions:
+            found.append(f"charts numbered {captions}")
+        for c in captions:
+            if not re.search(rf"tại Biểu đồ {c}|và Biểu đồ {c}", whole):
+                found.append(f"Biểu đồ {c} not cited")
+        if found:
+            problems[name] = found
+    assert not problems, problems
+
+
+def test_issue24_section_one_names_the_register_in_date_order(documents):
+    """Section I names every act of the year's register, in date order, before who reported."""
+    from nscl.reporting.sections import doc_date
+
+    zones, paths = documents
+    for y in YEARS:
+        whole = body_text(Document(paths[f"annual-{y}"]))
+        section = whole[whole.index("I. CÔNG TÁC CHỈ ĐẠO") : whole.index("II. KẾT QUẢ THỰC HIỆN")]
+        entries = sorted(direction.load(zones, y), key=lambda e: e.date)
+        assert entries
+        places = [section.index(f"{e.number} ngày {doc_date(e.day)}" if e.number else f"Ngày {doc_date(e.day)}, {e.body}")
+                  for e in entries]  # fmt: skip
+        assert places == sorted(places)
+        assert section.index("thuộc diện báo cáo") > places[-1]
+
+
+def test_issue24_the_review_synthesises_and_never_copies_a_year(documents, catalogue):
+    from nscl.analysis.indicators import progress as progress_of
+    from nscl.reporting.yeardata import indicator_values, load_year, tfp_measured
+
+    zones, paths = documents
+    review = body_text(Document(paths["review"]))
+    # no narrative sentence of any year's report stands verbatim in the review
+    part = lambda w, a, b: w[w.index(a) : w.index(b)]  # noqa: E731
+    for y in YEARS:
+        annual = part(body_text(Document(paths[f"annual-{y}"])), "III. ĐÁNH GIÁ CHUNG", "Trên đây là")
+        for line in annual.splitlines():
+            line = line.strip("- ").strip()
+            if len(line) > 60 and not line.startswith(("III.", "IV.", "V.", "1.", "2.", "Đề nghị")):
+                assert line not in review, (y, line)
+    assessment = part(review, "III. ĐÁNH GIÁ CHUNG", "Trên đây là")
+    for heading in ("Bài học kinh nghiệm", "Nguyên nhân khách quan", "Nguyên nhân chủ quan"):
+        assert heading in assessment
+    # every ten-year indicator still open is in the next phase's direction, with its figure
+    data = [load_year(zones, y) for y in YEARS]
+    final = progress_of(catalogue, 2025, indicator_values(data), tfp_measured(data), organisations(data))
+    still_open = [p for p in final if p.ten_year_target and p.ten_year_status not in ("Đạt", "Vượt mục tiêu")]
+    assert len(still_open) >= 3
+    tasks = part(assessment, "IV. NHIỆM VỤ TRỌNG TÂM", "V. ĐỀ XUẤT")
+    flat = " ".join(tasks.split())
+    for p in still_open:
+        name = re.sub(r"\s*\([^()]*\)", "", p.indicator.name)
+        name = name[0].lower() + name[1:]
+        assert f"{name}: " in flat, name
+    behind = [p for p in still_open if p.ten_year_status == "Chậm tiến độ"]
+    assert behind and all(f"{re.sub(r'[(].*', '', p.indicator.name[1:]).strip()}" in flat for p in behind)
+    # the first phase: achieved count as the figures give it
+    p1 = progress_of(catalogue, 2025, indicator_values(data), tfp_measured(data), organisations(data))
+    with_target = [p for p in p1 if p.phase_target is not None]
+    ok = sum(p.phase_status in ("Đạt", "Vượt mục tiêu") for p in with_target)
+    assert f"{ok:02d}/{len(with_target):02d} chỉ tiêu" in " ".join(assessment.split())
+
+
+def test_issue24_a_later_year_goes_to_staff_not_into_the_2021_report(documents):
+    import json
+
+    _, paths = documents
+    manifest = json.loads(
+        open(paths["annual-2021"].replace(".docx", ".manifest.json"), encoding="utf-8").read()
+    )
+    assert any("năm 2025" in item and "không đưa vào báo cáo" in item for item in manifest["open_items"])
+    assert "sắp xếp tổ chức bộ máy năm 2025" not in body_text(Document(paths["annual-2021"]))
+
+
+def test_issue24_chart_labels_are_never_cut(documents, catalogue):
+    from nscl.analysis.indicators import progress as progress_of
+    from nscl.reporting.charts import indicator_labels
+    from nscl.reporting.yeardata import indicator_values, load_year, tfp_measured
+
+    zones, _ = documents
+    for y in (2021, 2025):
+        data = [load_year(zones, x) for x in range(2021, y + 1)]
+        labels = indicator_labels(progress_of(catalogue, y, indicator_values(data), tfp_measured(data)))
+        assert labels and not [label for label in labels if "…" in label or "..." in label]

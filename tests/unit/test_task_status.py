@@ -79,11 +79,11 @@ def test_a_ten_year_count_is_done_only_when_reached(catalogue):
         for y in range(2021, 2026)
     ]
     r2021 = rows_by_task(catalogue, data[:1], 2021, 2021)["I.3"]
-    assert r2021["status"].startswith("Đang thực hiện (") and "năm 2021 04 lớp" in r2021["status"]
+    assert r2021["status"].startswith("Đang thực hiện: ") and "năm 2021 04 lớp" in r2021["status"]
     assert "45 lớp" in r2021["status"]
     assert "Cơ quan chủ trì tự đánh giá: “Hoàn thành”" in r2021["result"]
     r2025 = rows_by_task(catalogue, data, 2025, 2025)["I.3"]  # 24 of 45
-    assert r2025["status"].startswith("Đang thực hiện (") and "lũy kế 2021-2025 24 lớp" in r2025["status"]
+    assert r2025["status"].startswith("Đang thực hiện: ") and "lũy kế 2021-2025 24 lớp" in r2025["status"]
     # 45 reached: done, and the lead's word needs no quoting.
     done = [year_data(y, {"LOP_TAPHUAN": 9.0}, {"I.3": ("Hoàn thành", CLASSES)}) for y in range(2021, 2026)]
     r = rows_by_task(catalogue, done, 2025, 2025)["I.3"]

@@ -38,7 +38,7 @@ def test_negative_count_is_rejected_at_its_cell(catalogue, exp, tmp_path):
         wbm.SHEET_INDICATORS,
         _row_of(exp, first_counted),
         "Kết quả năm",
-        -2,
+        "-2",  # as the agency reads it: never "-2.0"
     )
     assert "không âm" in issue.expected
 
@@ -97,7 +97,7 @@ def test_enterprise_count_must_match_enterprise_rows(catalogue, exp, tmp_path):
     wb[wbm.SHEET_INDICATORS].cell(row=_row_of(exp, "DN_HOTRO"), column=8, value=17)
     out = validate_file(_save(wb, tmp_path), 2025, catalogue)
     assert out.status == "rejected"
-    assert out.issues[0].value == 17 and wbm.SHEET_ENTERPRISES in out.issues[0].expected
+    assert out.issues[0].value == "17" and wbm.SHEET_ENTERPRISES in out.issues[0].expected
 
 
 def test_empty_result_cell_is_required(catalogue, exp, tmp_path):
@@ -117,7 +117,10 @@ def test_agency_not_expected_that_year_is_rejected(catalogue, tmp_path):
     wb = fill_workbook(catalogue.expectation(2024, "SNNPTNT"), 2024, catalogue)
     wb[wbm.META_SHEET]["B3"] = 2025  # a ceased department's workbook relabelled for 2025
     out = validate_file(_save(wb, tmp_path), 2025, catalogue)
-    assert out.status == "rejected" and "SNNPTNT" in out.issues[0].expected
+    assert out.status == "rejected"
+    # named as the agency knows itself, never by its internal code
+    assert out.issues[0].expected.startswith("Sở Nông nghiệp và Phát triển nông thôn không thuộc danh sách")
+    assert "SNNPTNT" not in out.issues[0].expected
 
 
 def test_old_template_version_is_rejected(catalogue, exp, tmp_path):

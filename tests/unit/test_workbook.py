@@ -29,6 +29,7 @@ def test_template_is_prefilled_with_the_agencys_tasks_and_targets(catalogue, tmp
         wbm.SHEET_ENTERPRISES,
         wbm.SHEET_BUDGET,
         wbm.SHEET_NARRATIVE,
+        wbm.LISTS_SHEET,
         wbm.META_SHEET,
     ]
     meta = wb[wbm.META_SHEET]
@@ -48,7 +49,17 @@ def test_template_is_prefilled_with_the_agencys_tasks_and_targets(catalogue, tmp
     counts = [dv for dv in ws.data_validations.dataValidation if dv.type == "whole"]
     assert counts and counts[0].operator == "greaterThanOrEqual"
     support = [dv for dv in wb[wbm.SHEET_ENTERPRISES].data_validations.dataValidation if dv.type == "list"][0]
-    assert "ISO 9001" in support.formula1 and "Năng suất xanh" in support.formula1
+    # The drop-down names a range on the hidden _lists sheet, one item per cell: an inline
+    # "a,b" list would split "Chứng nhận hợp chuẩn, hợp quy" into two items nobody may pick.
+    assert "," not in support.formula1
+    [(sheet_name, ref)] = list(wb.defined_names[support.formula1].destinations)
+    items = [c.value for row in wb[sheet_name][ref.replace("$", "")] for c in row]
+    assert items == [
+        "ISO 9001", "ISO 14001", "ISO 22000/HACCP", "ISO/IEC 17025", "VietGAP/GAP", "Hữu cơ",
+        "Tiêu chuẩn cơ sở (TCCS)", "Chứng nhận hợp chuẩn, hợp quy", "Truy xuất nguồn gốc",
+        "5S/Kaizen/Lean và công cụ cải tiến khác", "Năng suất xanh", "Khác",
+    ]
+    assert wb[sheet_name].sheet_state == "hidden"
 
 
 def test_statistics_office_gets_the_tfp_workbook(catalogue, tmp_path):
@@ -102,7 +113,7 @@ def test_missing_metadata_is_a_clear_error(catalogue, tmp_path):
     wb = wbm.build_workbook(catalogue.expectation(2025, "SCT"), 2025, catalogue)
     del wb[wbm.META_SHEET]
     wb.save(path)
-    with pytest.raises(wbm.WorkbookError, match="_meta"):
+    with pytest.raises(wbm.WorkbookError, match="trang thông tin ẩn"):
         wbm.read_workbook(path)
 
 

@@ -8,9 +8,9 @@ nscl remind --year Y [--date D] [--dry-run]   reminders due on D (default today)
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from nscl.labels import OUTCOME_LABELS, STATE_LABELS
+from nscl.store.fsutil import json_text
 from nscl.store.records import FileStatus, YearStatus
 
 
@@ -166,7 +166,7 @@ def cmd_status(args) -> int:
         out["checks"] = (
             [asdict(c) for c in checks_for(zones, catalogue, args.year)] if prog is not None else []
         )
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print(json_text(out, sort_keys=False))
     else:
         print(format_status(status))
     return 0
@@ -179,7 +179,7 @@ def cmd_remind(args) -> int:
 
     day = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
     summary = send_reminders(args.year, Zones.default(), default_catalogue(), day, dry_run=args.dry_run)
-    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    print(json_text(summary, sort_keys=False))
     return 1 if summary["failed"] else 0
 
 

@@ -114,6 +114,8 @@ def format_mail_status(rows: list[dict]) -> str:
         )
         for f in r["flags"]:
             lines.append(f"    ! {f['label']}")
+        for d in o.get("defects", []):  # why: a broken From as it came, a header repeated...
+            lines.append(f"    · {d}")
     return "\n".join(lines)
 
 

@@ -2,7 +2,8 @@
 
 nscl catalogue [--year Y] [--json]       summary of the plan as data
 nscl templates --year Y --out DIR        blank workbooks, one per expected agency
-nscl sample-data --year Y[-Y2] [--out DIR]  filled sample workbooks into the inbox
+nscl sample-data --year Y[-Y2] [--out DIR]  filled sample workbooks into the inbox (and the sample direction register)
+nscl direction --year Y list|add|remove|history  the register of directing documents and activities (section I)
 nscl run --year Y[-Y2]                   the annual DAG on the embedded Airflow
 nscl demo [--year Y]                     sample data for 2021..Y, then run each year
 nscl tfp --inputs FILE.csv [...]         the TFP engine on a CSV (no Airflow)
@@ -11,10 +12,10 @@ nscl tfp --inputs FILE.csv [...]         the TFP engine on a CSV (no Airflow)
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from nscl.cli import direction_cmds as direction_cli
 from nscl.cli import editorial_cmds as editorial_cli
 from nscl.cli import intake_cmds as intake_cli
 from nscl.cli import mail_cmds as mail_cli
@@ -23,6 +24,7 @@ from nscl.cli import report_cmds as report_cli
 from nscl.cli import tfp_cmds as tfp_cli
 from nscl.cli import ui_cmds as ui_cli
 from nscl.plan.catalogue import CatalogueError, default_catalogue
+from nscl.store.fsutil import json_text
 from nscl.store.zones import Zones
 
 
@@ -54,7 +56,7 @@ def cmd_catalogue(args) -> int:
             for e in cat.expected_reporters(args.year)
         ]
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        print(json_text(summary, sort_keys=False))
         return 0
     print("Danh mục Kế hoạch 101/KH-UBND")
     print(f"  Nhiệm vụ: {summary['tasks']} (trong {summary['task_groups']} nhóm)")
@@ -99,6 +101,11 @@ def cmd_sample_data(args) -> int:
         )
         files = write_sample_data(cat, year, out)
         print(f"Năm {year}: {len(files)} tệp mẫu trong {out.resolve()}")
+        if not args.out:  # the sample register of section I, unless staff keep their own
+            from nscl.store import direction
+
+            if direction.write_sample(zones, year):
+                print(f"Năm {year}: sổ theo dõi công tác chỉ đạo mẫu trong {direction.path(zones, year)}")
     return 0
 
 
@@ -152,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     tfp_cli.add_parser(sub)
     report_cli.add_parser(sub)
     editorial_cli.add_parser(sub)
+    direction_cli.add_parser(sub)
     intake_cli.add_parser(sub)
     ops_cli.add_parser(sub)
     ui_cli.add_parser(sub)

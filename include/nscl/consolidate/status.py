@@ -21,12 +21,14 @@ OUTCOMES = ("accepted", "superseded", "duplicate", "rejected", "unreadable")
 STATES = ("on_time", "late", "rejected", "missing")
 
 
-def _order(r: Receipt) -> tuple[str, str]:
-    return (str(r["received_at"]), r["sha256"])
+def _order(r: Receipt) -> tuple[str, str, str]:
+    """Oldest first by the file's own time; two files of the same time (a file replaced by
+    another with the same name and time) by when the intake first saw them, then by hash."""
+    return (str(r["received_at"]), str(r.get("first_seen_at") or ""), r["sha256"])
 
 
 def select_submissions(receipts: Iterable[Receipt], withdrawn: Collection[str] = ()) -> dict[str, Receipt]:
-    """The receipt that counts per agency: its latest accepted submission (ties by hash),
+    """The receipt that counts per agency: its latest accepted submission (ties by first sight),
     leaving out the files staff withdrew (``nscl.store.withdrawals``)."""
     chosen: dict[str, Receipt] = {}
     for r in sorted(receipts, key=_order):

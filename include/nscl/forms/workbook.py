@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nscl.forms import schema as sc
+from nscl.forms.header import Note, read_tables, resolve_sheets
+from nscl.labels import BUDGET_SOURCES as BUDGET_SOURCE_LABELS
 from nscl.plan.catalogue import Catalogue, Expectation
 from nscl.plan.territories import MERGER_YEAR, territory_name, workbook_territories
 from nscl.settings import TEMPLATE_VERSION
@@ -22,74 +25,30 @@ from nscl.store.cells import protect_text_cells
 from nscl.store.fsutil import atomic_write
 
 META_SHEET = "_meta"
+LISTS_SHEET = sc.LISTS_SHEET
 SHEET_GUIDE = "Hướng dẫn"
-SHEET_INDICATORS = "Chỉ tiêu"
-SHEET_TASKS = "Nhiệm vụ"
-SHEET_ENTERPRISES = "Doanh nghiệp"
-SHEET_BUDGET = "Kinh phí"
-SHEET_NARRATIVE = "Thuyết minh"
-SHEET_TFP = "Số liệu TFP"
+SHEET_INDICATORS = sc.INDICATORS.title
+SHEET_TASKS = sc.TASKS.title
+SHEET_ENTERPRISES = sc.ENTERPRISES.title
+SHEET_BUDGET = sc.BUDGET.title
+SHEET_NARRATIVE = sc.NARRATIVE.title
+SHEET_TFP = sc.TFP.title
 
-TASK_STATUSES = ["Hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Không phát sinh"]
-DELIVERABLE_VALUES = {"Đã thực hiện": 1, "Chưa thực hiện": 0}
-SUPPORT_TYPES = [
-    "ISO 9001",
-    "ISO 14001",
-    "ISO 22000/HACCP",
-    "ISO/IEC 17025",
-    "VietGAP/GAP",
-    "Hữu cơ",
-    "Tiêu chuẩn cơ sở (TCCS)",
-    "Chứng nhận hợp chuẩn, hợp quy",
-    "Truy xuất nguồn gốc",
-    "5S/Kaizen/Lean và công cụ cải tiến khác",
-    "Năng suất xanh",
-    "Khác",
-]
-BUDGET_SOURCES = [
-    ("central", "Ngân sách trung ương"),
-    ("provincial", "Ngân sách tỉnh"),
-    ("enterprise", "Đối ứng của tổ chức, doanh nghiệp"),
-    ("other", "Nguồn hợp pháp khác"),
-]
-NARRATIVE_FIELDS = [
-    ("achievements", "Kết quả nổi bật đạt được"),
-    ("difficulties", "Tồn tại, hạn chế, khó khăn và nguyên nhân"),
-    ("proposals", "Đề xuất, kiến nghị"),
-    ("next_year", "Nhiệm vụ trọng tâm năm tới"),
-]
-ENTERPRISE_COLUMNS = [
-    ("name", "Tên tổ chức, doanh nghiệp"),
-    ("tax_code", "Mã số thuế"),
-    ("locality", "Địa bàn (xã, phường)"),
-    ("support_type", "Nội dung hỗ trợ"),
-    ("central", "NS trung ương (triệu đồng)"),
-    ("provincial", "NS tỉnh (triệu đồng)"),
-    ("enterprise", "DN đối ứng (triệu đồng)"),
-    ("other", "Nguồn khác (triệu đồng)"),
-]
-TFP_COLUMNS = [
-    ("year", "Năm"),
-    ("territory", "Địa bàn"),
-    ("grdp", "GRDP theo giá so sánh 2010 (tỷ đồng)"),
-    ("investment", "Vốn đầu tư thực hiện theo giá so sánh 2010 (tỷ đồng)"),
-    ("employment", "Lao động đang làm việc (nghìn người)"),
-    ("trained_labour_share", "Tỷ lệ lao động qua đào tạo có bằng cấp, chứng chỉ (%)"),
-    ("rd_spending", "Chi cho khoa học và công nghệ (tỷ đồng)"),
-]
+TASK_STATUSES = list(sc.TASK_STATUSES)
+DELIVERABLE_VALUES = sc.DELIVERABLE_VALUES
+SUPPORT_TYPES = list(sc.SUPPORT_TYPES)
+BUDGET_SOURCES = BUDGET_SOURCE_LABELS
+NARRATIVE_FIELDS = list(sc.NARRATIVE_FIELDS)
+ENTERPRISE_COLUMNS = [(c.key, c.label) for c in sc.ENTERPRISES.columns if c.key != "stt"]
+TFP_COLUMNS = [(c.key, c.label) for c in sc.TFP.columns]
 TFP_FIRST_YEAR = 2010  # history needed to build the capital stock before 2021
 TFP_MIN_YEAR = 2015  # the latest start that still gives 2021 after five burn-in years
 # The statistics office's factor shares, one row per input-output table (block right of the data).
-TFP_IO_COLUMNS = [
-    ("io_territory", "Địa bàn của bảng I/O"),
-    ("io_year", "Năm lập bảng I/O"),
-    ("labour_share_pct", "Tỷ phần thu nhập của người lao động trong GRDP theo bảng I/O (%)"),
-    ("io_note", "Nguồn, ghi chú"),
-]
-TFP_IO_FIRST_COL = 10  # column J
-TFP_IO_ROWS = 8
+TFP_IO_COLUMNS = [(c.key, c.label) for c in sc.TFP_IO.columns]
+TFP_IO_FIRST_COL = sc.TFP_IO.first_col
+TFP_IO_ROWS = sc.TFP_IO.max_rows or 8
 ENTERPRISE_ROWS = 200  # rows prepared with data validation on the enterprise sheet
-FIRST_DATA_ROW = 5  # rows 1-3: title and notes; row 4: header
+FIRST_DATA_ROW = sc.FIRST_DATA_ROW
 
 
 class WorkbookError(ValueError):
@@ -112,6 +71,11 @@ class Submission:
     tfp: list[dict[str, Any]] = field(default_factory=list)
     tfp_io: list[dict[str, Any]] = field(default_factory=list)  # input-output tables (factor shares)
     agency_name: str = ""
+    # what the file's structure differs in from the template (nscl.forms.header), the file
+    # column of each table's keys, and the file's title of each template sheet
+    notes: list[Note] = field(default_factory=list)
+    layout: dict[str, dict[str, int]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
 
 
 # ---- generation -----------------------------------------------------------------------
@@ -133,28 +97,42 @@ def _styles():
     }
 
 
-def _table(ws, title: str, note: str, headers: list[str], widths: list[int], st) -> None:
+def _table(ws, spec: sc.Sheet, ctx: dict[str, str], title: str, note: str, st) -> None:
+    """Title, note and the header row of ``spec`` (labels and widths from the schema); hidden
+    code columns hidden (agencies see names; the reader needs the codes)."""
     ws["A1"] = title
     ws["A1"].font = st["title"]
     ws["A2"] = note
     ws["A2"].font = st["note"]
-    for col, (head, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = ws.cell(row=FIRST_DATA_ROW - 1, column=col, value=head)
+    _header(ws, spec, ctx, st)
+    ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=1)
+    # Printed as agencies print it: landscape A4, the table one page wide, the header on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{sc.HEADER_ROW}:{sc.HEADER_ROW}"
+
+
+def _header(ws, spec: sc.Sheet, ctx: dict[str, str], st) -> None:
+    for col in spec.columns:
+        cell = ws.cell(row=sc.HEADER_ROW, column=spec.index(col.key), value=col.label.format(**ctx))
         cell.font, cell.fill, cell.border, cell.alignment = (
             st["header"],
             st["header_fill"],
             st["border"],
             st["wrap"],
         )
-        ws.column_dimensions[cell.column_letter].width = width
-    ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=1)
-
-
-def _hide_codes(ws, column: str) -> None:
-    """The internal codes the reader needs stay in the workbook, in a hidden column of the
-    protected sheet (agencies see names only; issue 12). The reader finds rows by position and
-    the workbook by its hidden ``_meta`` sheet, as before."""
-    ws.column_dimensions[column].hidden = True
+        ws.column_dimensions[cell.column_letter].width = col.width
+        if col.hidden:
+            ws.column_dimensions[cell.column_letter].hidden = True
+    lines = max(
+        -(-len(col.label.format(**ctx)) * 12 // (10 * max(col.width - 1, 1)))
+        for col in spec.columns
+        if not col.hidden
+    )
+    current = ws.row_dimensions[sc.HEADER_ROW].height or 0
+    ws.row_dimensions[sc.HEADER_ROW].height = max(current, 15 * max(lines, 1))
 
 
 def _register_named_styles(wb, st) -> None:
@@ -187,10 +165,35 @@ def _fixed(cell, st, value):
     cell.style = "nscl_fixed"
 
 
-def _list_validation(values: list[str], title: str):
+def _lists_sheet(wb) -> None:
+    """Every drop-down's items, one per cell, on a hidden sheet, each list under a defined name
+    (``lst_<key>``) that the validations use: an inline "a,b,c" list is split at every comma
+    ("Chứng nhận hợp chuẩn, hợp quy" became two items) and capped at 255 characters."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    ws = wb.create_sheet(LISTS_SHEET)
+    for c, (key, items) in enumerate(sc.LISTS.items(), start=1):
+        letter = sc.column_letter(c)
+        ws.cell(row=1, column=c, value=key)
+        for r, item in enumerate(items, start=2):
+            ws.cell(row=r, column=c, value=item)
+        ref = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(items) + 1}"
+        wb.defined_names[f"lst_{key}"] = DefinedName(f"lst_{key}", attr_text=ref)
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
+    ws.protection.password = "nscl"
+
+
+def _list_validation(list_key: str, title: str, items: list[str] | None = None):
+    """A drop-down of a schema list (by its defined name), or of ``items`` written inline only
+    when they hold no comma (the TFP territories, which change with the year)."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    formula = '"' + ",".join(values) + '"'
+    if items is not None:
+        assert not any("," in i for i in items)
+        formula = '"' + ",".join(items) + '"'
+    else:
+        formula = f"lst_{list_key}"
     dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True)
     dv.errorTitle, dv.error = title, "Vui lòng chọn một giá trị trong danh sách."
     return dv
@@ -286,108 +289,95 @@ def _guide_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st, tfp:
     ws.protection.sheet = True
 
 
+def _fill_row(ws, spec: sc.Sheet, r: int, values: dict[str, Any], st) -> None:
+    """One template row: the declared fixed values, and every input cell styled for typing; the
+    row as tall as its longest wrapped text (Calc and Excel do not grow a row a program wrote)."""
+    lines = 1
+    for col in spec.columns:
+        cell = ws.cell(row=r, column=spec.index(col.key))
+        value = values.get(col.key)
+        if col.input:
+            _input(cell, st, value)
+        else:
+            _fixed(cell, st, value)
+        if isinstance(value, str) and not col.hidden:
+            lines = max(lines, -(-len(value) * 11 // (10 * max(col.width - 1, 1))))
+    if lines > 1:
+        ws.row_dimensions[r].height = 15 * lines
+
+
 def _indicator_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st) -> None:
-    ws = wb.create_sheet(SHEET_INDICATORS)
+    spec = sc.INDICATORS
+    ws = wb.create_sheet(spec.title)
     phase = catalogue.phase_of(year)
     ten = catalogue.ten_year_phase()
-    headers = [
-        "STT",
-        "Mã chỉ tiêu",
-        "Tên chỉ tiêu",
-        "Đơn vị tính",
-        "Nhiệm vụ",
-        f"Mục tiêu {phase.code}",
-        f"Mục tiêu {ten.code}",
-        f"Kết quả năm {year}",
-        "Ghi chú",
-    ]
+    ctx = sc.header_context(year, phase.code, ten.code)
     _table(
         ws,
+        spec,
+        ctx,
         f"KẾT QUẢ CÁC CHỈ TIÊU NĂM {year}",
         f"{exp.agency.name}. Ô nền vàng là ô nhập liệu.",
-        headers,
-        [5, 16, 60, 14, 9, 34, 30, 14, 30],
         st,
     )
-    _hide_codes(ws, "B")
     counts = _number_validation(0, whole=True)
-    deliverable = _list_validation(list(DELIVERABLE_VALUES), "Chỉ tiêu hoàn thành/không hoàn thành")
+    deliverable = _list_validation("deliverable", "Chỉ tiêu hoàn thành/không hoàn thành")
     ws.add_data_validation(counts)
     ws.add_data_validation(deliverable)
     for i, ind in enumerate(exp.indicators):
         r = FIRST_DATA_ROW + i
         p_target = ind.targets.get(phase.code)
         t_target = ind.targets.get(ten.code)
-        for col, value in enumerate(
-            [
-                i + 1,
-                ind.code,
-                ind.name,
-                ind.unit,
-                ind.task,
-                p_target.text if p_target else "—",
-                t_target.text if t_target else "—",
-            ],
-            1,
-        ):
-            _fixed(ws.cell(row=r, column=col), st, value)
-        result = ws.cell(row=r, column=8)
-        _input(result, st)
-        (deliverable if ind.is_deliverable else counts).add(result)
-        _input(ws.cell(row=r, column=9), st)
+        values = {
+            "stt": i + 1,
+            "code": ind.code,
+            "name": ind.name,
+            "unit": ind.unit,
+            "task": ind.task,
+            "phase_target": p_target.text if p_target else "—",
+            "ten_target": t_target.text if t_target else "—",
+        }
+        _fill_row(ws, spec, r, values, st)
+        (deliverable if ind.is_deliverable else counts).add(ws.cell(row=r, column=spec.index("value")))
     ws.protection.sheet = True
 
 
 def _task_sheet(wb, exp: Expectation, year: int, catalogue: Catalogue, st) -> None:
-    ws = wb.create_sheet(SHEET_TASKS)
-    headers = [
-        "STT",
-        "Mã nhiệm vụ",
-        "Nội dung công việc",
-        "Vai trò",
-        "Sản phẩm theo Kế hoạch",
-        "Tình trạng",
-        "Kết quả cụ thể",
-        "Khó khăn, vướng mắc",
-    ]
-    _table(
-        ws,
-        f"TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ NĂM {year}",
-        exp.agency.name,
-        headers,
-        [5, 11, 60, 11, 30, 18, 50, 40],
-        st,
-    )
-    statuses = _list_validation(TASK_STATUSES, "Tình trạng thực hiện")
+    spec = sc.TASKS
+    ws = wb.create_sheet(spec.title)
+    _table(ws, spec, sc.header_context(year), f"TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ NĂM {year}", exp.agency.name, st)
+    statuses = _list_validation("task_statuses", "Tình trạng thực hiện")
     ws.add_data_validation(statuses)
     roles = dict((t.code, role) for t, role in catalogue.task_roles(exp.agency, year))
     for i, task in enumerate(exp.tasks):
         r = FIRST_DATA_ROW + i
         role = "Chủ trì" if roles.get(task.code) == "lead" else "Phối hợp"
-        for col, value in enumerate([i + 1, task.code, task.content, role, task.product], 1):
-            _fixed(ws.cell(row=r, column=col), st, value)
-        status = ws.cell(row=r, column=6)
-        _input(status, st)
-        statuses.add(status)
-        _input(ws.cell(row=r, column=7), st)
-        _input(ws.cell(row=r, column=8), st)
+        values = {
+            "stt": i + 1,
+            "code": task.code,
+            "content": task.content,
+            "role": role,
+            "product": task.product,
+        }
+        _fill_row(ws, spec, r, values, st)
+        statuses.add(ws.cell(row=r, column=spec.index("status")))
     ws.protection.sheet = True
 
 
 def _enterprise_sheet(wb, exp: Expectation, year: int, st) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    ws = wb.create_sheet(SHEET_ENTERPRISES)
-    headers = ["STT"] + [label for _, label in ENTERPRISE_COLUMNS]
+    spec = sc.ENTERPRISES
+    ws = wb.create_sheet(spec.title)
     _table(
         ws,
+        spec,
+        sc.header_context(year),
         f"TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ NĂM {year}",
         exp.agency.name,
-        headers,
-        [5, 40, 16, 22, 30, 14, 14, 14, 14],
         st,
     )
-    support = _list_validation(SUPPORT_TYPES, "Nội dung hỗ trợ")
+    support = _list_validation("support_types", "Nội dung hỗ trợ")
     money = _number_validation(0)
     tax = DataValidation(
         type="textLength", operator="between", formula1="10", formula2="14", allow_blank=True
@@ -396,54 +386,56 @@ def _enterprise_sheet(wb, exp: Expectation, year: int, st) -> None:
     for dv in (support, money, tax):
         ws.add_data_validation(dv)
     last = FIRST_DATA_ROW + ENTERPRISE_ROWS - 1
-    support.add(f"E{FIRST_DATA_ROW}:E{last}")
-    tax.add(f"C{FIRST_DATA_ROW}:C{last}")
-    money.add(f"F{FIRST_DATA_ROW}:I{last}")
+
+    def span(key: str) -> str:
+        return f"{spec.letter(key)}{FIRST_DATA_ROW}:{spec.letter(key)}{last}"
+
+    support.add(span("support_type"))
+    tax.add(span("tax_code"))
+    for col in spec.columns:
+        if col.kind == "money":
+            money.add(span(col.key))
+    tax_col = spec.index("tax_code")
     for r in range(FIRST_DATA_ROW, last + 1):
-        for c in range(2, 10):
-            _input(ws.cell(row=r, column=c), st)
-            if c == 3:
-                ws.cell(row=r, column=c).number_format = "@"  # tax codes keep their leading zeros
+        for col in spec.columns:
+            if col.input:
+                _input(ws.cell(row=r, column=spec.index(col.key)), st)
+        ws.cell(row=r, column=tax_col).number_format = "@"  # tax codes keep their leading zeros
+    # Protected like every data sheet, but rows may be inserted and deleted: the list is open.
+    ws.protection.sheet = True
+    ws.protection.insertRows = False
+    ws.protection.deleteRows = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
 
 
 def _budget_sheet(wb, exp: Expectation, year: int, st) -> None:
-    ws = wb.create_sheet(SHEET_BUDGET)
+    spec = sc.BUDGET
+    ws = wb.create_sheet(spec.title)
     _table(
         ws,
+        spec,
+        sc.header_context(year),
         f"KINH PHÍ THỰC HIỆN NĂM {year}",
         f"{exp.agency.name}. Đơn vị tính: triệu đồng.",
-        ["STT", "Nguồn kinh phí", "Mã nguồn", f"Kinh phí đã sử dụng năm {year} (triệu đồng)"],
-        [5, 40, 12, 24],
         st,
     )
-    _hide_codes(ws, "C")
     money = _number_validation(0)
     ws.add_data_validation(money)
     for i, (code, label) in enumerate(BUDGET_SOURCES):
         r = FIRST_DATA_ROW + i
-        for col, value in enumerate([i + 1, label, code], 1):
-            _fixed(ws.cell(row=r, column=col), st, value)
-        _input(ws.cell(row=r, column=4), st)
-        money.add(ws.cell(row=r, column=4))
+        _fill_row(ws, spec, r, {"stt": i + 1, "label": label, "code": code}, st)
+        money.add(ws.cell(row=r, column=spec.index("value")))
     ws.protection.sheet = True
 
 
 def _narrative_sheet(wb, exp: Expectation, year: int, st) -> None:
-    ws = wb.create_sheet(SHEET_NARRATIVE)
-    _table(
-        ws,
-        f"THUYẾT MINH KẾT QUẢ NĂM {year}",
-        exp.agency.name,
-        ["STT", "Nội dung", "Mã", "Thuyết minh"],
-        [5, 34, 12, 100],
-        st,
-    )
-    _hide_codes(ws, "C")
+    spec = sc.NARRATIVE
+    ws = wb.create_sheet(spec.title)
+    _table(ws, spec, sc.header_context(year), f"THUYẾT MINH KẾT QUẢ NĂM {year}", exp.agency.name, st)
     for i, (code, label) in enumerate(NARRATIVE_FIELDS):
         r = FIRST_DATA_ROW + i
-        for col, value in enumerate([i + 1, label, code], 1):
-            _fixed(ws.cell(row=r, column=col), st, value)
-        _input(ws.cell(row=r, column=4), st)
+        _fill_row(ws, spec, r, {"stt": i + 1, "label": label, "code": code}, st)
         ws.row_dimensions[r].height = 90
     ws.protection.sheet = True
 
@@ -476,15 +468,16 @@ def _tfp_merger_lines(year: int) -> list[tuple[str, str]]:
 
 
 def _tfp_sheet(wb, exp: Expectation, year: int, st) -> None:
-    ws = wb.create_sheet(SHEET_TFP)
+    spec = sc.TFP
+    ws = wb.create_sheet(spec.title)
     territories = workbook_territories(year)
     _table(
         ws,
+        spec,
+        sc.header_context(year),
         "SỐ LIỆU PHỤC VỤ TÍNH ĐÓNG GÓP CỦA TFP VÀO TĂNG TRƯỞNG KINH TẾ",
         f"{exp.agency.name}. Số liệu chính thức theo năm, giá so sánh năm 2010, theo từng địa bàn; "
         f"từ năm {TFP_FIRST_YEAR} (tối thiểu {TFP_MIN_YEAR}) đến năm {year}.",
-        [label for _, label in TFP_COLUMNS],
-        [8, 22, 22, 26, 20, 24, 20],
         st,
     )
     if len(territories) > 1:
@@ -500,45 +493,33 @@ def _tfp_sheet(wb, exp: Expectation, year: int, st) -> None:
     r = FIRST_DATA_ROW
     for code in territories:
         for y in range(TFP_FIRST_YEAR, year + 1):
-            _fixed(ws.cell(row=r, column=1), st, y)
-            _fixed(ws.cell(row=r, column=2), st, territory_name(code))
-            for c in range(3, 3 + len(TFP_COLUMNS) - 2):
-                _input(ws.cell(row=r, column=c), st)
-            positive.add(f"C{r}:E{r}")
-            share.add(f"F{r}")
-            positive.add(f"G{r}")
+            _fill_row(ws, spec, r, {"year": y, "territory": territory_name(code)}, st)
+            for col in spec.columns:
+                if col.input:
+                    (share if col.kind == "percent" else positive).add(
+                        ws.cell(row=r, column=spec.index(col.key))
+                    )
             r += 1
     _tfp_io_block(ws, territories, year, st)
     ws.protection.sheet = True
 
 
 def _tfp_io_block(ws, territories: list[str], year: int, st) -> None:
-    from openpyxl.utils import get_column_letter
-
-    first = TFP_IO_FIRST_COL
-    for i, (_, label) in enumerate(TFP_IO_COLUMNS):
-        cell = ws.cell(row=FIRST_DATA_ROW - 1, column=first + i, value=label)
-        cell.font, cell.fill, cell.border, cell.alignment = (
-            st["header"],
-            st["header_fill"],
-            st["border"],
-            st["wrap"],
-        )
-        ws.column_dimensions[cell.column_letter].width = [22, 12, 26, 30][i]
-    title = ws.cell(row=FIRST_DATA_ROW - 2, column=first)
+    spec = sc.TFP_IO
+    _header(ws, spec, sc.header_context(year), st)
+    title = ws.cell(row=sc.HEADER_ROW - 1, column=spec.first_col)
     title.value = "HỆ SỐ CO GIÃN THEO BẢNG CÂN ĐỐI LIÊN NGÀNH (I/O)"
     title.font = st["header"]
-    names = _list_validation([territory_name(c) for c in territories], "Địa bàn")
+    names = _list_validation("territories", "Địa bàn", [territory_name(c) for c in territories])
     io_year = _number_validation(1990, year, whole=True)
     pct = _number_validation(0, 100)
     for dv in (names, io_year, pct):
         ws.add_data_validation(dv)
     for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + TFP_IO_ROWS):
-        for i in range(len(TFP_IO_COLUMNS)):
-            _input(ws.cell(row=r, column=first + i), st)
-        names.add(f"{get_column_letter(first)}{r}")
-        io_year.add(f"{get_column_letter(first + 1)}{r}")
-        pct.add(f"{get_column_letter(first + 2)}{r}")
+        _fill_row(ws, spec, r, {}, st)
+        names.add(ws.cell(row=r, column=spec.index("io_territory")))
+        io_year.add(ws.cell(row=r, column=spec.index("io_year")))
+        pct.add(ws.cell(row=r, column=spec.index("labour_share_pct")))
 
 
 def build_workbook(exp: Expectation, year: int, catalogue: Catalogue):
@@ -557,6 +538,7 @@ def build_workbook(exp: Expectation, year: int, catalogue: Catalogue):
         _enterprise_sheet(wb, exp, year, st)
         _budget_sheet(wb, exp, year, st)
         _narrative_sheet(wb, exp, year, st)
+        _lists_sheet(wb)
     _meta_sheet(
         wb,
         {
@@ -628,49 +610,6 @@ def write_templates(catalogue: Catalogue, year: int, out_dir: Path) -> list[Path
 # ---- reading --------------------------------------------------------------------------
 
 
-def _merged_map(refs: list[str] | None) -> dict[tuple[int, int], tuple[int, int]]:
-    """For every cell covered by a merged range except its top-left, the top-left cell."""
-    from openpyxl.utils.cell import range_boundaries
-
-    out: dict[tuple[int, int], tuple[int, int]] = {}
-    for ref in refs or ():
-        try:
-            min_col, min_row, max_col, max_row = range_boundaries(ref)
-        except (TypeError, ValueError):
-            continue
-        if (max_row - min_row + 1) * (max_col - min_col + 1) > 100_000:
-            continue  # absurd ranges are reported by the validator, never expanded
-        for r in range(min_row, max_row + 1):
-            for c in range(min_col, max_col + 1):
-                if (r, c) != (min_row, min_col):
-                    out[(r, c)] = (min_row, min_col)
-    return out
-
-
-def _rows(ws, first_col: int, last_col: int, merged: list[str] | None = None, max_rows: int | None = None):
-    """(row number, values) for data rows that have any value in the given columns.
-
-    Cells covered by a merged range take the value of the range's top-left cell (Excel shows
-    it across the range; openpyxl reads only the top-left). At most ``max_rows`` rows are read.
-    """
-    covered = _merged_map(merged)
-    seen: dict[tuple[int, int], Any] = {}
-    max_row = FIRST_DATA_ROW + max_rows - 1 if max_rows else None
-    for r, values in enumerate(
-        ws.iter_rows(min_row=FIRST_DATA_ROW, max_row=max_row, min_col=1, max_col=last_col, values_only=True),
-        start=FIRST_DATA_ROW,
-    ):
-        values = list(values) + [None] * (last_col - len(values))
-        if covered:
-            for c in range(1, last_col + 1):
-                seen[(r, c)] = values[c - 1]
-                top_left = covered.get((r, c))
-                if top_left is not None and values[c - 1] in (None, ""):
-                    values[c - 1] = seen.get(top_left)
-        if any(v not in (None, "") for v in values[first_col - 1 :]):
-            yield r, tuple(values)
-
-
 def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
@@ -678,8 +617,9 @@ def _text(value) -> str:
 def read_meta(wb) -> dict[str, Any]:
     if META_SHEET not in wb.sheetnames:
         raise WorkbookError(
-            "Tệp không có trang thông tin biểu mẫu (_meta): không phải biểu mẫu báo cáo của Kế hoạch 101 "
-            "hoặc biểu mẫu đã bị sửa. Vui lòng dùng biểu mẫu do Sở Khoa học và Công nghệ gửi."
+            "Tệp không phải biểu mẫu báo cáo Kế hoạch 101 do Sở Khoa học và Công nghệ gửi (không có trang "
+            "thông tin ẩn nhận diện đơn vị và năm; thường do các trang tính được chép sang một tệp mới). Vui lòng "
+            "nhập số liệu vào chính tệp biểu mẫu Sở đã gửi cho đơn vị (hoặc tải lại biểu mẫu) rồi gửi lại."
         )
     meta = {}
     for row in wb[META_SHEET].iter_rows(min_row=1, max_col=2, values_only=True):
@@ -687,22 +627,22 @@ def read_meta(wb) -> dict[str, Any]:
             meta[str(row[0]).strip()] = row[1]
     missing = [k for k in ("agency_code", "year", "template_version", "kind") if meta.get(k) in (None, "")]
     if missing:
-        raise WorkbookError(f"Trang thông tin biểu mẫu (_meta) thiếu: {', '.join(missing)}.")
+        raise WorkbookError(
+            f"Trang thông tin ẩn của biểu mẫu đã bị sửa (thiếu: {', '.join(missing)}); vui lòng dùng lại biểu mẫu được cấp."
+        )
     try:
         meta["year"] = int(meta["year"])
     except (TypeError, ValueError):
-        raise WorkbookError(f"Năm báo cáo trong trang _meta không hợp lệ: '{meta['year']}'.") from None
+        raise WorkbookError(
+            f"Năm báo cáo ghi trong trang thông tin ẩn của biểu mẫu không hợp lệ: '{meta['year']}'."
+        ) from None
     if meta["kind"] not in ("agency", "tfp"):
-        raise WorkbookError(f"Loại biểu mẫu trong trang _meta không hợp lệ: '{meta['kind']}'.")
+        raise WorkbookError(
+            f"Loại biểu mẫu ghi trong trang thông tin ẩn của biểu mẫu không hợp lệ: '{meta['kind']}'."
+        )
     meta["agency_code"] = str(meta["agency_code"]).strip()
     meta["template_version"] = str(meta["template_version"]).strip()
     return meta
-
-
-def _require(wb, name: str):
-    if name not in wb.sheetnames:
-        raise WorkbookError(f"Thiếu trang tính '{name}' của biểu mẫu.")
-    return wb[name]
 
 
 def read_workbook(
@@ -753,45 +693,132 @@ def _open_book(path: Path | str) -> Iterator[Any]:
 
 
 def _read_sheets(wb, merged: dict[str, list[str]], max_rows: int | None) -> Submission:
+    """Every declared table, found by its sheet's title and its headers (``nscl.forms.header``);
+    what differs from the template is in ``sub.notes``, never read silently."""
     meta = read_meta(wb)
     sub = Submission(meta["agency_code"], meta["year"], meta["template_version"], meta["kind"])
     sub.agency_name = str(meta.get("agency_name") or "").strip()
-
-    def rows(name, first_col, last_col):
-        return _rows(_require(wb, name), first_col, last_col, merged.get(name), max_rows)
-
-    if sub.kind == "tfp":
-        _read_tfp(wb, sub, merged, max_rows)
-        return sub
-    for r, v in rows(SHEET_INDICATORS, 2, 9):
-        sub.indicators.append({"row": r, "code": _text(v[1]), "value": v[7], "note": v[8]})
-    for r, v in rows(SHEET_TASKS, 2, 8):
-        sub.tasks.append(
-            {"row": r, "code": _text(v[1]), "status": v[5], "result": v[6], "difficulties": v[7]}
+    ctx = sc.header_context(sub.year)
+    specs = sc.TFP_SHEETS if sub.kind == "tfp" else sc.AGENCY_SHEETS
+    titles = resolve_sheets(wb, specs, ctx, sub.notes)
+    sub.titles = titles
+    tables: dict[str, Any] = {}
+    for title, file_title in titles.items():
+        on_sheet = tuple(s for s in specs if s.title == title)
+        found = read_tables(
+            wb[file_title], on_sheet, ctx, file_title, sub.notes, merged.get(file_title), max_rows
         )
-    keys = [k for k, _ in ENTERPRISE_COLUMNS]
-    for r, v in rows(SHEET_ENTERPRISES, 2, 1 + len(keys)):
-        sub.enterprises.append({"row": r, **dict(zip(keys, v[1:], strict=True))})
-    for r, v in rows(SHEET_BUDGET, 3, 4):
-        sub.budget[_text(v[2])] = {"row": r, "value": v[3]}
-    for r, v in rows(SHEET_NARRATIVE, 3, 4):
-        sub.narrative[_text(v[2])] = {"row": r, "value": v[3]}
+        tables.update(found)
+        for key, table in found.items():
+            sub.layout[key] = table.columns
+    if sub.kind == "tfp":
+        sub.tfp = _rows_of(tables.get("tfp"))
+        sub.tfp_io = _rows_of(tables.get("tfp_io"))
+        return sub
+    sub.indicators = _coded_rows(tables.get("indicators"), sub.notes, "chỉ tiêu")
+    sub.tasks = _coded_rows(tables.get("tasks"), sub.notes, "nhiệm vụ")
+    sub.enterprises = _enterprise_rows(tables.get("enterprises"), sub.notes)
+    for rec in _coded_rows(tables.get("budget"), sub.notes, "nguồn kinh phí"):
+        sub.budget[rec["code"]] = {"row": rec["row"], "value": rec.get("value")}
+    for rec in _coded_rows(tables.get("narrative"), sub.notes, "nội dung thuyết minh"):
+        sub.narrative[rec["code"]] = {"row": rec["row"], "value": rec.get("value")}
     return sub
 
 
-def _read_tfp(wb, sub: Submission, merged: dict[str, list[str]], max_rows: int | None) -> None:
-    """The TFP sheet: yearly rows (territory in column B; a sheet without it, from before the
-    merger layout, gives rows without territory) and the input-output block."""
-    ws = _require(wb, SHEET_TFP)
-    header: tuple[Any, ...] = next(
-        ws.iter_rows(min_row=FIRST_DATA_ROW - 1, max_row=FIRST_DATA_ROW - 1, values_only=True), ()
-    )
-    with_territory = len(header) > 1 and _text(header[1]) == TFP_COLUMNS[1][1]
-    keys = [k for k, _ in TFP_COLUMNS] if with_territory else [k for k, _ in TFP_COLUMNS if k != "territory"]
-    first = 3 if with_territory else 2
-    for r, values in _rows(ws, first, len(keys), merged.get(SHEET_TFP), max_rows):
-        sub.tfp.append({"row": r, **dict(zip(keys, values[: len(keys)], strict=True))})
-    io_keys = [k for k, _ in TFP_IO_COLUMNS]
-    last = TFP_IO_FIRST_COL + len(io_keys) - 1
-    for r, values in _rows(ws, TFP_IO_FIRST_COL, last, merged.get(SHEET_TFP), TFP_IO_ROWS):
-        sub.tfp_io.append({"row": r, **dict(zip(io_keys, values[TFP_IO_FIRST_COL - 1 : last], strict=True))})
+def _rows_of(table) -> list[dict[str, Any]]:
+    return [] if table is None else table.rows
+
+
+def _coded_rows(table, notes: list[Note], what: str) -> list[dict[str, Any]]:
+    """The rows of a table of fixed rows, each keyed by its (hidden) code. A row without a code
+    between the template's rows was inserted: an error that says to delete it (its figures
+    would belong to no indicator). A row after the last one (a signature, a note) is not read."""
+    if table is None:
+        return []
+    spec = table.spec
+    coded = [r for r in table.rows if _text(r.get("code"))]
+    last = max((r["row"] for r in coded), default=0)
+    out = []
+    for rec in table.rows:
+        code = _text(rec.get("code"))
+        if code:
+            out.append({**rec, "code": code})
+            continue
+        filled = [k for k in spec.keys if k not in ("stt", "code") and rec.get(k) not in (None, "")]
+        if not filled:
+            continue
+        if rec["row"] < last:
+            notes.append(
+                Note(
+                    table.title,
+                    rec["row"],
+                    None,
+                    None,
+                    f"Dòng {rec['row']} của trang '{table.title}' là dòng chèn thêm, không có trong biểu mẫu (mỗi "
+                    f"{what} đã có sẵn một dòng): vui lòng xóa dòng {rec['row']} và nhập kết quả vào đúng dòng "
+                    f"của {what} rồi gửi lại.",
+                    "error",
+                    cell=f"A{rec['row']}",
+                )
+            )
+        else:
+            notes.append(
+                Note(
+                    table.title,
+                    rec["row"],
+                    None,
+                    None,
+                    f"Dòng {rec['row']} của trang '{table.title}' nằm ngoài bảng của biểu mẫu nên không được đọc "
+                    f"(kết quả của từng {what} chỉ được đọc ở dòng đã có sẵn).",
+                    "warning",
+                    cell=f"A{rec['row']}",
+                )
+            )
+    return out
+
+
+_TOTAL_WORDS = {"tổng", "tổng cộng", "cộng", "tổng số", "cộng:", "tổng cộng:", "tổng:"}
+
+
+def _enterprise_rows(table, notes: list[Note]) -> list[dict[str, Any]]:
+    """The organisations listed, without total rows: a row named "Tổng cộng" (or "Cộng"), or a
+    row without a name or tax code whose figures are the sums of the rows above it. Read as data,
+    it would count as one more organisation and double the budget."""
+    if table is None:
+        return []
+    money = [c.key for c in table.spec.columns if c.kind == "money"]
+    out: list[dict[str, Any]] = []
+    for rec in table.rows:
+        name = sc.fold(rec.get("name"))
+        unnamed = not name and not _text(rec.get("tax_code"))
+        total_word = name in _TOTAL_WORDS or name.startswith("tổng cộng")
+        if total_word or (unnamed and out and _is_sum(rec, out, money)):
+            label = f"'{_text(rec.get('name'))}'" if name else "không có tên, là tổng các dòng trên"
+            notes.append(
+                Note(
+                    table.title,
+                    rec["row"],
+                    None,
+                    rec.get("name"),
+                    f"Dòng {rec['row']} ({label}) là dòng tổng cộng, không phải một tổ chức, doanh nghiệp: dòng này "
+                    "không được tính (tổng do Sở tự cộng). Lần sau không cần thêm dòng tổng.",
+                    "warning",
+                    cell=f"{sc.column_letter(table.columns.get('name', 1))}{rec['row']}",
+                )
+            )
+            continue
+        out.append(rec)
+    return out
+
+
+def _is_sum(rec: dict[str, Any], above: list[dict[str, Any]], money: list[str]) -> bool:
+    values = [rec.get(k) for k in money]
+    if not any(isinstance(v, int | float) and v != 0 for v in values):
+        return False
+    for key, v in zip(money, values, strict=True):
+        total = sum(float(r[key]) for r in above if isinstance(r.get(key), int | float))
+        if v in (None, ""):
+            continue
+        if not isinstance(v, int | float) or abs(v - total) > 1e-6:
+            return False
+    return True

@@ -80,6 +80,10 @@ class Book:
 
         self._book = CalamineWorkbook.from_filelike(fh)
         self.sheetnames: list[str] = list(self._book.sheet_names)
+        # sheets hidden from the agency (the template's own _meta and _lists)
+        self.hidden: set[str] = {
+            m.name for m in self._book.sheets_metadata if "Visible" not in str(getattr(m, "visible", "Visible"))
+        }
         self._sheets: dict[str, Sheet] = {}
 
     def __getitem__(self, name: str) -> Sheet:

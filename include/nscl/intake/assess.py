@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from nscl.intake.hostile import Inspection, inspect_file
 from nscl.intake.inbox import InboxFile
-from nscl.intake.validation import FileToValidate, _rejected, validate_files
+from nscl.intake.validation import FileToValidate, _rejected, identify_agency, validate_files
 from nscl.plan.catalogue import Catalogue
 from nscl.settings import LOCAL_TZ, IntakeLimits
 from nscl.store.records import Issue, Receipt, Sighting
@@ -111,6 +111,20 @@ def assess_batch(
             log.error("Unexpected error validating %s", files[i][1], exc_info=got)
             got = _rejected(INTERNAL_ERROR, "internal_error")
         outcomes[i] = got
+    for i, outcome in enumerate(outcomes):
+        scan = scans.get(i)
+        if scan is not None and scan.problem is None and outcome.kind:
+            outcome.file_format = scan.format
+        # A refused file is credited to its agency wherever it can be told (the inbox folder, the
+        # identity sheet, the template's file name, the sheets' title lines): the agency then
+        # shows as returned for correction, and its notice is addressed to it.
+        if outcome.status == "rejected" and not outcome.agency_code and outcome.code != "lock_file":
+            stored, name, agency, _ = files[i]
+            readable = scan is not None and scan.problem is None
+            try:
+                outcome.agency_code = agency or identify_agency(stored, name, catalogue, readable)
+            except Exception:  # noqa: BLE001 - identification is a courtesy, never a failure
+                log.exception("Could not identify the agency of %s", name)
     return outcomes
 
 
@@ -182,6 +196,8 @@ def build_receipt(
         "conversions": notes + outcome.conversions,
         "also_received_as": aliases,
     }
+    if getattr(outcome, "file_format", None):
+        receipt["format"] = outcome.file_format
     if more_errors or more_warnings:
         receipt["errors_total"] = len(errors)
         receipt["warnings_total"] = len(warnings)

@@ -42,7 +42,6 @@ def write_feedback_workbook(
     bytes) when it could be read; otherwise the feedback is the summary sheet alone."""
     from openpyxl import Workbook, load_workbook
 
-
     wb = None
     if source is not None:
         try:
@@ -50,6 +49,7 @@ def write_feedback_workbook(
                 wb = load_workbook(fh, data_only=False, keep_vba=False, keep_links=False)
         except Exception:  # the summary alone still says what to fix
             wb = None
+    marked = wb is not None
     if wb is None:
         wb = Workbook()
         wb.active.title = SUMMARY_SHEET
@@ -59,7 +59,7 @@ def write_feedback_workbook(
             del wb[SUMMARY_SHEET]
         _mark_cells(wb, issues)
         ws = wb.create_sheet(SUMMARY_SHEET, 0)
-    _summary(ws, receipt, issues, set(wb.sheetnames))
+    _summary(ws, receipt, issues, set(wb.sheetnames), marked)
     wb.active = wb.sheetnames.index(SUMMARY_SHEET)
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet.title == SUMMARY_SHEET
@@ -93,7 +93,7 @@ def _mark_cells(wb, issues: Sequence[Issue]) -> None:
         cell.comment = comment
 
 
-def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str]) -> None:
+def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str], marked: bool = True) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     bold = Font(name="Times New Roman", size=11, bold=True)
@@ -111,8 +111,13 @@ def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str]) ->
         f"Sở nhận lúc {_when(receipt.get('received_at'))}{' (sau hạn)' if receipt.get('late') else ''}",
         f"Kết quả: {STATUS_VI.get(receipt.get('status', ''), receipt.get('status', ''))}: {errors} lỗi, "
         f"{warnings} lưu ý.",
-        "Cách sửa: sửa các ô tô đỏ (lỗi) ngay trong các trang tính của tệp này (rê chuột vào ô để xem nhận xét), "
-        "kiểm tra các ô tô cam (lưu ý), lưu lại và gửi lại cho Sở. Không đổi tên, thêm, xóa các trang tính.",
+        (
+            "Cách sửa: sửa các ô tô đỏ (lỗi) ngay trong các trang tính của tệp này (rê chuột vào ô để xem nhận xét), "
+            "kiểm tra các ô tô cam (lưu ý), lưu lại và gửi lại cho Sở. Không đổi tên, thêm, xóa các trang tính."
+            if marked
+            else "Cách sửa: bảng dưới đây liệt kê từng lỗi (trang tính, ô, giá trị, yêu cầu); vui lòng sửa ngay trong "
+            "tệp đơn vị đã gửi, lưu lại và gửi lại cho Sở. Không đổi tên, thêm, xóa các trang tính."
+        ),
     ]
     for r, line in enumerate(lines, start=2):
         text(ws.cell(row=r, column=1), line).font = body
@@ -145,6 +150,7 @@ def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str]) ->
             cell.font, cell.alignment = body, wrap
             if c == 7:
                 cell.number_format = "@"  # show the value exactly as found
+        ws.row_dimensions[r].height = 15 * max(1, -(-len(str(issue["expected"])) // 85))  # wrapped, not cut
         if issue.get("cell") and issue["sheet"] in sheets:
             link = ws.cell(row=r, column=4)
             link.hyperlink = f"#'{issue['sheet']}'!{issue['cell']}"
@@ -157,6 +163,15 @@ def _summary(ws, receipt: Receipt, issues: Sequence[Issue], sheets: set[str]) ->
             "Vui lòng sửa các mục trên và kiểm tra lại toàn bộ tệp trước khi gửi lại.",
         ).font = bold
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    # Printed whole: landscape A4, one page wide, the column headings on every page.
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    for r in range(2, len(lines) + 2):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(headers))
+        ws.cell(row=r, column=1).alignment = wrap
+        ws.row_dimensions[r].height = 15 * (1 + len(str(ws.cell(row=r, column=1).value or "")) // 190)
 
 
 def reply_text(receipt: Receipt) -> str:
@@ -189,10 +204,19 @@ def reply_text(receipt: Receipt) -> str:
             )
     else:
         lines.append(f"Kết quả: BỊ TRẢ LẠI. {receipt.get('message', '')}")
-        lines.append(
-            "Vui lòng sửa theo tệp phản hồi kèm theo (các ô lỗi được tô đỏ, có nhận xét; trang 'Tổng hợp lỗi' "
-            "liệt kê từng lỗi) rồi gửi lại. Tệp gửi lại sẽ thay thế tệp này."
-        )
+        if not receipt.get("kind"):
+            # never opened as a workbook: the message says why and how to send it again
+            lines.append("Vui lòng gửi lại theo hướng dẫn trên. Tệp gửi lại sẽ thay thế tệp này.")
+        elif receipt.get("format", "xlsx") in ("xlsx", "xlsm"):
+            lines.append(
+                "Vui lòng sửa theo tệp phản hồi kèm theo (các ô lỗi được tô đỏ, có nhận xét; trang 'Tổng hợp lỗi' "
+                "liệt kê từng lỗi) rồi gửi lại. Tệp gửi lại sẽ thay thế tệp này."
+            )
+        else:
+            lines.append(
+                "Vui lòng sửa theo trang 'Tổng hợp lỗi' của tệp phản hồi kèm theo (liệt kê từng lỗi: trang tính, ô, "
+                "giá trị, yêu cầu) ngay trong tệp của đơn vị rồi gửi lại. Tệp gửi lại sẽ thay thế tệp này."
+            )
     if receipt.get("conversions"):
         lines.append(
             f"Sở đã tự động chuẩn hóa {len(receipt['conversions'])} nội dung (bảng mã, định dạng số...); "

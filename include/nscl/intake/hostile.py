@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from nscl.intake.names import safe_name
-from nscl.intake.sheet_scan import SheetScan, scan_sheet
+from nscl.intake.sheet_scan import SheetScan, scan_ods, scan_sheet
+from nscl.intake.zip_names import duplicate_entries, duplicate_message, escaping_entries
 from nscl.labels import format_vn_number
 from nscl.settings import IntakeLimits
 
@@ -37,6 +38,8 @@ class Problem:
 class Inspection:
     problem: Problem | None = None
     sheets: dict[str, SheetScan] = field(default_factory=dict)
+    format: str = "xlsx"  # by content: xlsx, xlsm (macros never run), xls (Excel 97-2003), ods
+    notes: list[str] = field(default_factory=list)  # what the receipt says (macros ignored...)
 
     @property
     def merged(self) -> dict[str, list[str]]:
@@ -50,53 +53,82 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB"
 
 
+READABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+SAVE_AS_XLSX = (
+    "Cách lưu thành .xlsx: trong Excel chọn Tệp (File) > Lưu thành (Save As) > 'Sổ làm việc Excel (*.xlsx)'; "
+    "trong LibreOffice Calc chọn Tệp > Lưu thành > 'Excel 2007-365 (.xlsx)'; trong WPS Office chọn Tệp > Lưu "
+    "thành > 'Excel Workbook (*.xlsx)'."
+)
+
+
 def _format_problem(name: str) -> Problem | None:
     suffix = PurePosixPath(name).suffix.lower()
-    if suffix == ".xlsx":
+    if suffix in READABLE_SUFFIXES:
         return None
-    if suffix in (".xlsm", ".xltm", ".xlsb", ".xls", ".xlt", ".ods", ".csv"):
+    if suffix in (".xltm", ".xlsb", ".xlt", ".csv", ".ots", ".et", ".numbers"):
         what = {
-            ".xlsm": "tệp Excel có macro (.xlsm); macro không bao giờ được chạy",
-            ".xltm": "mẫu Excel có macro (.xltm); macro không bao giờ được chạy",
+            ".xltm": "mẫu Excel có macro (.xltm)",
             ".xlsb": "tệp Excel nhị phân (.xlsb)",
-            ".xls": "tệp Excel 97-2003 (.xls)",
             ".xlt": "mẫu Excel 97-2003 (.xlt)",
-            ".ods": "bảng tính OpenDocument (.ods)",
-            ".csv": "tệp CSV",
+            ".csv": "tệp CSV (mất các trang tính và thông tin nhận diện của biểu mẫu)",
+            ".ots": "mẫu bảng tính OpenDocument (.ots)",
+            ".et": "tệp WPS Spreadsheets (.et)",
+            ".numbers": "tệp Apple Numbers",
         }[suffix]
         return Problem(
-            "wrong_format", f"Định dạng '{suffix}' ({what}) không được nhận; vui lòng gửi {WANTED}."
+            "wrong_format",
+            f"Định dạng '{suffix}' ({what}) không được nhận; vui lòng gửi {WANTED}. {SAVE_AS_XLSX}",
         )
     return Problem(
         "wrong_format",
         f"Định dạng '{suffix or '(không có phần mở rộng)'}' không được nhận; vui lòng gửi {WANTED} "
-        "(không gửi .xls, .xlsm, .pdf, .doc...).",
+        f"(không gửi .pdf, .doc...). {SAVE_AS_XLSX}",
     )
 
 
-def _ole_problem(path: Path) -> Problem:
+def _inspect_ole(path: Path, name: str, limits: IntakeLimits) -> Inspection:
+    """An OLE2 compound file: an Excel 97-2003 workbook (.xls) is read; an encrypted file, or a
+    Word or other old Office document, is refused. No stream may be larger than an XML part of
+    an .xlsx may be (the reader holds it)."""
     try:
         import olefile
 
         with olefile.OleFileIO(str(path)) as ole:
-            streams = {"/".join(s) for s in ole.listdir()}
+            entries = ole.listdir()
+            streams = {"/".join(s) for s in entries}
+            sizes = [ole.get_size("/".join(s)) for s in entries]
     except Exception:
-        streams = set()
+        streams, sizes = set(), []
     if "EncryptionInfo" in streams or "EncryptedPackage" in streams:
-        return Problem(
-            "encrypted",
-            "Tệp được đặt mật khẩu (mã hóa) nên không đọc được; vui lòng gỡ mật khẩu "
-            f"(File > Info > Protect Workbook) rồi gửi lại {WANTED}.",
+        return Inspection(
+            Problem(
+                "encrypted",
+                "Tệp được đặt mật khẩu (mã hóa) nên không đọc được; vui lòng gỡ mật khẩu "
+                f"(File > Info > Protect Workbook) rồi gửi lại {WANTED}.",
+            )
         )
-    if "Workbook" in streams or "Book" in streams:
-        return Problem(
-            "wrong_format",
-            f"Tệp là bảng tính Excel 97-2003 (.xls) dù tên tệp ghi khác; vui lòng lưu lại thành {WANTED} "
-            "(File > Save As > Excel Workbook).",
+    if "Workbook" not in streams and "Book" not in streams:
+        return Inspection(
+            _format_problem(name)
+            or Problem(
+                "not_workbook",
+                f"Tệp là tài liệu Office cũ, không phải bảng tính; vui lòng gửi {WANTED}. {SAVE_AS_XLSX}",
+            )
         )
-    return Problem(
-        "not_workbook", f"Tệp là tài liệu Office cũ, không phải bảng tính .xlsx; vui lòng gửi {WANTED}."
-    )
+    if any(size > limits.max_part_bytes for size in sizes):
+        return Inspection(
+            Problem(
+                "too_large",
+                f"Tệp .xls có thành phần quá lớn (tối đa {_mb(limits.max_part_bytes)}); vui lòng xóa dữ liệu, "
+                f"ảnh, trang tính thừa rồi gửi {WANTED}. {SAVE_AS_XLSX}",
+            )
+        )
+    inspection = Inspection(format="xls")
+    if PurePosixPath(name).suffix.lower() != ".xls":
+        inspection.notes.append(
+            "Tệp là bảng tính Excel 97-2003 (.xls) dù tên tệp ghi khác; đã đọc theo nội dung."
+        )
+    return inspection
 
 
 def inspect_file(path: Path | str, original_name: str, limits: IntakeLimits | None = None) -> Inspection:
@@ -118,32 +150,37 @@ def inspect_file(path: Path | str, original_name: str, limits: IntakeLimits | No
         head = fh.read(8)
     name, _ = safe_name(original_name)
     if head == OLE_MAGIC:
-        problem = _ole_problem(path)
-        if problem.code == "encrypted":
-            return Inspection(problem)
-        return Inspection(_format_problem(name) or problem)
+        return _inspect_ole(path, name, limits)
     format_problem = _format_problem(name)
     if format_problem:
         return Inspection(format_problem)
     if not head.startswith(ZIP_MAGIC):
         kind = "tệp PDF" if head.startswith(b"%PDF") else "không phải bảng tính Excel"
         return Inspection(
-            Problem("not_workbook", f"Tệp có tên .xlsx nhưng nội dung là {kind}; vui lòng gửi {WANTED}.")
+            Problem(
+                "not_workbook",
+                f"Tệp có tên {PurePosixPath(name).suffix.lower()} nhưng nội dung là {kind}; vui lòng gửi {WANTED}.",
+            )
         )
     try:
         with zipfile.ZipFile(path) as zf:
-            return _inspect_zip(zf, limits)
+            return _inspect_zip(zf, limits, name)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
         return Inspection(
             Problem(
                 "corrupt",
-                f"Tệp .xlsx bị hỏng (không giải nén được); vui lòng mở bằng Excel, lưu lại và gửi {WANTED}.",
+                f"Tệp bị hỏng (không giải nén được); vui lòng mở bằng Excel hoặc LibreOffice, lưu lại và gửi {WANTED}.",
             )
         )
 
 
-def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits) -> Inspection:
+def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits, name: str = "") -> Inspection:
     infos = zf.infolist()
+    # Two entries naming one part: readers disagree on which counts, so the figures read here
+    # need not be those the agency saw (nscl.intake.zip_names).
+    repeated, escaping = duplicate_entries(infos), escaping_entries(infos)
+    if repeated or escaping:
+        return Inspection(Problem("corrupt", duplicate_message(repeated or escaping)))
     bomb = Problem(
         "zip_bomb",
         "Tệp có cấu trúc nén bất thường (dung lượng giải nén quá lớn hoặc quá nhiều thành phần), "
@@ -173,14 +210,10 @@ def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits) -> Inspection:
             )
     names = {i.filename for i in infos}
     content_types = _read(zf, "[Content_Types].xml", 1 << 20) if "[Content_Types].xml" in names else b""
-    if "xl/vbaProject.bin" in names or b"macroEnabled" in content_types:
-        return Inspection(
-            Problem(
-                "macro",
-                "Tệp có chứa macro (định dạng .xlsm dù tên tệp là .xlsx); macro không bao giờ được chạy. "
-                f"Vui lòng lưu lại thành {WANTED} (File > Save As > Excel Workbook).",
-            )
-        )
+    mimetype = _read(zf, "mimetype", 200) if "mimetype" in names else b""
+    if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet") and "content.xml" in names:
+        return _inspect_ods(zf, infos, limits)
+    macros = "xl/vbaProject.bin" in names or b"macroEnabled" in content_types
     if "xl/workbook.xml" not in names:
         return Inspection(
             Problem("not_workbook", f"Tệp không phải bảng tính Excel .xlsx; vui lòng gửi {WANTED}.")
@@ -206,7 +239,14 @@ def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits) -> Inspection:
                     f"trang tính thừa và gửi {WANTED}.",
                 )
             )
-        inspection = Inspection(sheets={})
+        inspection = Inspection(sheets={}, format="xlsm" if macros else "xlsx")
+        suffix = PurePosixPath(name).suffix.lower()
+        if suffix in (".xls", ".ods"):
+            inspection.notes.append(f"Tệp là bảng tính .xlsx dù tên tệp là {suffix}; đã đọc theo nội dung.")
+        if macros:
+            inspection.notes.append(
+                "Tệp có chứa macro: chỉ các giá trị trong ô được đọc, macro không được chạy và đã được bỏ qua."
+            )
         budget = limits.max_cells
         for sheet_name, part in sheets:
             if part not in names:
@@ -235,6 +275,41 @@ def _inspect_zip(zf: zipfile.ZipFile, limits: IntakeLimits) -> Inspection:
                 f"Tệp .xlsx bị hỏng (nội dung XML lỗi); vui lòng mở bằng Excel, lưu lại và gửi {WANTED}.",
             )
         )
+
+
+def _inspect_ods(zf: zipfile.ZipFile, infos: list, limits: IntakeLimits) -> Inspection:
+    """An OpenDocument spreadsheet (.ods, as LibreOffice and WPS save it): its zip already passed
+    the size, ratio and entity checks; every sheet is in ``content.xml``, scanned as a stream."""
+    try:
+        scans = scan_ods(zf, "content.xml", limits)
+    except Exception as exc:  # defusedxml or expat errors
+        from defusedxml import DefusedXmlException
+
+        code = "xml_entities" if isinstance(exc, DefusedXmlException) else "corrupt"
+        return Inspection(
+            Problem(
+                code,
+                f"Tệp .ods bị hỏng hoặc có nội dung XML bất thường nên không được mở; vui lòng gửi {WANTED}.",
+            )
+        )
+    if len(scans) > limits.max_sheets:
+        return Inspection(
+            Problem(
+                "too_many_sheets",
+                f"Tệp có quá nhiều trang tính ({len(scans)}, tối đa {limits.max_sheets}); vui lòng xóa các trang "
+                f"tính thừa và gửi {WANTED}.",
+            )
+        )
+    inspection = Inspection(sheets={}, format="ods")
+    budget = limits.max_cells
+    for scan in scans:
+        inspection.sheets[scan.name] = scan
+        budget -= scan.cells
+        problem = _size_problem(scan, limits, budget)
+        if problem:
+            inspection.problem = problem
+            return inspection
+    return inspection
 
 
 def _read(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:

@@ -6,8 +6,11 @@ their agency code (``inbox/2025/SCT/bao-cao.xlsx``); staff drop e-mailed files a
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
+import hashlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +18,7 @@ from nscl.settings import LOCAL_TZ, inbox_url
 from nscl.store.zones import Zones
 
 TZ = LOCAL_TZ
+HASH_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,34 @@ class Inbox:
 
     def open(self, url: str):
         return self.fs.open(self.fs._strip_protocol(url), "rb")
+
+    def content_hash(self, url: str) -> str:
+        """The SHA-256 of the file's bytes (as the raw archive names them), read as a stream."""
+        digest = hashlib.sha256()
+        with self.open(url) as fh:
+            while block := fh.read(HASH_BLOCK):
+                digest.update(block)
+        return digest.hexdigest()
+
+    def new_files(
+        self, done: Collection[tuple[str, str]], now: dt.datetime | None = None
+    ) -> builtins.list[InboxFile]:
+        """The files of :meth:`list` whose (inbox path, content hash) is not in ``done``.
+
+        By content, never by name, size and modification time: shared folders and object
+        stores keep times to the second and copy tools keep them, so a file replaced by
+        another of the same name, size and time is still a new file. Every file is read each
+        time (a few MB a year's inbox; hashing is far below the cost of one workbook's intake).
+        A file that vanishes while being read is left for the next run."""
+        out = []
+        for f in self.list(now):
+            try:
+                sha = self.content_hash(f.url)
+            except FileNotFoundError:
+                continue
+            if (f.relative, sha) not in done:
+                out.append(f)
+        return out
 
 
 # The project's own files in an inbox: the staff page's upload record ``.<name>.upload.json``

@@ -149,6 +149,33 @@ def clean_text(text: str, limit: int = 300) -> str:
     return re.sub(r"\s+", " ", text).strip()[:limit]
 
 
+_ADDRESS = r"[^@\s<>,;:\"'()\[\]]+@[^@\s<>,;:\"'()\[\]]+\.[^@\s<>,;:\"'()\[\]]+"
+
+
+def _valid(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    out = []
+    for display, addr in pairs:
+        addr = clean_text(addr or "", 254).strip("<>").lower()
+        if re.fullmatch(_ADDRESS, addr):
+            display = clean_text(display or "", 120).replace('\\"', '"').strip("\\\"' ")
+            out.append((display, addr))
+    return out
+
+
+def _loose(text: str) -> list[tuple[str, str]]:
+    """Addresses in a header that no parser reads: the whole value sent as one RFC 2047 encoded
+    word (``=?UTF-8?B?...?=``, address included, which the header grammar reads as a name
+    without an address), or a value with a bracket missing or a name left unquoted."""
+    m = re.fullmatch(r"\s*(.*?)\s*<\s*(" + _ADDRESS + r")\s*>?\s*", text)
+    if m:
+        return [(m.group(1), m.group(2))]
+    found = re.findall(_ADDRESS, text)
+    if len(found) == 1:
+        rest = text.replace(found[0], " ")
+        return [(re.sub(r"[<>()]", " ", rest), found[0])]
+    return [("", a) for a in found]
+
+
 def _addresses(msg: Message, *names: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for name in names:
@@ -156,18 +183,31 @@ def _addresses(msg: Message, *names: str) -> list[tuple[str, str]]:
             values = msg.get_all(name) or []
         except Exception:
             continue
-        for value in values:
+        raws = [v for k, v in msg.raw_items() if k.lower() == name.lower()]
+        for i, value in enumerate(values):
             try:
                 pairs = [(a.display_name, a.addr_spec) for a in getattr(value, "addresses", ())]
             except Exception:
                 pairs = []
-            if not pairs:
-                pairs = email.utils.getaddresses([str(value)])
-            for display, addr in pairs:
-                addr = clean_text(addr or "", 254).strip("<>").lower()
-                if re.fullmatch(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+", addr):
-                    out.append((clean_text(display or "", 120), addr))
+            found = _valid(pairs)
+            if not found:
+                text = clean_text(str(value), 1000)
+                found = _valid(email.utils.getaddresses([text])) or _valid(_loose(text))
+            if not found and i < len(raws):
+                found = _valid(_loose(_decoded(raws[i])))
+            out.extend(found)
     return out
+
+
+def _decoded(raw: object) -> str:
+    """A header's raw text with its encoded words decoded (8-bit bytes read as UTF-8)."""
+    import email.header
+
+    text = clean_text(str(raw), 1000)
+    try:
+        return clean_text(str(email.header.make_header(email.header.decode_header(text))), 1000)
+    except Exception:
+        return text
 
 
 def _robot(msg: Message, sender: str | None, own: set[str]) -> tuple[str | None, bool]:
@@ -267,14 +307,29 @@ def parse_mail(
         from_headers = len(msg.get_all("From") or [])
     except Exception:
         from_headers = 0
-    if from_headers == 0:
-        defects.append("thiếu người gửi (From)")
-    elif from_headers > 1 or len(senders) > 1:
+    if from_headers > 1 or len(senders) > 1:
         defects.append("nhiều địa chỉ người gửi (From): có thể bị giả mạo")
         senders = _addresses(msg, "Sender") or senders
-    elif not senders:
-        defects.append("địa chỉ người gửi (From) không hợp lệ")
-    sender_name, sender = senders[0] if senders else (None, None)
+    from_name = None
+    if not senders:
+        # No address in From (missing, or broken beyond reading): the reply goes where the
+        # sender's own client would send it (Reply-To), else to Sender or the envelope sender.
+        shown = clean_text(_decoded(next((v for k, v in msg.raw_items() if k.lower() == "from"), "")), 120)
+        why = (
+            f"địa chỉ người gửi (From) không đọc được: «{shown}»"
+            if from_headers
+            else "thiếu người gửi (From)"
+        )
+        from_name = shown if shown and "@" not in shown else None
+        for header in ("Reply-To", "Sender", "Return-Path"):
+            senders = _addresses(msg, header)[:1]
+            if senders:
+                defects.append(f"{why}; thư trả lời gửi tới địa chỉ {header} {senders[0][1]}")
+                break
+        else:
+            defects.append(f"{why}; thư không có địa chỉ nào khác (Reply-To, Sender, Return-Path) để trả lời")
+    sender_name, sender = senders[0] if senders else (from_name, None)
+    sender_name = sender_name or from_name
     ids = _message_ids(_header(msg, "Message-ID"))
     message_id = ids[0] if ids else None
     if message_id is None:

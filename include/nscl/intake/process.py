@@ -74,20 +74,13 @@ def list_inbox(zones: Zones, year: int) -> list[str]:
 
 
 def list_new(zones: Zones, year: int) -> list[str]:
-    """Inbox files not done yet (for the hourly intake): not seen with this size and
-    modification time, or seen but without a receipt (a run that died half way)."""
+    """Inbox files not done yet (for the hourly intake): not seen at this path with these
+    bytes (by content hash: ``Inbox.new_files``), or seen but without a receipt (a run that
+    died half way)."""
 
     done = {p.stem for p in zones.receipts(year).glob("*.json")} if zones.receipts(year).is_dir() else set()
-    seen = {
-        (s["inbox_path"], s["size"], s["modified_at"])
-        for s in load_sightings(zones, year)
-        if s.get("sha256") in done
-    }
-    out = []
-    for f in Inbox.for_year(year, zones).list():
-        if (f.relative, f.size, f.modified.isoformat() if f.modified else None) not in seen:
-            out.append(f.url)
-    return out
+    seen = {(s["inbox_path"], s["sha256"]) for s in load_sightings(zones, year) if s.get("sha256") in done}
+    return [f.url for f in Inbox.for_year(year, zones).new_files(seen)]
 
 
 def received_time(path: Path) -> dt.datetime:
@@ -130,7 +123,6 @@ def _history(
 
 def _read_arrival(url: str, year: int, zones: Zones) -> Arrival:
     import fsspec
-
 
     inbox = Inbox.for_year(year, zones)
     fs, stripped = fsspec.core.url_to_fs(url)

@@ -24,6 +24,8 @@ class SheetScan:
     # the furthest row of a cell holding a value (what a reader holds in memory: calamine keeps
     # the used range whole; its width is bounded by max_column)
     max_value_row: int = 0
+    hidden_rows: list[int] = field(default_factory=list)  # hidden rows that hold a value
+    hidden_cols: list[tuple[int, int]] = field(default_factory=list)  # (first, last) hidden columns
 
 
 def _column_index(ref: str | None) -> int:
@@ -44,10 +46,11 @@ class _Position:
     right after the previous one), and the cell being read: its reference, whether it has a
     formula, a value element, text in that element."""
 
-    __slots__ = ("col", "formula", "in_value", "ref", "row", "text", "value")
+    __slots__ = ("col", "formula", "hidden", "in_value", "ref", "row", "text", "value")
 
     def __init__(self) -> None:
         self.row = self.col = self.in_value = 0
+        self.hidden = False
         self.ref: str | None = None
         self.formula = self.value = self.text = False
 
@@ -98,6 +101,11 @@ def scan_sheet(
             r = attrs.get("r")
             state.row = int(r) if r and r.isdigit() else state.row + 1
             state.col = 0
+            state.hidden = attrs.get("hidden") in ("1", "true")
+        elif tag == "col" and attrs.get("hidden") in ("1", "true"):
+            first, last = attrs.get("min", ""), attrs.get("max", "")
+            if first.isdigit() and last.isdigit():
+                scan.hidden_cols.append((int(first), int(last)))
         elif tag == "dimension":
             scan.dimension = attrs.get("ref")
         elif tag == "mergeCell":
@@ -111,6 +119,8 @@ def scan_sheet(
             if state.value:
                 row = (_row_of(ref) if ref else 0) or state.row
                 scan.max_value_row = max(scan.max_value_row, row)
+                if state.hidden and (not scan.hidden_rows or scan.hidden_rows[-1] != row):
+                    scan.hidden_rows.append(row)
                 if scan.max_value_row > limits.max_rows:
                     raise _StopScan
             if state.formula:
@@ -152,3 +162,108 @@ def scan_sheet(
         except _StopScan:
             pass
     return scan
+
+
+def scan_ods(zf: zipfile.ZipFile, part: str, limits: IntakeLimits) -> list[SheetScan]:
+    """The same scan for an OpenDocument spreadsheet's ``content.xml`` (every sheet in one
+    part): rows (a repeated row that holds values counts as many times as it repeats; the
+    trailing empty rows Calc writes as one repeated row do not), cells, the widest column, the
+    furthest row with a value, merged ranges (``number-columns/rows-spanned``) and formulas
+    (ODF always stores the computed value beside a formula)."""
+    from xml.parsers import expat
+
+    from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+
+    table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    office_ns = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    scans: list[SheetScan] = []
+    cells_left = limits.max_cells
+    state = {"row": 0, "col": 0, "row_repeat": 1, "row_has_value": False, "in_cell": False}
+
+    def attr(attrs: dict[str, str], ns: str, name: str) -> str | None:
+        return attrs.get(f"{ns}}}{name}")
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal cells_left
+        if name == f"{table_ns}}}table":
+            scans.append(SheetScan(attr(attrs, table_ns, "name") or "", part))
+            state["row"] = 0
+        elif not scans:
+            return
+        elif name == f"{table_ns}}}table-row":
+            state["row_repeat"] = _int(attr(attrs, table_ns, "number-rows-repeated"), 1)
+            state["row_has_value"] = False
+            state["col"] = 0
+            state["row"] += 1
+        elif name in (f"{table_ns}}}table-cell", f"{table_ns}}}covered-table-cell"):
+            scan = scans[-1]
+            repeat = _int(attr(attrs, table_ns, "number-columns-repeated"), 1)
+            first = state["col"] + 1
+            state["col"] += repeat
+            has_value = attr(attrs, office_ns, "value-type") is not None
+            if has_value:
+                state["row_has_value"] = True
+                if state["col"] > scan.max_column:
+                    scan.max_column = state["col"]
+                scan.cells += repeat * state["row_repeat"]
+                cells_left -= repeat * state["row_repeat"]
+                scan.max_value_row = max(scan.max_value_row, state["row"] + state["row_repeat"] - 1)
+                ref = f"{_letters(first)}{state['row']}"
+                if attr(attrs, table_ns, "formula"):
+                    scan.formulas.append(ref)
+            spanned_c = _int(attr(attrs, table_ns, "number-columns-spanned"), 1)
+            spanned_r = _int(attr(attrs, table_ns, "number-rows-spanned"), 1)
+            if spanned_c > 1 or spanned_r > 1:
+                scan.merged.append(
+                    f"{_letters(first)}{state['row']}:{_letters(first + spanned_c - 1)}{state['row'] + spanned_r - 1}"
+                )
+            if scan.max_value_row > limits.max_rows or scan.max_column > limits.max_columns or cells_left < 0:
+                raise _StopScan
+
+    def end(name: str) -> None:
+        if name == f"{table_ns}}}table-row" and scans:
+            scan = scans[-1]
+            extra = state["row_repeat"] - 1
+            if state["row_has_value"]:
+                scan.rows += state["row_repeat"]
+            state["row"] += extra
+            if scan.rows > limits.max_rows:
+                raise _StopScan
+
+    def forbid_dtd(name, sysid, pubid, has_internal_subset):
+        raise DTDForbidden(name, sysid, pubid)
+
+    def forbid_entity(name, is_parameter_entity, value, base, sysid, pubid, notation_name):
+        raise EntitiesForbidden(name, value, base, sysid, pubid, notation_name)
+
+    def forbid_external(context, base, sysid, pubid):
+        raise ExternalReferenceForbidden(context, base, sysid, pubid)
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = forbid_dtd
+    parser.EntityDeclHandler = forbid_entity
+    parser.ExternalEntityRefHandler = forbid_external
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    with zf.open(part) as fh:
+        try:
+            parser.ParseFile(fh)
+        except _StopScan:
+            pass
+    return scans
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return max(1, int(text)) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out

@@ -9,16 +9,25 @@ rules that cross sheets.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nscl.forms import schema as sc
 from nscl.forms import workbook as wbm
 from nscl.intake.batch_gx import GxSlot, resolve_slots
 from nscl.intake.gx_suites import TAX_CODE_REGEX, rule
 from nscl.intake.hostile import Inspection, inspect_file
-from nscl.intake.normalise import NotANumber, normalise_text, parse_number
+from nscl.intake.legacy_encodings import detect_and_convert
+from nscl.intake.normalise import (
+    NotANumber,
+    clean_lines,
+    normalise_text,
+    number_style,
+    parse_number,
+)
 from nscl.intake.tfp_checks import attach_io_tables, check_rows
 from nscl.labels import vn_number
 from nscl.plan.catalogue import Catalogue
@@ -53,6 +62,7 @@ class Outcome:
     data: dict[str, Any] | None = None
     code: str = ""  # why: accepted, warnings, invalid, or a hostile-file code (nscl.intake.hostile)
     readable: bool = False  # the workbook could be opened (a feedback copy can be made)
+    file_format: str | None = None  # by content (nscl.intake.hostile.Inspection.format)
     gx_results: list = field(default_factory=list)  # failed GX results, for Data Docs
 
     @property
@@ -137,55 +147,100 @@ TFP_RULES = (
 )
 
 
-# 1-based column of each reported header per sheet, for the cell reference.
-COLUMN_INDEX: dict[tuple[str, str], int] = {
-    (wbm.SHEET_INDICATORS, "Mã chỉ tiêu"): 2,
-    (wbm.SHEET_INDICATORS, IND_VALUE): 8,
-    (wbm.SHEET_TASKS, "Mã nhiệm vụ"): 2,
-    (wbm.SHEET_TASKS, TASK_STATUS): 6,
-    (wbm.SHEET_BUDGET, BUDGET_VALUE): 4,
-    **{(wbm.SHEET_ENTERPRISES, label): i + 2 for i, (_, label) in enumerate(wbm.ENTERPRISE_COLUMNS)},
-    **{(wbm.SHEET_TFP, label): i + 1 for i, (_, label) in enumerate(wbm.TFP_COLUMNS)},
-    **{(wbm.SHEET_TFP, label): wbm.TFP_IO_FIRST_COL + i for i, (_, label) in enumerate(wbm.TFP_IO_COLUMNS)},
+# Which declared column an issue's column label names, per template sheet (the letter comes from
+# the file's own header: ``Submission.layout``; the template's letter only when the file has none).
+LABEL_KEYS: dict[tuple[str, str], tuple[str, str]] = {
+    (spec.title, label): (spec.key, col.key)
+    for spec in sc.ALL_SHEETS
+    for col in spec.columns
+    for label in {col.message_label, col.label}
 }
-# Columns where agencies type numbers: a merged range there would hide or repeat a figure.
-NUMERIC_INPUT_COLUMNS = {
-    wbm.SHEET_INDICATORS: {8},
-    wbm.SHEET_ENTERPRISES: {6, 7, 8, 9},
-    wbm.SHEET_BUDGET: {4},
-    wbm.SHEET_TFP: {3, 4, 5, 6, 7, wbm.TFP_IO_FIRST_COL + 1, wbm.TFP_IO_FIRST_COL + 2},
-}
-DATA_SHEETS = {wbm.SHEET_INDICATORS, wbm.SHEET_TASKS, wbm.SHEET_ENTERPRISES, wbm.SHEET_BUDGET}
-DATA_SHEETS |= {wbm.SHEET_NARRATIVE, wbm.SHEET_TFP, wbm.META_SHEET}
+DATA_SHEETS = {spec.title for spec in sc.ALL_SHEETS} | {wbm.META_SHEET}
 
 
-def cell_ref(issue: Issue) -> str | None:
+def cell_ref(issue: Issue, layout: dict[str, dict[str, int]] | None = None) -> str | None:
+    """The cell an issue is about, in the file as the agency sent it."""
     if issue.cell:
         return issue.cell
-    col = COLUMN_INDEX.get((issue.sheet, issue.column or ""))
-    if col is None or issue.row is None:
+    found = LABEL_KEYS.get((issue.sheet, issue.column or ""))
+    if found is None or issue.row is None:
         return None
-    from openpyxl.utils import get_column_letter
+    table, key = found
+    col = (layout or {}).get(table, {}).get(key)
+    if col is None:
+        spec = next(s for s in sc.ALL_SHEETS if s.key == table)
+        if layout is not None and table in layout:
+            return None  # the file has no such column: no cell to point at
+        col = spec.index(key)
+    return f"{sc.column_letter(col)}{issue.row}"
 
-    return f"{get_column_letter(col)}{issue.row}"
 
-
-def _text(value, sheet, row, column, conversions: list[str]) -> str:
+def _text(value, sheet, row, column, conversions: list[str], lines: bool = False) -> str:
+    """A text cell normalised (Unicode form, legacy encodings); ``lines`` keeps its line breaks
+    (long texts: an agency's bullet list stays a list)."""
     text, done = normalise_text(value)
+    if lines and value is not None:
+        text = clean_lines(detect_and_convert(clean_lines(value))[0])
     for what in done:
         conversions.append(f"{sheet}!{column} dòng {row}: {what}")
     return text
 
 
-def _number(value, sheet, row, column, issues: list[Issue], conversions: list[str]):
+def _choice(value, list_key: str, sheet, row, column, conversions: list[str]) -> str | None:
+    """A drop-down cell as the list's own item: case, spaces and Unicode form do not matter, an
+    older template's item is mapped to today's (recorded); anything else stays as typed, for the
+    validation to refuse."""
+    text = _text(value, sheet, row, column, conversions)
+    if not text:
+        return None
+    item = sc.canonical_item(list_key, text)
+    if item is None:
+        return text
+    if item != text:
+        conversions.append(f"{sheet}!{column} dòng {row}: '{text}' đọc là '{item}'")
+    return item
+
+
+def _number(value, sheet, row, column, issues: list[Issue], conversions: list[str], style: str | None = None):
+    """A number cell; ``style`` is the convention ("vn"/"en") the file's other numbers typed as
+    text show, which settles text such as "1,500" (else the agency is asked)."""
     try:
-        number = parse_number(value)
-    except NotANumber:
-        issues.append(Issue(sheet, row, column, value, "Một số (ví dụ 12 hoặc 1.234,5), không phải chữ"))
+        number = parse_number(value, style)
+    except NotANumber as exc:
+        # plain words in a number cell get the usual line; a date, an ambiguous figure, a formula
+        # error, NaN or an overflow get their own
+        generic = isinstance(value, str) and str(exc).endswith("không phải là số")
+        issues.append(Issue(sheet, row, column, value, "Một số (ví dụ 12 hoặc 1.234,5), không phải chữ" if generic else str(exc)))
         return None
     if isinstance(value, str) and number is not None:
-        conversions.append(f"{sheet}!{column} dòng {row}: '{value}' đọc thành số {vn_number(number)}")
+        how = ""
+        if number_style(value) == "ambiguous":
+            how = f" (theo cách viết số {'Việt Nam' if style == 'vn' else 'tiếng Anh'} của các ô khác trong tệp)"
+        conversions.append(f"{sheet}!{column} dòng {row}: '{value}' đọc thành số {vn_number(number)}{how}")
     return number
+
+
+def file_number_style(values) -> str | None:
+    """The one convention ("vn" or "en") that the numbers typed as text in a file show, if they
+    show exactly one; None when they show none or both."""
+    seen = {number_style(v) for v in values} - {None, "ambiguous"}
+    return seen.pop() if len(seen) == 1 else None
+
+
+def _numeric_texts(sub: wbm.Submission):
+    tables = {
+        "indicators": sub.indicators,
+        "enterprises": sub.enterprises,
+        "tfp": sub.tfp,
+        "tfp_io": sub.tfp_io,
+        "budget": list(sub.budget.values()),
+    }
+    for spec in sc.ALL_SHEETS:
+        numeric = [c.key for c in spec.columns if c.numeric]
+        for rec in tables.get(spec.key, []):
+            for key in numeric:
+                if isinstance(rec.get(key), str):
+                    yield rec[key]
 
 
 def _rejected(message: str, code: str = "refused", **kw) -> Outcome:
@@ -230,6 +285,51 @@ def validate_file(
     if isinstance(out, Exception):
         raise out
     return out
+
+
+_TEMPLATE_NAME = re.compile(r"NSCL_(\d{4})_([A-Za-z0-9]+)", re.IGNORECASE)
+_CODE_IN_TITLE = re.compile(r"\(mã ([A-Za-z0-9]+)\)")
+
+
+def identify_agency(path: Path, name: str, catalogue: Catalogue, readable: bool) -> str | None:
+    """Whose file a refused one is, so that it is credited to its agency (who then shows as
+    "returned for correction", never "not reported") and its notice addressed to it: the
+    template's hidden identity sheet, else the template's file name (NSCL_2025_SCT.xlsx), else
+    the agency named in the title lines of its sheets (a workbook whose sheets were copied into
+    a new file). ``readable``: the hostile checks passed, so the values may be read."""
+    codes = {c.upper(): c for c in catalogue.agencies}
+    if readable:
+        try:
+            with wbm._open_book(path) as book:
+                try:
+                    return str(wbm.read_meta(book)["agency_code"])
+                except wbm.WorkbookError:
+                    pass
+                found = _agency_in_titles(book, catalogue, codes)
+                if found:
+                    return found
+        except Exception:  # noqa: BLE001 - an unreadable file is identified by its name alone
+            pass
+    m = _TEMPLATE_NAME.search(name or "")
+    if m and m.group(2).upper() in codes:
+        return codes[m.group(2).upper()]
+    return None
+
+
+def _agency_in_titles(book: Any, catalogue: Catalogue, codes: dict[str, str]) -> str | None:
+    names = {sc.fold(a.name): code for code, a in catalogue.agencies.items()}
+    for sheet in book.sheetnames:
+        for row in book[sheet].iter_rows(min_row=1, max_row=3, max_col=3, values_only=True):
+            for value in row:
+                if not isinstance(value, str):
+                    continue
+                m = _CODE_IN_TITLE.search(value)
+                if m and m.group(1).upper() in codes:
+                    return codes[m.group(1).upper()]
+                head = sc.fold(value).split(".")[0].removeprefix("đơn vị báo cáo:").strip()
+                if head in names:
+                    return names[head]
+    return None
 
 
 def workbook_year(path: Path, name: str, limits: IntakeLimits | None = None) -> int | None:
@@ -285,6 +385,8 @@ class _Prepared:
     gx_results: list
     data: dict[str, Any]
     slots: list
+    layout: dict[str, dict[str, int]] = field(default_factory=dict)  # the file's column per key
+    titles: dict[str, str] = field(default_factory=dict)  # the file's title per template sheet
 
 
 def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeLimits) -> Outcome | _Prepared:
@@ -297,7 +399,8 @@ def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeL
     try:
         sub = wbm.read_workbook(path, merged=inspection.merged, max_rows=limits.max_rows)
     except wbm.WorkbookError as exc:
-        return _rejected(str(exc), "not_template")
+        code = inbox_agency or identify_agency(path, original_name or path.name, catalogue, readable=True)
+        return _rejected(str(exc), "not_template", agency_code=code)
     ident = {"agency_code": sub.agency_code, "template_version": sub.template_version, "kind": sub.kind}
     if sub.year != year:
         return _rejected(
@@ -307,8 +410,8 @@ def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeL
         )
     if inbox_agency and not _same_agency(catalogue, inbox_agency, sub.agency_code):
         return _rejected(
-            f"Tệp được gửi vào thư mục của cơ quan '{inbox_agency}' nhưng biểu mẫu (trang _meta) là của cơ quan "
-            f"'{sub.agency_code}'; vui lòng gửi đúng biểu mẫu của đơn vị mình.",
+            f"Tệp được gửi vào thư mục của {_agency_name(catalogue, inbox_agency)} nhưng biểu mẫu là của "
+            f"{_agency_name(catalogue, sub.agency_code)}; vui lòng gửi đúng biểu mẫu của đơn vị mình.",
             "wrong_agency",
             **ident,
         )
@@ -316,7 +419,8 @@ def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeL
         exp = catalogue.expectation(year, sub.agency_code)
     except KeyError:
         return _rejected(
-            f"Cơ quan mã '{sub.agency_code}' không thuộc danh sách phải báo cáo năm {year}.",
+            f"{_agency_name(catalogue, sub.agency_code)} không thuộc danh sách phải báo cáo năm {year}; nếu đơn vị "
+            "được giao báo cáo, vui lòng liên hệ Sở Khoa học và Công nghệ để nhận đúng biểu mẫu.",
             "wrong_agency",
             **ident,
         )
@@ -332,9 +436,10 @@ def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeL
             "Loại biểu mẫu không đúng với nhiệm vụ báo cáo của cơ quan.", "wrong_template", **ident
         )
     issues: list[Issue] = []
-    conversions: list[str] = []
+    conversions: list[str] = list(inspection.notes)
     gx_results: list = []
-    _workbook_structure(inspection, issues, conversions)
+    _structure_notes(sub, issues, conversions)
+    _workbook_structure(inspection, sub, issues, conversions)
     data = (
         _tfp_data(sub, issues, conversions, gx_results)
         if sub.kind == "tfp"
@@ -354,7 +459,7 @@ def _prepare(f: FileToValidate, year: int, catalogue: Catalogue, limits: IntakeL
     )
 
     slots = [i for i in issues if isinstance(i, GxSlot)]
-    return _Prepared(ident, issues, conversions, gx_results, data, slots)
+    return _Prepared(ident, issues, conversions, gx_results, data, slots, sub.layout, sub.titles)
 
 
 def _finish(p: _Prepared) -> Outcome:
@@ -371,7 +476,10 @@ def _finish(p: _Prepared) -> Outcome:
             issues.append(item)
     conversions, gx_results, data, ident = p.conversions, p.gx_results, p.data, p.ident
     for issue in issues:
-        issue.cell = cell_ref(issue)
+        issue.value = shown_value(issue.value)
+        issue.cell = cell_ref(issue, p.layout)
+        # the agency finds the sheet under the name its file gives it
+        issue.sheet = p.titles.get(issue.sheet, issue.sheet)
     issues = _dedupe(issues)
     if len(conversions) > MAX_CONVERSIONS:
         rest = len(conversions) - MAX_CONVERSIONS
@@ -391,6 +499,35 @@ def _finish(p: _Prepared) -> Outcome:
     )
 
 
+def shown_value(value: Any) -> Any:
+    """A value as a message shows it to the agency: figures the Vietnamese way ("2", "1.234,5",
+    never "2.0"), dates dd/mm/yyyy; NaN and infinities as words (receipts stay strict JSON)."""
+    import datetime as dt
+    import math
+
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("-∞" if value < 0 else "∞")
+    if isinstance(value, int | float):
+        return vn_number(value) if abs(value) < 1e15 else f"{value:.6g}".replace(".", ",")
+    if isinstance(value, dt.datetime) and (value.hour, value.minute, value.second) == (0, 0, 0):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, dt.datetime):
+        return f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
+
+
+def _agency_name(catalogue: Catalogue, code: str) -> str:
+    """An agency as the agency reads it: its name, never its internal code."""
+    try:
+        return catalogue.agency(code).name
+    except KeyError:
+        return f"cơ quan có mã '{code}'"
+
+
 def _same_agency(catalogue: Catalogue, folder: str, code: str) -> bool:
     """The inbox sub-folder's agency is the workbook's, or its predecessor or successor."""
     if folder.upper() == code.upper():
@@ -403,14 +540,35 @@ def _same_agency(catalogue: Catalogue, folder: str, code: str) -> bool:
     return folder in of_code or code in of_folder
 
 
-def _workbook_structure(inspection, issues: list[Issue], conversions: list[str]) -> None:
+def _structure_notes(sub: wbm.Submission, issues: list[Issue], conversions: list[str]) -> None:
+    """What the reader found different from the template (``nscl.forms.header``): errors and
+    warnings for the agency, conversions for the receipt."""
+    for note in sub.notes:
+        if note.severity == "conversion":
+            conversions.append(note.message)
+        else:
+            issues.append(Issue(note.sheet, note.row, note.column, note.value, note.message, note.severity, note.cell))
+
+
+def _workbook_structure(inspection, sub: wbm.Submission, issues: list[Issue], conversions: list[str]) -> None:
     """Formulas without a cached value (errors), formulas read by their cached value and merged
     ranges (recorded), merged ranges over number cells (errors)."""
     from openpyxl.utils.cell import range_boundaries
 
-    for name, scan in inspection.sheets.items():
-        if name not in DATA_SHEETS:
+    file_titles = set(sub.titles.values()) | {wbm.META_SHEET}
+    numeric_by_title: dict[str, set[int]] = {}
+    for spec in sc.ALL_SHEETS:
+        title = sub.titles.get(spec.title)
+        if title is None:
             continue
+        cols = sub.layout.get(spec.key, {})
+        numeric_by_title.setdefault(title, set()).update(
+            cols[c.key] for c in spec.columns if c.numeric and c.key in cols
+        )
+    for name, scan in inspection.sheets.items():
+        if name not in file_titles:
+            continue
+        _hidden(name, scan, sub, issues)
         for ref in scan.formulas_missing:
             issues.append(
                 Issue(
@@ -435,7 +593,7 @@ def _workbook_structure(inspection, issues: list[Issue], conversions: list[str])
                 continue
             if max_row < wbm.FIRST_DATA_ROW:
                 continue  # titles and headers
-            numeric = NUMERIC_INPUT_COLUMNS.get(name, set())
+            numeric = numeric_by_title.get(name, set())
             if any(min_col <= c <= max_col for c in numeric):
                 issues.append(
                     Issue(
@@ -449,6 +607,44 @@ def _workbook_structure(inspection, issues: list[Issue], conversions: list[str])
                 )
             else:
                 conversions.append(f"{name}: bỏ gộp ô {ref}, dùng nội dung ô {ref.split(':')[0]} cho cả vùng")
+
+
+def _hidden(name: str, scan, sub: wbm.Submission, issues: list[Issue]) -> None:
+    """Hidden rows that hold values, and hidden columns where agencies type: the values are read,
+    but nobody reviewing the file on screen sees them, so the agency is asked to look."""
+    specs = [s for s in sc.ALL_SHEETS if sub.titles.get(s.title) == name]
+    if not specs:
+        return
+    for row in scan.hidden_rows:
+        if row > sc.HEADER_ROW:
+            issues.append(
+                Issue(
+                    name,
+                    row,
+                    None,
+                    None,
+                    f"Dòng {row} đang bị ẩn nhưng có số liệu; số liệu ở dòng này vẫn được đọc. Vui lòng bỏ ẩn dòng "
+                    "(chọn các dòng, nhấp chuột phải > Bỏ ẩn/Unhide) để kiểm tra lại",
+                    severity="warning",
+                    cell=f"A{row}",
+                )
+            )
+    for spec in specs:
+        for col in spec.columns:
+            c = sub.layout.get(spec.key, {}).get(col.key)
+            if col.input and c is not None and any(first <= c <= last for first, last in scan.hidden_cols):
+                issues.append(
+                    Issue(
+                        name,
+                        None,
+                        col.message_label,
+                        None,
+                        f"Cột '{col.message_label}' (cột {sc.column_letter(c)}) đang bị ẩn; số liệu ở cột này vẫn "
+                        "được đọc. Vui lòng bỏ ẩn cột để kiểm tra lại",
+                        severity="warning",
+                        cell=f"{sc.column_letter(c)}{sc.HEADER_ROW}",
+                    )
+                )
 
 
 def _row_of_ref(ref: str) -> int | None:
@@ -509,6 +705,7 @@ def _agency_data(
     sub: wbm.Submission, exp, issues: list[Issue], conversions: list[str], gx: list
 ) -> dict[str, Any]:
     expected_codes = {i.code: i for i in exp.indicators}
+    style = file_number_style(_numeric_texts(sub))
     indicators = []
     unreadable: set[tuple[str, int]] = set()
     for row in sub.indicators:
@@ -526,7 +723,7 @@ def _agency_data(
             continue
         ind = expected_codes[code]
         if ind.is_deliverable:
-            text = _text(row["value"], wbm.SHEET_INDICATORS, row["row"], IND_VALUE, conversions)
+            text = _choice(row["value"], "deliverable", wbm.SHEET_INDICATORS, row["row"], IND_VALUE, conversions)
             value = wbm.DELIVERABLE_VALUES.get(text) if text else None
             if text and value is None:
                 issues.append(
@@ -541,7 +738,7 @@ def _agency_data(
                 unreadable.add((wbm.SHEET_INDICATORS, row["row"]))
         else:
             before = len(issues)
-            value = _number(row["value"], wbm.SHEET_INDICATORS, row["row"], IND_VALUE, issues, conversions)
+            value = _number(row["value"], wbm.SHEET_INDICATORS, row["row"], IND_VALUE, issues, conversions, style)
             if len(issues) > before:
                 unreadable.add((wbm.SHEET_INDICATORS, row["row"]))
             elif value is not None and value != int(value):
@@ -551,7 +748,14 @@ def _agency_data(
     missing = set(expected_codes) - {r["code"] for r in indicators}
     for code in sorted(missing):
         issues.append(
-            Issue(wbm.SHEET_INDICATORS, None, "Mã chỉ tiêu", None, f"Dòng chỉ tiêu {code} (đã bị xóa)")
+            Issue(
+                wbm.SHEET_INDICATORS,
+                None,
+                None,
+                None,
+                f"Thiếu dòng của chỉ tiêu '{expected_codes[code].name}' (dòng này đã bị xóa); vui lòng dùng lại "
+                "biểu mẫu được cấp hoặc chèn lại dòng này rồi gửi lại",
+            )
         )
     gx_rows = [r for r in indicators if (wbm.SHEET_INDICATORS, r["row"]) not in unreadable]
     issues += _gx_issues(
@@ -581,15 +785,25 @@ def _agency_data(
             {
                 "row": r,
                 "code": t["code"],
-                "status": _text(t["status"], wbm.SHEET_TASKS, r, TASK_STATUS, conversions) or None,
-                "result": _text(t["result"], wbm.SHEET_TASKS, r, "Kết quả cụ thể", conversions),
+                "status": _choice(t["status"], "task_statuses", wbm.SHEET_TASKS, r, TASK_STATUS, conversions),
+                "result": _text(t["result"], wbm.SHEET_TASKS, r, "Kết quả cụ thể", conversions, lines=True),
                 "difficulties": _text(
-                    t["difficulties"], wbm.SHEET_TASKS, r, "Khó khăn, vướng mắc", conversions
+                    t["difficulties"], wbm.SHEET_TASKS, r, "Khó khăn, vướng mắc", conversions, lines=True
                 ),
             }
         )
     for code in sorted(known_tasks - {t["code"] for t in tasks}):
-        issues.append(Issue(wbm.SHEET_TASKS, None, "Mã nhiệm vụ", None, f"Dòng nhiệm vụ {code} (đã bị xóa)"))
+        name = next((t.content for t in exp.tasks if t.code == code), code)
+        issues.append(
+            Issue(
+                wbm.SHEET_TASKS,
+                None,
+                None,
+                None,
+                f"Thiếu dòng của nhiệm vụ '{name}' (dòng này đã bị xóa); vui lòng dùng lại biểu mẫu được cấp "
+                "hoặc chèn lại dòng này rồi gửi lại",
+            )
+        )
     issues += _gx_issues(
         "tasks",
         wbm.SHEET_TASKS,
@@ -611,7 +825,9 @@ def _agency_data(
             "name": ent_text("name") or None,
             "tax_code": ent_text("tax_code").replace(" ", "").replace(".", "") or None,
             "locality": ent_text("locality"),
-            "support_type": ent_text("support_type") or None,
+            "support_type": _choice(
+                e["support_type"], "support_types", wbm.SHEET_ENTERPRISES, r, ENT_LABELS["support_type"], conversions
+            ),
         }
         if isinstance(e["tax_code"], int | float) and not isinstance(e["tax_code"], bool):
             # typed as a number: Excel drops leading zeros (0900123456 -> 900123456)
@@ -624,14 +840,14 @@ def _agency_data(
                 )
                 rec["tax_code"] = "0" + rec["tax_code"]
         for key in ("central", "provincial", "enterprise", "other"):
-            rec[key] = _number(e[key], wbm.SHEET_ENTERPRISES, r, ENT_LABELS[key], issues, conversions)
+            rec[key] = _number(e[key], wbm.SHEET_ENTERPRISES, r, ENT_LABELS[key], issues, conversions, style)
         enterprises.append(rec)
     issues += _gx_issues("enterprises", wbm.SHEET_ENTERPRISES, enterprises, ENTERPRISE_RULES, ENT_LABELS, gx)
 
     budget = {}
     for source, cell in sub.budget.items():
         budget[source] = _number(
-            cell["value"], wbm.SHEET_BUDGET, cell["row"], BUDGET_VALUE, issues, conversions
+            cell["value"], wbm.SHEET_BUDGET, cell["row"], BUDGET_VALUE, issues, conversions, style
         )
     issues += _gx_issues(
         "budget",
@@ -642,8 +858,9 @@ def _agency_data(
         gx,
     )
     _cross_sheet(indicators, enterprises, budget, sub, issues)
+    _listed_twice(enterprises, issues)
     narrative = {
-        k: _text(v["value"], wbm.SHEET_NARRATIVE, v["row"], "Thuyết minh", conversions)
+        k: _text(v["value"], wbm.SHEET_NARRATIVE, v["row"], "Thuyết minh", conversions, lines=True)
         for k, v in sub.narrative.items()
     }
     return {
@@ -653,6 +870,31 @@ def _agency_data(
         "budget": budget,
         "narrative": narrative,
     }
+
+
+def _listed_twice(enterprises: list[dict[str, Any]], issues: list[Issue]) -> None:
+    """The same organisation on two rows of one return (its tax code typed differently: spaces,
+    dots, a lost leading zero): a warning, since two kinds of support in a year are two rows."""
+    seen: dict[str, int] = {}
+    for rec in enterprises:
+        digits = "".join(ch for ch in str(rec.get("tax_code") or "") if ch.isdigit())
+        key = digits[:10].zfill(10) + digits[10:] if digits else ""
+        if not key:
+            continue
+        if key in seen:
+            issues.append(
+                Issue(
+                    wbm.SHEET_ENTERPRISES,
+                    rec["row"],
+                    ENT_LABELS["tax_code"],
+                    rec.get("tax_code"),
+                    f"Tổ chức, doanh nghiệp có mã số thuế này đã có ở dòng {seen[key]}; nếu là cùng một đơn vị "
+                    "được hỗ trợ hai nội dung thì giữ nguyên, nếu trùng lặp thì xóa một dòng",
+                    severity="warning",
+                )
+            )
+        else:
+            seen[key] = rec["row"]
 
 
 def _cross_sheet(indicators, enterprises, budget, sub, issues: list[Issue]) -> None:
@@ -683,6 +925,7 @@ def _cross_sheet(indicators, enterprises, budget, sub, issues: list[Issue]) -> N
 
 
 def _tfp_data(sub: wbm.Submission, issues: list[Issue], conversions: list[str], gx: list) -> dict[str, Any]:
+    style = file_number_style(_numeric_texts(sub))
 
     rows = []
     for r in sub.tfp:
@@ -692,14 +935,14 @@ def _tfp_data(sub: wbm.Submission, issues: list[Issue], conversions: list[str], 
                 text = _text(r[key], wbm.SHEET_TFP, r["row"], label, conversions) if key in r else ""
                 rec[key] = text or None
                 continue
-            rec[key] = _number(r.get(key), wbm.SHEET_TFP, r["row"], label, issues, conversions)
+            rec[key] = _number(r.get(key), wbm.SHEET_TFP, r["row"], label, issues, conversions, style)
         rows.append(rec)
     issues += _gx_issues("tfp", wbm.SHEET_TFP, rows, TFP_RULES, TFP_LABELS, gx)
     io_rows, io_labels = [], dict(wbm.TFP_IO_COLUMNS)
     for r in sub.tfp_io:
         rec = {"row": r["row"], "io_territory": r["io_territory"]}
         for key in ("io_year", "labour_share_pct"):
-            rec[key] = _number(r[key], wbm.SHEET_TFP, r["row"], io_labels[key], issues, conversions)
+            rec[key] = _number(r[key], wbm.SHEET_TFP, r["row"], io_labels[key], issues, conversions, style)
         io_rows.append(rec)
     # Territories add up to the merged figures, no break in a series, input-output tables.
     problems = check_rows(rows, sub.year) + attach_io_tables(rows, io_rows, sub.year)

@@ -33,7 +33,7 @@ from typing import Any
 from nscl.intake.feedback import reply_text
 from nscl.intake.mail_parse import clean_text
 from nscl.intake.mail_state import all_states, crash_point, save_state
-from nscl.outreach.reminders import Reminder, feedback_attachment, smtp_sender
+from nscl.outreach.reminders import DEPARTMENT, Reminder, feedback_attachment, smtp_sender
 from nscl.settings import LOCAL_TZ, SMTP_CONN_ID
 from nscl.store.fsutil import atomic_write_json
 from nscl.store.receipts import read_receipt
@@ -42,7 +42,7 @@ from nscl.store.zones import Zones
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 THROTTLE = dt.timedelta(hours=24)
-SIGNATURE = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
+SIGNATURE = DEPARTMENT
 
 
 def replies_enabled() -> bool:

@@ -37,6 +37,7 @@ FLAG_LABELS = {
     "sender_unconfirmed": "Người gửi không phải địa chỉ thư đã đăng ký của cơ quan: cần xác nhận",
     "sender_unknown": "Người gửi không thuộc cơ quan nào đã đăng ký: cần xác nhận",
     "robot": "Thư tự động: không trả lời",
+    "no_sender": "Không trả lời được: thư không có địa chỉ người gửi đọc được; cần liên hệ cơ quan",
     "suspect_headers": "Tiêu đề thư thiếu hoặc bất thường",
     "replies_off": "Chưa trả lời (tự động trả lời đang tắt)",
 }
@@ -56,7 +57,9 @@ def _flags(
         known = {a.lower() for c in catalogue.agencies for a in addresses(c, catalogue, contacts)}
         if sender not in known:
             flags.append("sender_unknown")
-    if origin.get("robot"):
+    if origin.get("robot") == "no_sender":
+        flags.append("no_sender")  # not a robot: nobody to answer (the defects say why)
+    elif origin.get("robot"):
         flags.append("robot")
     if origin.get("defects"):
         flags.append("suspect_headers")

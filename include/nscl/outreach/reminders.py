@@ -23,12 +23,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from nscl.consolidate.status import by_agency as group_by_agency
 from nscl.consolidate.status import current_receipts, reporting_status, select_submissions
+from nscl.labels import deadline_words
 from nscl.plan.catalogue import Catalogue
-from nscl.settings import REMINDER_AFTER_DEADLINE_DAYS, REMINDER_DAYS_BEFORE, SMTP_CONN_ID
+from nscl.settings import LOCAL_TZ, REMINDER_AFTER_DEADLINE_DAYS, REMINDER_DAYS_BEFORE, SMTP_CONN_ID
+from nscl.store.contacts import read as read_contacts
 from nscl.store.fsutil import atomic_write_json
 from nscl.store.zones import Zones
 
@@ -82,16 +84,8 @@ def current_stage(year: int, catalogue: Catalogue, today: dt.date) -> Stage | No
 
 
 def load_contacts(zones: Zones) -> dict[str, list[str]]:
-    import yaml
-
-    if not zones.contacts.exists():
-        return {}
-    data = yaml.safe_load(zones.contacts.read_text(encoding="utf-8")) or {}
-    out = {}
-    for code, value in data.items():
-        addresses = value if isinstance(value, list) else [value]
-        out[str(code)] = [str(a).strip() for a in addresses if a and "@" in str(a)]
-    return out
+    """``<data>/contacts.yaml``, as staff keep it on the page (``nscl.store.contacts``)."""
+    return read_contacts(zones)
 
 
 def addresses(code: str, catalogue: Catalogue, contacts: dict[str, list[str]]) -> list[str]:
@@ -123,7 +117,6 @@ def feedback_attachment(zones: Zones, receipt: dict[str, Any] | None) -> Path | 
 def who_to_remind(year: int, zones: Zones, catalogue: Catalogue) -> list[dict[str, Any]]:
     """Expected agencies whose state is missing or rejected, from the receipts on file."""
 
-
     receipts = current_receipts(zones, year)
     by_agency = group_by_agency(receipts)
     status = reporting_status(catalogue.expected_reporters(year), by_agency, select_submissions(receipts))
@@ -136,15 +129,23 @@ def who_to_remind(year: int, zones: Zones, catalogue: Catalogue) -> list[dict[st
 
 
 def _message(
-    year: int, stage: Stage, entry: dict[str, Any], deadline: dt.date, attached: bool = False
+    year: int,
+    stage: Stage,
+    entry: dict[str, Any],
+    deadline: dt.date,
+    attached: bool = False,
+    today: dt.date | None = None,
 ) -> tuple[str, str]:
+    """The message of ``stage``, sent on ``today`` (default: the day the stage opened): the
+    subject says where that day stands against the deadline, in the staff page's words."""
+    when_words = deadline_words(deadline, today or stage.opens)
     name = entry["agency_name"]
     due = f"{deadline:%d/%m/%Y}"
     late = stage.code.startswith("qua-han")
     if entry["state"] == "rejected" and entry.get("last_file"):
         f = entry["last_file"]
         when = dt.datetime.fromisoformat(f["received_at"])
-        subject = f"[NSCL {year}] Đề nghị gửi lại báo cáo đã sửa ({stage.label})"
+        subject = f"[NSCL {year}] Đề nghị gửi lại báo cáo đã sửa ({when_words})"
         what = (
             f"Tệp '{f['original_name']}' đơn vị gửi lúc {when:%H:%M} ngày {when:%d/%m/%Y} chưa đạt yêu cầu: "
             f"{f.get('message') or 'có lỗi cần sửa'} Đề nghị đơn vị sửa theo tệp phản hồi "
@@ -152,7 +153,7 @@ def _message(
             + " (các ô lỗi được tô đỏ, trang 'Tổng hợp lỗi' liệt kê từng lỗi) và gửi lại."
         )
     else:
-        subject = f"[NSCL {year}] Nhắc gửi báo cáo Kế hoạch 101/KH-UBND ({stage.label})"
+        subject = f"[NSCL {year}] Nhắc gửi báo cáo Kế hoạch 101/KH-UBND ({when_words})"
         what = (
             f"Đến nay Sở Khoa học và Công nghệ chưa nhận được báo cáo kết quả thực hiện Kế hoạch 101/KH-UBND "
             f"năm {year} của đơn vị."
@@ -171,7 +172,7 @@ def _message(
             "Đơn vị sử dụng biểu mẫu Excel (.xlsx) Sở đã gửi, không đổi tên hoặc xóa trang tính.",
             "",
             "Trân trọng,",
-            "Sở Khoa học và Công nghệ tỉnh Hưng Yên",
+            DEPARTMENT,
         ]
     )
     return subject, body
@@ -198,7 +199,7 @@ def plan_reminders(
         attachment = (
             feedback_attachment(zones, entry.get("last_file")) if entry["state"] == "rejected" else None
         )
-        subject, body = _message(year, stage, entry, deadline, attached=attachment is not None)
+        subject, body = _message(year, stage, entry, deadline, attached=attachment is not None, today=today)
         out.append(
             Reminder(
                 year,
@@ -215,24 +216,105 @@ def plan_reminders(
     return stage, out
 
 
-def smtp_sender(conn_id: str = SMTP_CONN_ID) -> Callable[[Reminder], None]:
-    """Send through the Airflow SMTP connection ``conn_id`` (plain text in an HTML body, the
-    feedback file attached). The sender is the connection's ``from_email`` extra."""
+DEPARTMENT = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"  # the name every message goes out under
+_TYPES = {
+    ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ".xls": ("application", "vnd.ms-excel"),
+    ".ods": ("application", "vnd.oasis.opendocument.spreadsheet"),
+    ".txt": ("text", "plain"),
+    ".pdf": ("application", "pdf"),
+    ".zip": ("application", "zip"),
+}
+
+
+def html_body(text: str) -> str:
+    """The plain-text body as an HTML page that says the same: one paragraph per block, its
+    line breaks kept, in the administration's typeface."""
     import html
 
+    inner = "\n".join(
+        '<p style="margin:0 0 1em 0">' + "<br>\n".join(html.escape(line) for line in p.split("\n")) + "</p>"
+        for p in text.split("\n\n")
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>\n'
+        "<body style=\"font-family:'Times New Roman',Times,serif;font-size:14px;line-height:1.45;"
+        'overflow-wrap:anywhere">\n'
+        f"{inner}\n</body></html>\n"
+    )
+
+
+def from_header(address: str, name: str = DEPARTMENT) -> Any:
+    """The From of every message: the Department's name with the connection's address (a name
+    the connection's ``from_email`` already carries is kept)."""
+    import email.headerregistry
+    import email.utils
+
+    display, addr = email.utils.parseaddr(address)
+    return email.headerregistry.Address(display_name=display or name, addr_spec=addr or address)
+
+
+def compose(reminder: Reminder, from_address: str) -> Any:
+    """The message as it goes out: ``multipart/alternative`` (text/plain and the same text as
+    HTML), inside ``multipart/mixed`` when files are attached; From is the Department's name and
+    address; names and subject encoded as mail clients read them (RFC 2047, RFC 2231)."""
+    import email.message
+    import email.policy
+    import email.utils
+
+    msg = email.message.EmailMessage(policy=email.policy.SMTP)
+    sender = from_header(from_address)
+    msg["From"] = sender
+    msg["To"] = ", ".join(reminder.to)
+    msg["Subject"] = reminder.subject
+    msg["Date"] = email.utils.format_datetime(dt.datetime.now(LOCAL_TZ))  # Vietnam time, as people read it
+    headers = dict(reminder.headers)
+    msg["Message-ID"] = headers.pop("Message-ID", None) or email.utils.make_msgid(
+        "nscl", domain=sender.domain or "nscl.invalid"
+    )
+    for key, value in headers.items():
+        msg[key] = value
+    msg.set_content(reminder.body, subtype="plain", charset="utf-8", cte="quoted-printable")
+    msg.add_alternative(html_body(reminder.body), subtype="html", charset="utf-8", cte="quoted-printable")
+    for path in map(Path, reminder.attachments):
+        maintype, subtype = _TYPES.get(path.suffix.lower(), ("application", "octet-stream"))
+        data = path.read_bytes()
+        if maintype == "text":
+            msg.add_attachment(data.decode("utf-8"), subtype=subtype, charset="utf-8", filename=path.name)
+        else:
+            msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=path.name)
+    return msg
+
+
+def smtp_sender(conn_id: str = SMTP_CONN_ID) -> Callable[[Reminder], None]:
+    """Send through the Airflow SMTP connection ``conn_id`` (its server, TLS and login) a
+    message made by :func:`compose`; the address is the connection's ``from_email`` extra."""
+
     def send(reminder: Reminder) -> None:
+        import email.utils
+        import smtplib
+
         from airflow.providers.smtp.hooks.smtp import SmtpHook
 
         with SmtpHook(smtp_conn_id=conn_id) as hook:
-            hook.send_email_smtp(
-                to=reminder.to,
-                subject=reminder.subject,
-                html_content="<pre style='font-family:Times New Roman'>"
-                + html.escape(reminder.body)
-                + "</pre>",
-                files=reminder.attachments or None,
-                custom_headers=reminder.headers or None,
-            )
+            login = hook.smtp_user or ""
+            from_address = hook.from_email or (login if "@" in login else "")
+            if not from_address:
+                raise ValueError(f"SMTP connection {conn_id!r} has no from_email")
+            message = compose(reminder, from_address)
+            # The hook's connected client: its own send_email_smtp builds HTML-only mail.
+            client = cast("smtplib.SMTP | None", hook._smtp_client)
+            if client is None:
+                raise RuntimeError(f"SMTP connection {conn_id!r} is not connected")
+            envelope = email.utils.parseaddr(from_address)[1] or from_address
+            for attempt in range(int(getattr(hook, "smtp_retry_limit", 0) or 0) + 1):
+                try:
+                    client.send_message(message, from_addr=envelope, to_addrs=list(reminder.to))
+                    break
+                except Exception:
+                    if attempt >= int(getattr(hook, "smtp_retry_limit", 0) or 0):
+                        raise
 
     return send
 

@@ -17,7 +17,6 @@ from nscl.reporting.common import (
     RULE_NOTE,
     amount_text,
     count,
-    merger_scope,
     settings_context,
     target_text,
     year_amount_text,
@@ -37,8 +36,8 @@ from nscl.reporting.figures import (
     unconfirmed_money,
 )
 from nscl.reporting.names import ROW_FIELDS, check_context, row
-from nscl.reporting.narrative import draft_sections
-from nscl.reporting.sections import group_rows, issuer_names
+from nscl.reporting.narrative import behind_sentence, draft_sections
+from nscl.reporting.sections import direction_pieces, group_rows, issuer_names, scope_paragraph
 from nscl.reporting.tasks import task_rows, tasks_by_group
 from nscl.reporting.tfp_tables import tfp_pieces
 from nscl.reporting.yeardata import YearData
@@ -54,7 +53,7 @@ def to_date(year: int) -> str:
 def indicator_sentence(p: Progress, events: int | None = None) -> str:
     """One line of section II: the year's figure, then the figures to date against the targets."""
     ind = p.indicator
-    year_part = year_amount_text(ind, p.year_value)
+    year_part = year_amount_text(ind, p.year_value, first=p.year == 2021)
     if ind.counts_enterprises and events and events != (p.year_value or 0):
         year_part += f" ({count(events)} lượt hỗ trợ)"
     parts = [f"{ind.name}: năm {p.year} {year_part}"]
@@ -111,19 +110,15 @@ def reporting_sentence(catalogue: Catalogue, year: int, status: list[dict[str, A
         )
     if c["missing"]:
         text += f" {count(c['missing'])} đơn vị chưa gửi báo cáo: " + ", ".join(names["missing"]) + "."
-    elif c["rejected"]:
-        text += " Các cơ quan, đơn vị còn lại đều đã gửi báo cáo."
     return text + " Danh sách chi tiết tại Phụ lục 4."
 
 
 def own_next_tasks(progress: list[Progress], year: int) -> list[str]:
-    """The Department's own next tasks the figures call for: indicators behind their target."""
-    return [
-        f"Đẩy nhanh tiến độ thực hiện chỉ tiêu “{p.indicator.name}” ({to_date(year)} "
-        f"{amount_text(p.indicator, p.ten_year_value)}, mục tiêu 2021-2030 là {target_text(p.ten_year_target)})."
-        for p in progress
-        if p.ten_year_status in BEHIND and p.ten_year_target
-    ]
+    """The Department's own next tasks the figures call for: indicators behind their target,
+    in one sentence (``nscl.reporting.narrative.behind_sentence``)."""
+    return behind_sentence(
+        [p for p in progress if p.ten_year_status in BEHIND and p.ten_year_target], to_date(year)
+    )
 
 
 def annual_draft(
@@ -168,12 +163,15 @@ def annual_context(
         "first_year": str(phase.first),
         "last_year": str(year),
         "phase": phase.code,
-        "scope_note": merger_scope(year, year),
+        "scope_note": scope_paragraph(catalogue, year, year, this),
         "cum_phase_head": f"Lũy kế giai đoạn {phase.code} (đến hết năm {year})"
         if two
         else f"Lũy kế đến hết năm {year}",
         "cum_ten_head": f"Lũy kế 2021-{year}",
         "two_cumulatives": "1" if two else "",
+        **dict(
+            zip(("direction_intro", "direction"), direction_pieces(this.direction, year, year), strict=True)
+        ),
         "reporting_text": reporting_sentence(catalogue, year, (this.summary or {}).get("status", [])),
         "groups": group_rows(catalogue, lines, tasks_by_group(catalogue, tasks)),
         "indicators": [

@@ -96,9 +96,8 @@ def prepare_annual(zones: Zones, catalogue: Catalogue, year: int, issued: str | 
     check_date(day, data, catalogue)
     context = annual_context(catalogue, year, prog, data, settings, day, state.texts(), not state.approved)
     draft = annual_draft(catalogue, year, prog, data, settings)
-    return Prepared(
-        "annual", year, context, draft, state, settings, day, open_items(state, settings, data[-1]), data
-    )
+    todo = open_items(state, settings, data[-1]) + draft.get("withheld", [])
+    return Prepared("annual", year, context, draft, state, settings, day, todo, data)
 
 
 def prepare_review(zones: Zones, catalogue: Catalogue, rk: ReviewKind, issued: str | None = None) -> Prepared:
@@ -112,9 +111,8 @@ def prepare_review(zones: Zones, catalogue: Catalogue, rk: ReviewKind, issued: s
     context = review_context(catalogue, rk, data, settings, day, state.texts(), not state.approved)
     draft = review_draft(catalogue, rk, data, settings)
     last = next((d for d in reversed(data) if d.summary), None)
-    return Prepared(
-        rk.kind, rk.last, context, draft, state, settings, day, open_items(state, settings, last), data
-    )
+    todo = open_items(state, settings, last) + draft.get("withheld", [])
+    return Prepared(rk.kind, rk.last, context, draft, state, settings, day, todo, data)
 
 
 def prepare(zones: Zones, catalogue: Catalogue, year: int, kind: str = "annual") -> Prepared:

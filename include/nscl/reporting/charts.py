@@ -59,7 +59,7 @@ def _plt():
         {
             "font.family": "serif",
             "font.serif": SERIF,
-            "font.size": 9,
+            "font.size": MIN_PT,
             "axes.spines.top": False,
             "axes.spines.right": False,
             "svg.hashsalt": "nscl",
@@ -68,9 +68,33 @@ def _plt():
     return plt
 
 
+# The charts are placed 160 mm wide in the documents (``render.IMAGE_WIDTH_MM``): each figure is
+# drawn exactly that wide (no "tight" cropping that would rescale it), so a font size here is its
+# size on paper. Every text is at least MIN_PT; the title is the document's caption ("Biểu đồ 1. ..."),
+# not part of the image.
+PRINT_WIDTH_IN = 160 / 25.4
+MIN_PT = 10
+LABEL_CHARS = 58  # an indicator's name wrapped at this many characters (about 9,5 cm at 10 pt)
+# Where the share of a target stops on the axis: beyond it, the bar ends at the cap and its
+# label gives the real share with "›" (a few hundred percent would flatten the rest).
+SHARE_CAP = 120.0
+STATUS_COLOURS = {  # the ten-year status as the analysis words it -> colour and legend text
+    "Vượt mục tiêu": ("#55a868", "Đã đạt hoặc vượt mục tiêu 10 năm"),
+    "Đạt": ("#55a868", "Đã đạt hoặc vượt mục tiêu 10 năm"),
+    "Đúng tiến độ": ("#4c72b0", "Đúng tiến độ"),
+    "Chậm tiến độ": ("#d1495b", "Chậm tiến độ"),
+    "Chưa thực hiện": ("#8c8c8c", "Chưa thực hiện"),
+    "Không đạt": ("#d1495b", "Không đạt"),
+}
+
+
+def _figure(plt, height_in: float):
+    return plt.figure(figsize=(PRINT_WIDTH_IN, height_in), layout="constrained")
+
+
 def _png(fig) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     import matplotlib.pyplot as plt
 
     plt.close(fig)
@@ -86,7 +110,8 @@ def tfp_chart(years: list[dict[str, Any]]) -> bytes:
     """Stacked bars: contributions of capital, labour and TFP (percentage points) to GRDP growth,
     by year, with GRDP growth as a marker."""
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(6.3, 3.2))
+    fig = _figure(plt, 3.6)
+    ax = fig.subplots()
     labels = [str(r["year"]) for r in years]
     x = list(range(len(years)))
     parts = [
@@ -108,55 +133,107 @@ def tfp_chart(years: list[dict[str, Any]]) -> bytes:
     growth = [float(r["growth_output"]) for r in years]
     ax.plot(x, growth, "o", color="black", label="Tốc độ tăng GRDP (%)")
     for i, g in enumerate(growth):
-        ax.annotate(_vn(g, 2), (i, g), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=8)
+        ax.annotate(
+            _vn(g, 2), (i, g), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=MIN_PT
+        )
     ax.set_xticks(x, labels)
+    ax.margins(y=0.15)
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_ylabel("Điểm phần trăm")
-    ax.set_title("Đóng góp của vốn, lao động và TFP vào tăng trưởng GRDP", fontsize=10)
     ax.yaxis.set_major_formatter(lambda v, _: _vn(v, 0) if float(v).is_integer() else _vn(v, 1))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False, fontsize=8)
+    fig.legend(loc="outside lower center", ncol=2, frameon=False)
     return _png(fig)
 
 
-def short_label(stt: int, name: str, width: int = 48) -> str:
-    """An indicator's label on the chart: its number in the report's tables and its name,
-    shortened at a word boundary ("3. Tổng số chuyên gia được đào tạo, chứng nhận...")."""
-    text = f"{stt}. {name}"
-    if len(text) <= width:
-        return text
-    cut = text[:width].rsplit(" ", 1)[0].rstrip(",;:(")
-    return cut + "..."
+def indicator_labels(progress) -> list[str]:
+    """The labels of the indicator chart, top to bottom: each indicator's number in the report's
+    tables and its whole name, wrapped at word boundaries (never cut)."""
+    import textwrap
+
+    stt = {p.indicator.code: i for i, p in enumerate(progress, start=1)}
+    return [
+        "\n".join(
+            textwrap.wrap(f"{stt[p.indicator.code]}. {p.indicator.name}", LABEL_CHARS, break_long_words=False)
+        )
+        for p in progress
+        if p.ten_year_target is not None
+    ]
+
+
+def indicator_shares(progress) -> list[float]:
+    """Share of each ten-year target reached to date (%), in the order of ``indicator_labels``."""
+    return [
+        100.0 * (p.ten_year_value or 0.0) / target_amount(p.ten_year_target)
+        for p in progress
+        if p.ten_year_target is not None
+    ]
 
 
 def indicator_chart(progress, window: str) -> bytes:
-    """Horizontal bars: share of each ten-year target reached to date (%), with the share of
-    the ten years elapsed as a reference line."""
+    """Horizontal bars: share of each ten-year target reached to date (%), coloured by the
+    indicator's ten-year status (behind schedule stands out), with the share of the ten years
+    elapsed as a reference line; a legend says what each colour and line means."""
+    return _png(indicator_figure(progress, window))
+
+
+def indicator_figure(progress, window: str):
+    """The figure of ``indicator_chart`` (matplotlib), before it becomes a PNG."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     plt = _plt()
     rows = [p for p in progress if p.ten_year_target is not None]
-    rows.reverse()  # the first indicator at the top
-    shares = [min(150.0, 100.0 * (p.ten_year_value or 0.0) / target_amount(p.ten_year_target)) for p in rows]
-    fig, ax = plt.subplots(figsize=(6.3, 0.22 * len(rows) + 1.2))
-    colours = ["#55a868" if s >= 100 else "#4c72b0" for s in shares]
-    ax.barh(range(len(rows)), shares, color=colours)
-    stt = {p.indicator.code: i for i, p in enumerate(progress, start=1)}
-    ax.set_yticks(
-        range(len(rows)), [short_label(stt[p.indicator.code], p.indicator.name) for p in rows], fontsize=7
-    )
-    for i, s in enumerate(shares):
-        ax.text(s + 1, i, _vn(s, 0) + "%", va="center", fontsize=7)
+    labels = indicator_labels(progress)
+    shares = indicator_shares(progress)
+    lines = [label.count("\n") + 1 for label in labels]
+    # 10 pt lines are 0.17 in apart; a bar's slot holds its label plus a gap.
+    slots = [0.16 * n + 0.08 for n in lines]
+    fig = _figure(plt, sum(slots) + 1.4)
+    ax = fig.subplots()
+    # y positions from the top, each bar in the middle of its slot (in inches, then flipped)
+    centres, top = [], 0.0
+    for s in slots:
+        centres.append(-(top + s / 2))
+        top += s
+    shown = [min(s, SHARE_CAP) for s in shares]
+    # a nil share still shows its colour: a sliver of a bar at 0
+    drawn = [max(s, 0.8) for s in shown]
+    colours = [STATUS_COLOURS.get(p.ten_year_status or "", ("#4c72b0", ""))[0] for p in rows]
+    ax.barh(centres, drawn, height=0.24, color=colours)
+    ax.set_yticks(centres, labels, fontsize=MIN_PT)
+    ax.set_ylim(-top, 0)
+    for c, s, v in zip(centres, shown, shares, strict=True):
+        ax.text(s + 1.5, c, _vn(v, 0) + "%" + (" ›" if v > SHARE_CAP else ""), va="center", fontsize=MIN_PT)
+    present = {STATUS_COLOURS.get(p.ten_year_status or "", ("#4c72b0", "Đúng tiến độ")) for p in rows}
+    order = [t for _, t in STATUS_COLOURS.values()]
+    handles: list[Any] = [
+        Patch(color=c, label=t) for c, t in sorted(present, key=lambda ct: order.index(ct[1]))
+    ]
     if rows:
-        year = rows[0].year
-        elapsed = 100.0 * (year - 2020) / 10
-        ax.axvline(elapsed, color="#c44e52", linestyle="--", linewidth=0.8)
-        ax.text(
-            elapsed, len(rows) - 0.3, f" thời gian đã qua ({_vn(elapsed, 0)}%)", color="#c44e52", fontsize=7
+        elapsed = 100.0 * (rows[0].year - 2020) / 10
+        ax.axvline(elapsed, color="#555555", linestyle="--", linewidth=1.0)
+        handles.append(
+            Line2D(
+                [], [], color="#555555", linestyle="--", label=f"Tỷ lệ thời gian đã qua ({_vn(elapsed, 0)}%)"
+            )
         )
-    ax.axvline(100, color="black", linewidth=0.6)
-    ax.set_xlim(0, 160)
-    ax.set_xlabel(f"Mức đạt so với mục tiêu 2021-2030 (lũy kế {window}, %)")
-    ax.set_title("Tiến độ các chỉ tiêu so với mục tiêu 10 năm", fontsize=10)
-    return _png(fig)
+    ax.axvline(100, color="black", linewidth=0.8)
+    ax.set_xlim(0, min(max(shown + [100.0]), SHARE_CAP) + 22)
+    ax.xaxis.set_major_locator(_ticks())
+    first, _, last = window.partition("-")
+    to_date = f"năm {first}" if first == last else f"lũy kế {window}"
+    xlabel = f"Mức đạt so với mục tiêu 2021-2030 ({to_date}, %)"
+    if any(v > SHARE_CAP for v in shares):
+        xlabel += f"; “›”: vượt {_vn(SHARE_CAP, 0)}%"
+    ax.set_xlabel(xlabel, loc="right")  # right-aligned: a long label runs left, under the names
+    fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False)
+    return fig
+
+
+def _ticks():
+    from matplotlib.ticker import FixedLocator
+
+    return FixedLocator([0, 20, 40, 60, 80, 100, 120])
 
 
 def budget_chart(rows: list[dict[str, Any]]) -> bytes:
@@ -164,7 +241,8 @@ def budget_chart(rows: list[dict[str, Any]]) -> bytes:
     enterprises supported on a second axis. ``rows``: year plus one float per source."""
 
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(6.3, 3.2))
+    fig = _figure(plt, 3.8)
+    ax = fig.subplots()
     x = list(range(len(rows)))
     bottom = [0.0] * len(rows)
     colours = ["#8172b3", "#4c72b0", "#dd8452", "#937860"]
@@ -185,8 +263,5 @@ def budget_chart(rows: list[dict[str, Any]]) -> bytes:
     ax2.spines["right"].set_visible(True)
     handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
     names = ax.get_legend_handles_labels()[1] + ax2.get_legend_handles_labels()[1]
-    ax.legend(
-        handles, names, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False, fontsize=8
-    )
-    ax.set_title("Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp", fontsize=10)
+    fig.legend(handles, names, loc="outside lower center", ncol=2, frameon=False)
     return _png(fig)

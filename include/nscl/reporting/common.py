@@ -23,7 +23,7 @@ ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5"}
 BLANK = "      "
 RULE_NOTE = (
     "Cách đánh giá: mục tiêu được coi là đạt khi số lũy kế đạt mức của mục tiêu như Kế hoạch ghi: "
-    "cận dưới đối với khoảng (ví dụ mục tiêu 2-4 đợt: đạt khi có từ 02 đợt), chính con số đối với mục tiêu “ít nhất” và "
+    "cận dưới đối với khoảng (ví dụ mục tiêu 02-04 đợt: đạt khi có từ 02 đợt), chính con số đối với mục tiêu “ít nhất” và "
     f"mục tiêu xác định, {format_vn_number(APPROX_TOLERANCE * 100, 0)}% con số đối với mục tiêu "
     "“khoảng”; “Vượt mục tiêu” khi vượt cận trên của khoảng. Trước năm cuối của giai đoạn, "
     "“Đúng tiến độ” khi số lũy kế không thấp hơn mức mục tiêu nhân với tỷ lệ số năm đã qua của "
@@ -31,7 +31,7 @@ RULE_NOTE = (
     "đến năm cuối giai đoạn chưa đạt là “Không đạt”. Nhiệm vụ dạng sản phẩm (có/không) chưa thực hiện "
     "trước năm cuối giai đoạn là “Chưa thực hiện”; nhiệm vụ thực hiện hằng năm ghi “Đã thực hiện năm …” cho "
     "đến năm cuối giai đoạn, khi đó “Đạt” nếu năm nào cũng thực hiện. Hoạt động Kế hoạch giao vào năm cụ thể "
-    "(hội nghị sơ kết năm 2025, tổng kết năm 2030) là “Chưa đến kỳ” trước năm đó."
+    "(hội nghị sơ kết, tổng kết) là “Chưa đến kỳ” trước năm đó."
 )
 # What "none this year" reads like, by unit ("năm 2025 chưa đào tạo thêm chuyên gia").
 NONE_BY_UNIT = {
@@ -83,13 +83,47 @@ def amount_text(ind: Indicator, value: float | None) -> str:
     return f"{count(value)} {ind.unit}"
 
 
-def year_amount_text(ind: Indicator, value: float | None) -> str:
-    """The year's figure: "06 lớp", or for nothing "chưa tổ chức thêm lớp"."""
+def year_amount_text(ind: Indicator, value: float | None, first: bool = False) -> str:
+    """The year's figure: "06 lớp", or for nothing "chưa tổ chức thêm lớp" ("chưa tổ chức lớp"
+    in the plan's first year, when there is nothing to add to)."""
     if ind.is_deliverable:
         return "đã thực hiện" if (value or 0) >= 1 else "chưa thực hiện"
     if not value:
-        return NONE_BY_UNIT.get(ind.unit, f"chưa có thêm {ind.unit}")
+        text = NONE_BY_UNIT.get(ind.unit, f"chưa có thêm {ind.unit}")
+        return text.replace(" thêm", "") if first else text
     return f"{count(value)} {ind.unit}"
+
+
+_RANGE = re.compile(r"(?<![\d/.,])(\d{1,3})\s*[-–]\s*(\d{1,3})(?![\d/.,])")
+# The plan's typos and unexplained abbreviations, corrected where the reports quote it (the plan
+# as data stays verbatim); the appendix of tasks says so (PLAN_CORRECTIONS_NOTE).
+PLAN_CORRECTIONS = {
+    "ưng dụng": "ứng dụng",
+    "tổ chức tuân hoặc": "tổ chức tư vấn hoặc",
+    "HTQLCL": "hệ thống quản lý chất lượng",
+    "KHKT": "khoa học kỹ thuật",
+    "năng xuất": "năng suất",
+    "nâng xuất": "năng suất",
+    "tiên bộ": "tiến bộ",
+}
+PLAN_CORRECTIONS_NOTE = (
+    "Nội dung công việc và sản phẩm trích theo Phụ lục Kế hoạch số 101/KH-UBND; đã sửa lỗi chính tả "
+    "(“ưng dụng” thành “ứng dụng”, “tổ chức tuân” thành “tổ chức tư vấn”) và viết đầy đủ các từ viết tắt "
+    "(hệ thống quản lý chất lượng, khoa học kỹ thuật)."
+)
+
+
+def ranges(text: str) -> str:
+    """Ranges written one way: no spaces, counts below 10 on two digits ("07-09 đợt",
+    "01-02 chuyên gia", "30-35 tổ chức"); years and dates are left alone."""
+    return _RANGE.sub(lambda m: f"{int(m.group(1)):02d}-{int(m.group(2)):02d}", text)
+
+
+def plan_text(text: str) -> str:
+    """The plan's words as the reports quote them: typos corrected, ranges one way."""
+    for wrong, right in PLAN_CORRECTIONS.items():
+        text = text.replace(wrong, right)
+    return ranges(text)
 
 
 _PAREN_FIGURE = re.compile(r"^(?P<head>.*?)\s*\((?P<figure>\d[^)]*)\)\s*$")
@@ -101,7 +135,7 @@ def target_text(target: Target | None) -> str:
     if target is None:
         return "—"
     m = _PAREN_FIGURE.match(target.text)
-    text = m.group("figure") if m else target.text
+    text = plan_text(m.group("figure") if m else target.text)
     return text[0].lower() + text[1:] if text[:1].isupper() and not text[:2].isupper() else text
 
 
@@ -172,14 +206,14 @@ def settings_context(
     }
 
 
-def merger_scope(first: int, last: int) -> str:
-    """What the figures cover, where the range reaches past the merger of 1 July 2025."""
-    if last < 2025:
-        return ""
-    return (
-        "Từ ngày 01/7/2025, tỉnh Hưng Yên và tỉnh Thái Bình hợp nhất thành tỉnh Hưng Yên; cấp huyện kết thúc "
-        "hoạt động, nhiệm vụ của UBND cấp huyện do UBND các xã, phường tiếp nhận. Số liệu trong báo cáo này là "
-        "số liệu do các cơ quan, đơn vị thuộc diện báo cáo của Kế hoạch số 101/KH-UBND gửi; số liệu của các "
-        "năm trước năm 2025 là số liệu trên địa bàn tỉnh Hưng Yên trước hợp nhất, chưa gồm địa bàn tỉnh "
-        "Thái Bình trước đây."
-    )
+MERGER_YEAR = 2025  # the province's merger and the end of the district level, 1 July 2025
+
+
+def as_of(text: str, year: int) -> str:
+    """``text`` as a report of ``year`` may say it: before the merger's year, the province has
+    no "former" boundary yet ("tỉnh Hưng Yên theo địa giới trước ngày 01/7/2025" is "tỉnh Hưng
+    Yên", "Hưng Yên (cũ)" is "Hưng Yên")."""
+    if year >= MERGER_YEAR:
+        return text
+    text = re.sub(r"\s*theo địa giới trước ngày 01/7/2025", "", text)
+    return text.replace(" (cũ)", "")

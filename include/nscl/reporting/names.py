@@ -69,6 +69,8 @@ _COMMON: dict[str, Any] = {
     "first_year": None,
     "last_year": None,
     "scope_note": None,
+    "direction_intro": None,
+    "direction": [],
     "reporting_text": None,
     "groups": "group",
     "rule_note": None,
@@ -115,6 +117,7 @@ TOP_KEYS: dict[str, dict[str, Any]] = {
         "reporting_by_year": "reporting_year",
         "rollup": "rollup",
         "chart_budget": None,
+        "lessons": [],
     },
 }
 TOP_KEYS["final"] = dict(TOP_KEYS["mid-term"])

@@ -14,6 +14,7 @@ import unicodedata
 from collections import defaultdict
 
 from nscl.plan.catalogue import Catalogue
+from nscl.reporting.common import amount_text, target_text
 from nscl.reporting.yeardata import YearData
 from nscl.store import editorial
 
@@ -63,6 +64,24 @@ GROUP_WORDS = {
     "IV": ("tfp", "năng suất các nhân tố", "thống kê"),
     "V": ("học tập kinh nghiệm", "hợp tác", "liên kết"),
 }
+# Events a statement may speak of, and the year they happened: before it, the statement is
+# about the future (an agency's sentence copied from a later report).
+LATER_EVENTS = (
+    (
+        (
+            "sắp xếp tổ chức bộ máy",
+            "sắp xếp bộ máy",
+            "sắp xếp đơn vị hành chính",
+            "hợp nhất tỉnh",
+            "sáp nhập tỉnh",
+        ),
+        2025,
+    ),
+    (
+        ("chính quyền địa phương hai cấp", "chính quyền địa phương 02 cấp", "kết thúc hoạt động cấp huyện"),
+        2025,
+    ),
+)
 ACTING_BODIES = (
     "UBND tỉnh",
     "Ủy ban nhân dân tỉnh",
@@ -151,6 +170,33 @@ def address(catalogue: Catalogue, text: str, issuer_names: tuple[str, ...]) -> t
     return f"Đề nghị UBND tỉnh quan tâm, chỉ đạo: {body[0].lower() + body[1:]}", None
 
 
+def later_than(text: str, year: int) -> str | None:
+    """Why ``text`` cannot stand in a report of ``year``: it names a later year, or an event
+    that came later (the 2025 restructuring in a report of 2024 or before); None when it can."""
+    bare = re.sub(r"20\d\d\s*[-–]\s*20\d\d", "", text)  # a period ("2021-2030") is the plan's, not an event
+    later = sorted({int(y) for y in re.findall(r"(?<![\d/])(20\d\d)(?![\d/])", bare) if int(y) > year})
+    if later:
+        return f"nêu năm {', '.join(map(str, later))}, sau năm {year} của báo cáo"
+    low = _norm(text)
+    for words, when in LATER_EVENTS:
+        if year < when and any(w in low for w in words):
+            return f"nói về việc xảy ra năm {when} ({words[0]}), sau năm {year} của báo cáo"
+    return None
+
+
+def in_time(texts: list[str], year: int, withheld: list[str]) -> list[str]:
+    """The statements that may stand in a report of ``year``; the others go to ``withheld``
+    (for staff, with the reason), never into the document."""
+    kept = []
+    for t in texts:
+        why = later_than(t, year)
+        if why:
+            withheld.append(f"Câu “{t}” {why}: không đưa vào báo cáo.")
+        else:
+            kept.append(t)
+    return kept
+
+
 def draft_sections(
     catalogue: Catalogue,
     data: list[YearData],
@@ -160,10 +206,14 @@ def draft_sections(
 ) -> dict[str, list[str]]:
     """The four narrative sections drafted from ``data`` (the years the report covers; next
     year's tasks and proposals from the last of them). ``own_next``: the Department's own
-    next tasks the figures call for (indicators behind their targets)."""
+    next tasks the figures call for (indicators behind their targets). A statement naming a
+    later year than the report's, or a later event, is left out and listed under "withheld"
+    for staff."""
     last = [max(data, key=lambda d: d.year)] if data else []
+    year = last[0].year if last else 0
+    withheld: list[str] = []
     proposals, commitments = [], []
-    for text in statements(last, "proposals"):
+    for text in in_time(statements(last, "proposals"), year, withheld):
         sent, own = address(catalogue, text, issuer_names)
         if sent:
             proposals.append(sent)
@@ -171,7 +221,7 @@ def draft_sections(
             commitments.append(own)
     agencies_next = [
         t
-        for t in statements(last, "next_year")
+        for t in in_time(statements(last, "next_year"), year + 1, withheld)
         if not re.match(r"^Tiếp tục triển khai các nhiệm vụ được giao", t, flags=re.I)
     ]
     next_tasks = merge_similar(
@@ -184,8 +234,35 @@ def draft_sections(
         ]
     )
     return {
-        "achievements": by_group(catalogue, statements(data, "achievements")),
-        "difficulties": by_group(catalogue, statements(data, "difficulties")),
+        "achievements": by_group(catalogue, in_time(statements(data, "achievements"), year, withheld)),
+        "difficulties": by_group(catalogue, in_time(statements(data, "difficulties"), year, withheld)),
         "next_tasks": next_tasks,
         "proposals": merge_similar(proposals) or ["Không có đề xuất, kiến nghị."],
+        "withheld": merge_similar(withheld),
     }
+
+
+def _join(items) -> str:
+    return "; ".join(items)
+
+
+def _bare(text: str) -> str:
+    """A name or target in a running list, without its parenthesis (no nested brackets, no
+    semicolon inside a list item): "tổng số chuyên gia được đào tạo, chứng nhận"."""
+    text = re.sub(r"\s*\([^()]*\)", "", text).strip()
+    return text[0].lower() + text[1:] if text[:1].isupper() and not text[:2].isupper() else text
+
+
+def behind_sentence(behind: list, to_date: str) -> list[str]:
+    """The indicators behind their ten-year target as one task ("Đẩy nhanh tiến độ thực hiện
+    các chỉ tiêu còn chậm ...: a; b; c."), none when nothing is behind."""
+    if not behind:
+        return []
+    items = [
+        f"{_bare(p.indicator.name)} ({to_date} {amount_text(p.indicator, p.ten_year_value)}, mục tiêu "
+        f"{_bare(target_text(p.ten_year_target))})"
+        for p in behind
+    ]
+    return [
+        "Đẩy nhanh tiến độ thực hiện các chỉ tiêu còn chậm so với mục tiêu 2021-2030: " + _join(items) + "."
+    ]

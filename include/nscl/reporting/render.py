@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -138,9 +139,15 @@ def save_report(
     return path
 
 
+# Who asked for the report when a person did, outside a DAG run: the staff page sets it for the
+# request of a signed-in user ("canbo"); the manifest then says "made_by": "page".
+MADE_BY_USER: ContextVar[str | None] = ContextVar("nscl_made_by_user", default=None)
+
+
 def run_origin() -> dict[str, Any]:
     """When and by what the report was made: the Airflow DAG run (the task runner exports
-    ``AIRFLOW_CTX_DAG_ID`` and ``AIRFLOW_CTX_DAG_RUN_ID`` to every task), or the command line."""
+    ``AIRFLOW_CTX_DAG_ID`` and ``AIRFLOW_CTX_DAG_RUN_ID`` to every task), the staff page (with
+    the user, ``MADE_BY_USER``), or the command line."""
     import datetime as dt
 
 
@@ -150,7 +157,8 @@ def run_origin() -> dict[str, Any]:
         "created_at": dt.datetime.now(LOCAL_TZ).isoformat(timespec="seconds"),
         "dag_id": dag_id,
         "run_id": run_id,
-        "made_by": "airflow" if run_id else "cli",
+        "made_by": "airflow" if run_id else ("page" if MADE_BY_USER.get() else "cli"),
+        **({"made_by_user": MADE_BY_USER.get()} if not run_id and MADE_BY_USER.get() else {}),
     }
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from nscl.analysis.indicators import yearly_totals
 from nscl.plan.catalogue import Catalogue
 from nscl.reporting.charts import budget_chart, indicator_chart
-from nscl.reporting.common import RULE_NOTE, merger_scope, settings_context, target_text
+from nscl.reporting.common import RULE_NOTE, settings_context
 from nscl.reporting.figures import (
     budget_sentence,
     budget_totals,
@@ -31,7 +31,6 @@ from nscl.reporting.figures import (
     unconfirmed_money,
 )
 from nscl.reporting.names import check_context
-from nscl.reporting.narrative import draft_sections
 from nscl.reporting.review_sections import (
     budget_year_rows,
     budget_year_values,
@@ -40,7 +39,8 @@ from nscl.reporting.review_sections import (
     reporting_pieces,
     rollup_rows,
 )
-from nscl.reporting.sections import group_rows, issuer_names
+from nscl.reporting.sections import direction_pieces, group_rows, issuer_names, scope_paragraph
+from nscl.reporting.synthesis import review_sections
 from nscl.reporting.tasks import task_rows, tasks_by_group
 from nscl.reporting.tfp_tables import tfp_pieces
 from nscl.reporting.yeardata import YearData, indicator_values, organisations, tfp_measured, year_progress
@@ -105,26 +105,18 @@ def review_kind(kind: str | None = None, first: int | None = None, last: int | N
 def review_draft(
     catalogue: Catalogue, rk: ReviewKind, data: list[YearData], settings: dict[str, Any]
 ) -> dict[str, list[str]]:
-    """The narrative sections drafted for the review (what staff start from)."""
+    """The narrative sections drafted for the review (what staff start from): a synthesis of
+    the years it covers (``nscl.reporting.narrative.review_sections``)."""
     data = [d for d in data if d.summary is not None]
     last = year_progress(catalogue, rk.last, data)
-    if rk.kind == "mid-term":
-        next_label = "giai đoạn 2026-2030"
-        own = [
-            f"{p.indicator.name}: phấn đấu đạt mục tiêu giai đoạn 2026-2030 là "
-            f"{target_text(p.indicator.targets['2026-2030'])}."
-            for p in last
-            if "2026-2030" in p.indicator.targets
-        ]
-    else:
-        next_label = "giai đoạn tiếp theo"
-        own = [
-            f"Tiếp tục thực hiện chỉ tiêu “{p.indicator.name}” chưa đạt mục tiêu 2021-2030 "
-            f"(mục tiêu là {target_text(p.ten_year_target)})."
-            for p in last
-            if p.ten_year_status in ("Chậm tiến độ", "Chưa thực hiện", "Không đạt")
-        ]
-    return draft_sections(catalogue, data, issuer_names(settings), next_label, own)
+    first_phase = catalogue.phase_of(2021)
+    p1 = (
+        year_progress(catalogue, min(rk.last, first_phase.last), data)
+        if rk.first <= first_phase.last
+        else None
+    )
+    next_label = "giai đoạn 2026-2030" if rk.kind == "mid-term" else "giai đoạn tiếp theo"
+    return review_sections(catalogue, rk.first, rk.last, data, p1, last, issuer_names(settings), next_label)
 
 
 def review_context(
@@ -169,9 +161,16 @@ def review_context(
         "first_year": str(rk.first),
         "last_year": str(rk.last),
         "phase": f"{rk.first}-{rk.last}",
-        "scope_note": merger_scope(rk.first, rk.last),
+        "scope_note": scope_paragraph(catalogue, rk.first, rk.last, last_data),
         "review_title": rk.title,
         "years": [str(y) for y in rk.years] + pad,
+        **dict(
+            zip(
+                ("direction_intro", "direction"),
+                direction_pieces([e for d in data for e in d.direction], rk.first, rk.last),
+                strict=True,
+            )
+        ),
         "reporting_text": reporting_text,
         "groups": group_rows(catalogue, lines, tasks_by_group(catalogue, tasks)),
         "indicators": indicators,
@@ -200,6 +199,7 @@ def review_context(
         "chart_budget": budget_chart(byear) if byear else "",
         "achievements": narrative["achievements"],
         "difficulties": narrative["difficulties"],
+        "lessons": narrative["lessons"],
         "proposals": narrative["proposals"],
         "next_tasks": narrative["next_tasks"],
         "next_period": "giai đoạn 2026-2030"

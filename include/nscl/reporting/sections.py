@@ -1,12 +1,71 @@
-"""Pieces every report's body shares: the section per task group and who the issuer is."""
+"""Pieces every report's body shares: section I's acts of direction (from the direction
+register, ``nscl.store.direction``), the section per task group and who the issuer is."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from typing import Any
 
 from nscl.plan.catalogue import Catalogue
-from nscl.reporting.common import ROMAN
+from nscl.reporting.common import ROMAN, count
 from nscl.reporting.names import row
+from nscl.store.direction import Entry
+
+# Documents a body "issues" (ban hành); a letter or a report it "has" (có Văn bản số ...).
+ISSUED_TYPES = ("Kế hoạch", "Quyết định", "Chỉ thị", "Thông báo", "Hướng dẫn")
+TALLY_WORDS = {  # how section I counts each kind of entry
+    "document": "ban hành {} văn bản",
+    "meeting": "tổ chức {} hội nghị, buổi làm việc",
+    "inspection": "tiến hành {} đợt kiểm tra",
+    "other": "thực hiện {} hoạt động khác",
+}
+
+
+def doc_date(day: dt.date) -> str:
+    """A date as documents cite one (Decree 30/2020/NĐ-CP): the day on two digits, the month
+    with a leading zero only for January and February ("05/02/2022", "30/6/2021")."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{day.day:02d}/{month}/{day.year}"
+
+
+def direction_line(e: Entry) -> str:
+    """One act of direction in the report's words."""
+    if e.kind == "document":
+        kind = e.document_type
+        verb = "ban hành" if kind in ISSUED_TYPES else "có"
+        return f"{e.body} {verb} {kind} số {e.number} ngày {doc_date(e.day)} {e.summary}."
+    return f"Ngày {doc_date(e.day)}, {e.body} {e.summary}."
+
+
+def _bodies(entries: list[Entry]) -> str:
+    """The bodies that acted, the provincial People's Committee first."""
+    names = sorted({e.body for e in entries}, key=lambda b: (not b.startswith("Ủy ban nhân dân"), b))
+    return " và ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " và " + names[-1]
+
+
+def _tally(entries: list[Entry]) -> str:
+    c = Counter(e.kind for e in entries)
+    return "; ".join(w.format(count(c[k])) for k, w in TALLY_WORDS.items() if c[k])
+
+
+def direction_pieces(entries: list[Entry], first: int, last: int) -> tuple[str, list[str]]:
+    """Section I's opening and its list: every act of the year in date order (annual report);
+    for a review the tally of the period and its main documents (plans, decisions, the
+    People's Committee's letters), in date order. ("", []) when the register is empty."""
+    entries = sorted(entries, key=lambda e: e.date)
+    if not entries:
+        return "", []
+    when = f"Năm {last}" if first == last else f"Giai đoạn {first}-{last}"
+    intro = f"{when}, {_bodies(entries)} đã {_tally(entries)} để chỉ đạo, triển khai thực hiện Kế hoạch"
+    if first == last:
+        return intro + ", cụ thể như sau:", [direction_line(e) for e in entries]
+    main = [
+        e
+        for e in entries
+        if e.kind == "document" and (e.document_type in ISSUED_TYPES or e.body.startswith("Ủy ban nhân dân"))
+    ]
+    return intro + "; các văn bản chủ yếu:", [direction_line(e) for e in main]
 
 
 def group_rows(
@@ -30,3 +89,41 @@ def issuer_names(settings: dict[str, Any]) -> tuple[str, ...]:
     name = settings.get("issuing_name") or settings["issuing_body"]
     names = {name, name.title(), "Sở Khoa học và Công nghệ", "Sở KH&CN", "Sở KHCN"}
     return tuple(sorted(names, key=len, reverse=True))
+
+
+def scope_paragraph(catalogue: Catalogue, first: int, last: int, last_data: Any) -> str:
+    """Which agencies and which territory each kind of figure covers, before and after the merger
+    of 1 July 2025, said once (empty for a report that ends before 2025). The communes are
+    counted from the year's expected reporters; that they took over the former Hưng Yên districts
+    comes from the agency registry's successors; the TFP territory from the TFP result."""
+    if last < 2025:
+        return ""
+    status = ((last_data.summary or {}).get("status", []) if last_data is not None else []) or []
+    successors = {a.successor for a in catalogue.agencies.values() if a.kind == "district_pc" and a.successor}
+    communes = [s for s in status if s.get("agency_code") in successors]
+    others = [s for s in status if catalogue.agencies.get(s.get("agency_code", "")) and s not in communes]
+    text = (
+        "Về phạm vi số liệu: từ ngày 01/7/2025, tỉnh Hưng Yên và tỉnh Thái Bình hợp nhất thành tỉnh Hưng Yên, cấp "
+        "huyện kết thúc hoạt động. Kết quả thực hiện nhiệm vụ, chỉ tiêu, hỗ trợ tổ chức, doanh nghiệp và kinh phí "
+        "là số liệu do các cơ quan, đơn vị thuộc diện báo cáo của Kế hoạch số 101/KH-UBND gửi"
+        + (f" ({count(len(others) + len(communes))} cơ quan, đơn vị năm {last})" if status else "")
+        + ": đến ngày 30/6/2025 là số liệu của các sở, ban, ngành và UBND các huyện, thị xã, thành phố của tỉnh "
+        "Hưng Yên trước hợp nhất; từ ngày 01/7/2025, số liệu của các sở, ban, ngành là số liệu của tỉnh sau hợp nhất"
+    )
+    if communes:
+        text += (
+            f", số liệu cấp xã là của UBND {count(len(communes))} xã, phường tiếp nhận nhiệm vụ của UBND các huyện, "
+            "thị xã, thành phố của tỉnh Hưng Yên trước hợp nhất, chưa gồm các xã, phường thuộc tỉnh Thái Bình "
+            "trước đây"
+        )
+    text += "."
+    tfp = (last_data.tfp or {}) if last_data is not None else {}
+    boundary = (tfp.get("parameters") or {}).get("boundary") or {}
+    if boundary.get("components") and len(boundary["components"]) > 1:
+        text += (
+            " Riêng năng suất các nhân tố tổng hợp (TFP) được tính cho toàn tỉnh Hưng Yên sau hợp nhất ở mọi năm, "
+            "kể cả các năm trước hợp nhất (tính lại theo địa giới mới)."
+        )
+    elif boundary:
+        text += " Năng suất các nhân tố tổng hợp (TFP) được tính cho tỉnh Hưng Yên trước hợp nhất."
+    return text

@@ -141,6 +141,8 @@ STATUS_NOT_DONE = "Chưa hoàn thành"
 STATUS_NO_REPORT = "Chưa có báo cáo"
 # A lead agency's statement of no activity ("chưa tổ chức", "không phát sinh").
 _NEGATIVE = re.compile(r"^\s*(chưa|không)\b", re.IGNORECASE)
+_TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
+PLAN_FIRST = 2021
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -166,17 +168,20 @@ def _target_and_status(p: Progress) -> tuple[Target | None, str | None, float | 
 
 
 def _figure_text(p: Progress) -> str:
-    """ "năm 2025 06 lớp, lũy kế 2021-2025 25 lớp (mục tiêu 2021-2030: 45 lớp)" (the unit names
-    the indicator; a deliverable: its status)."""
+    """ "năm 2025 06 lớp; lũy kế 2021-2025 25 lớp, mục tiêu 2021-2030 là 45 lớp" (the unit names
+    the indicator; a deliverable: its status). No parentheses: the cell's status precedes it."""
     target, st, value, window = _target_and_status(p)
     ind = p.indicator
     if ind.is_deliverable:
         return (st or fmt_deliverable(p.year_value)).lower()
     first = int(window.split("-")[0])
-    text = f"năm {p.year} {year_amount_text(ind, p.year_value)}"
+    text = f"năm {p.year} {year_amount_text(ind, p.year_value, first=p.year == PLAN_FIRST)}"
     if p.year > first:
-        text += f", lũy kế {first}-{p.year} {amount_text(ind, value)}"
-    return text + (f" (mục tiêu {window}: {target_text(target)})" if target is not None else "")
+        text += f"; lũy kế {first}-{p.year} {amount_text(ind, value)}"
+    if target is not None:
+        # The plan's words without a parenthesis ("02 hội nghị (năm 2025 và năm 2030)").
+        text += f", mục tiêu {window} là {_TRAILING_PAREN.sub('', target_text(target))}"
+    return text
 
 
 def product_status(task: Task, measured: list[Progress], year: int) -> tuple[str, str] | None:
@@ -260,7 +265,8 @@ def contradictions(catalogue: Catalogue, data: list[YearData]) -> list[Contradic
                 continue
             words = " ".join(view["results"]) or (view["status"] or "")
             said = "; ".join(
-                f"{i.name}: năm {d.year} {year_amount_text(i, f)}" for i, f in zip(inds, figures, strict=True)
+                f"{i.name}: năm {d.year} {year_amount_text(i, f, first=d.year == PLAN_FIRST)}"
+                for i, f in zip(inds, figures, strict=True)
             )
             out.append(
                 Contradiction(task.code, d.year, tuple(view["lead_agencies"]), words, said, bool(claim))

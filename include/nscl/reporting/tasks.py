@@ -11,7 +11,7 @@ from typing import Any
 
 from nscl.analysis.indicators import Progress
 from nscl.plan.catalogue import Catalogue, Task
-from nscl.reporting.common import count
+from nscl.reporting.common import count, plan_text
 from nscl.reporting.names import row
 from nscl.reporting.narrative import merge_similar
 from nscl.reporting.task_views import (
@@ -67,7 +67,7 @@ def _lower_first(text: str) -> str:
 def _own_word(view: dict[str, Any], computed: str) -> str:
     """The lead agency's own assessment, quoted as its word, where it differs from the status."""
     word = view["status"]
-    if not word or word.split(" (")[0] == computed:
+    if not word or word == computed:
         return ""
     return f" Cơ quan chủ trì tự đánh giá: “{word}”."
 
@@ -79,7 +79,7 @@ def _status_for(
     product = product_status(task, measured, year)
     if product is not None:
         st, detail = product
-        return (f"{st} ({detail})" if st != STATUS_DONE else st), detail
+        return (f"{st}: {detail}" if st != STATUS_DONE else st), detail
     # No indicator measures the product ("Thường xuyên", "Theo kế hoạch của Bộ"): the work goes
     # on until the task's last year; the lead agency's word is quoted as its own.
     if view is None or not view["reported"]:
@@ -117,10 +117,13 @@ def task_rows(
         views = {y: year_view(catalogue, task, by_year[y]) for y in covered}
         if not covered:
             # An event the plan schedules in a later year (the 2025 and 2030 conferences).
-            result = f"Theo Kế hoạch, thực hiện vào năm {', '.join(map(str, later))}."
+            result = f"Theo Kế hoạch, năm {last} chưa đến kỳ thực hiện nhiệm vụ này."
             product = product_status(task, measured, last)
+            held = any(y <= last for y in task.years)  # an event of the task already due (2025)
             status = (
-                f"{product[0]} ({product[1]})" if product and product[0] != STATUS_DONE else STATUS_NOT_DUE
+                f"{product[0]}: {product[1]}"
+                if product and held and product[0] != STATUS_DONE
+                else STATUS_NOT_DUE
             )
             coord = "—"
         elif first == last:
@@ -134,11 +137,11 @@ def task_rows(
                 result = "Cơ quan chủ trì chưa báo cáo; các cơ quan phối hợp có báo cáo (cột bên)."
             else:
                 result = "Chưa có báo cáo."
-            result += _own_word(v, status.split(" (")[0]) if (task.code, last) not in flagged else ""
+            result += _own_word(v, status.split(":")[0]) if (task.code, last) not in flagged else ""
             coord = _coordination(catalogue, task, v)
         else:
             status, detail = _status_for(task, measured, last, views.get(last))
-            status = status.split(" (")[0]  # the period's figures are in the result
+            status = status.split(":")[0]  # the period's figures are in the result
             said: dict[str, list[int]] = {}  # each activity once, under the years that reported it
             for y in covered:
                 v = views[y]
@@ -162,9 +165,9 @@ def task_rows(
             row(
                 "task",
                 stt=task.code,
-                content=task.content,
+                content=plan_text(task.content),
                 lead=lead_text(catalogue, task, last),
-                product=task.product,
+                product=plan_text(task.product),
                 result=result,
                 coordination=coord,
                 status=status,
@@ -216,7 +219,7 @@ def tasks_by_group(catalogue: Catalogue, tasks: list[dict[str, Any]]) -> dict[st
     out: dict[str, Counter] = {}
     for t in tasks:
         group = catalogue.tasks[t["stt"]].group
-        out.setdefault(group, Counter())[t["status"].split(" (")[0]] += 1
+        out.setdefault(group, Counter())[t["status"].split(":")[0]] += 1
     texts = {}
     for g, c in out.items():
         n = sum(c.values())

@@ -9,7 +9,7 @@ from typing import Any
 from nscl.analysis.tfp import DEFAULT_SENSITIVITY_DEPRECIATIONS
 from nscl.plan.territories import territory_name
 from nscl.reporting.charts import tfp_chart
-from nscl.reporting.common import fmt, span
+from nscl.reporting.common import as_of, fmt, span
 from nscl.reporting.names import row
 
 
@@ -45,7 +45,8 @@ def tfp_pieces(tfp: dict[str, Any] | None, last_year: int) -> dict[str, Any]:
     rows += [
         tfp_row(f"Bình quân {p['from']}-{p['to']}", p) for p in tfp.get("periods", []) if p["to"] > p["from"]
     ]
-    note = tfp_method_note(tfp, years)
+    # Before the 2025 merger the province has no "former" boundary yet (common.as_of).
+    note = as_of(tfp_method_note(tfp, years), last_year)
     sti = tfp.get("sti")
     if sti and sti.get("reliable"):
         sti_text = (

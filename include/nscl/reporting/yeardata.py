@@ -12,6 +12,7 @@ from typing import Any
 
 from nscl.analysis.indicators import Progress, progress
 from nscl.plan.catalogue import Catalogue
+from nscl.store import direction as direction_register
 from nscl.store.curated import load_summary, load_table
 from nscl.store.zones import Zones
 
@@ -24,6 +25,7 @@ class YearData:
     summary: dict[str, Any] | None
     tfp: dict[str, Any] | None
     tables: dict[str, Any] = field(default_factory=dict)
+    direction: list[direction_register.Entry] = field(default_factory=list)  # the year's register
 
     def table(self, name: str):
         import pandas as pd
@@ -56,7 +58,7 @@ def load_year(zones: Zones, year: int) -> YearData:
             "tfp_inputs",
         )
     }
-    return YearData(year, summary, tfp, tables)
+    return YearData(year, summary, tfp, tables, direction_register.load(zones, year))
 
 
 def indicator_values(data: list[YearData]):

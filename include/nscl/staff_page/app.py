@@ -4,6 +4,8 @@ Vietnamese error pages and the security headers."""
 from __future__ import annotations
 
 import logging
+import os
+import threading
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
@@ -14,10 +16,38 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nscl.staff_page import auth
 from nscl.staff_page.common import PAGE_TITLE
+from nscl.staff_page.once import OnceMiddleware
 from nscl.staff_page.render import STATIC, SecurityHeaders, http_error, validation_error
 from nscl.staff_page.routes import ROUTERS
 
 log = logging.getLogger(__name__)
+
+
+def warm_up() -> None:
+    """Check one blank workbook once, in the background, when the server starts: the first check
+    in a process pays for loading the validation suites (about 30 s on a busy 2-core machine,
+    then 1-2 s), and that first one should not be a member of staff's upload."""
+    import tempfile
+    from pathlib import Path
+
+    from nscl.forms.workbook import build_workbook
+    from nscl.intake.validation import validate_file
+    from nscl.staff_page.common import current_year
+    from nscl.staff_page.queries import catalogue
+
+    try:
+        cat = catalogue()
+        year = current_year()
+        expected = cat.expected_reporters(year)
+        if not expected:
+            return
+        with tempfile.TemporaryDirectory(prefix="nscl-warm-") as tmp:
+            path = Path(tmp) / "warm-up.xlsx"
+            build_workbook(expected[0], year, cat).save(path)
+            validate_file(path, year, cat, original_name=path.name)
+        log.info("NSCL staff page: upload check ready")
+    except Exception:  # noqa: BLE001 - only a head start: the first upload then pays it
+        log.warning("NSCL staff page: warm-up failed", exc_info=True)
 
 
 @asynccontextmanager
@@ -28,6 +58,8 @@ async def lifespan(_app: FastAPI):
             log.info("NSCL staff page: permissions on '%s' ensured for %s", auth.RESOURCE, roles)
     except Exception:  # noqa: BLE001 - the page must not stop the API server from starting
         log.exception("NSCL staff page: could not create its permissions")
+    if os.environ.get("NSCL_PAGE_WARM_UP", "1").strip().lower() not in {"0", "false", "no"}:
+        threading.Thread(target=warm_up, name="nscl-warm-up", daemon=True).start()
     yield
 
 
@@ -44,5 +76,6 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_middleware(OnceMiddleware)  # a form sent twice acts once (inside the headers)
     app.add_middleware(SecurityHeaders)
     return app

@@ -20,6 +20,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+
+from nscl.reporting.render import MADE_BY_USER
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,18 @@ UI_BASICS = [
     ("can_read", "My Profile"),
 ]
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Airflow's own logout (relative to the server's root): it revokes the JWT of the cookie and of
+# any bearer header, then the auth manager's logout (FAB: ``/auth/logout``) drops the cookies.
+LOGOUT_PATH = "/api/v2/auth/logout"
+ASK_ADMIN = "Hãy đề nghị người quản trị hệ thống của Sở Khoa học và Công nghệ cấp quyền cho tài khoản này."
+
+
+class Forbidden(HTTPException):
+    """A 403 in staff's words; ``technical`` (the permission and resource) for operators only."""
+
+    def __init__(self, message: str, technical: str) -> None:
+        super().__init__(403, message)
+        self.technical = technical
 
 
 def _get_user_dependency():
@@ -69,6 +84,18 @@ def is_allowed(user: Any, write: bool) -> bool:
     return allowed
 
 
+def can_see_runs(user: Any) -> bool:
+    """Whether Airflow lets the user open DAG runs (operators): only they get run links."""
+    try:
+        from airflow.api_fastapi.auth.managers.models.resource_details import DagAccessEntity
+
+        return bool(
+            auth_manager().is_authorized_dag(method="GET", access_entity=DagAccessEntity.RUN, user=user)
+        )
+    except Exception:  # noqa: BLE001 - when in doubt, no link that would answer 403
+        return False
+
+
 def same_origin(request: Request) -> bool:
     """True when the browser says the request comes from this site."""
     site = request.headers.get("sec-fetch-site")
@@ -94,17 +121,22 @@ def check_same_origin(request: Request) -> None:
 def _dependency(write: bool):
     get_user = _get_user_dependency()
 
-    def dependency(request: Request, user=Depends(get_user)):  # noqa: B008
-        if not is_allowed(user, write):
-            raise HTTPException(
-                403,
+    async def dependency(request: Request, user=Depends(get_user)):  # noqa: B008
+        if not await run_in_threadpool(is_allowed, user, write):
+            raise Forbidden(
                 "Tài khoản của bạn chưa được cấp quyền "
-                + ("thay đổi dữ liệu trên trang này" if write else "xem trang Báo cáo NSCL")
-                + f" (quyền {ACTION_WRITE if write else ACTION_READ} trên “{RESOURCE}”).",
+                + ("thay đổi dữ liệu trên trang Báo cáo NSCL. " if write else "xem trang Báo cáo NSCL. ")
+                + ASK_ADMIN,
+                f"{ACTION_WRITE if write else ACTION_READ} on '{RESOURCE}' (roles {ROLE_STAFF}"
+                + ("" if write else f", {ROLE_VIEWER}")
+                + ")",
             )
         request.state.nscl_user = user
         if write:
             check_same_origin(request)
+            # A report made by this request says who made it, from the page (async: the
+            # endpoint runs in this context, and its thread pool calls copy it).
+            MADE_BY_USER.set(user_name(user))
         return user
 
     return dependency

@@ -18,7 +18,7 @@ from nscl.orchestration import pipeline
 from nscl.reporting.build import prepare
 from nscl.reporting.narrative import SECTION_TITLES
 from nscl.staff_page.auth import require_read, require_write, user_name
-from nscl.staff_page.common import parse_year
+from nscl.staff_page.common import fmt_time, parse_year
 from nscl.staff_page.queries import catalogue, default_year, zones
 from nscl.staff_page.render import render
 from nscl.store import editorial
@@ -74,7 +74,7 @@ def editorial_page(
                 "key": key,
                 "title": SECTION_TITLES[key],
                 "text": "\n".join(s.text if s and staff else p.draft[key]),
-                "source": f"Đã biên tập: {s.by}, {s.at}"
+                "source": f"Đã biên tập: {s.by}, {fmt_time(s.at)}"
                 if s and staff
                 else "Dự thảo tự động (chưa biên tập)",
                 "reviewed": bool(s and s.reviewed),

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from nscl.labels import deadline_words
 from nscl.outreach import reminders
 from nscl.plan.catalogue import Catalogue
 from nscl.staff_page.common import TZ, fmt_time, now
@@ -65,23 +66,34 @@ def _stage(year: int, catalogue: Catalogue, today: dt.date) -> reminders.Stage:
     if stage is not None:
         return stage
     deadline = catalogue.deadline(year)
-    return reminders.Stage(MANUAL_STAGE, today, f"còn {(deadline - today).days} ngày đến hạn")
+    return reminders.Stage(MANUAL_STAGE, today, deadline_words(deadline, today))
 
 
 def plan_one(zones: Zones, catalogue: Catalogue, year: int, code: str, today: dt.date) -> reminders.Reminder:
     """The message this agency would get now (missing: a reminder; rejected: the request to
     send a corrected file, with its feedback attached)."""
     stage = _stage(year, catalogue, today)
-    entry = next((e for e in reminders.who_to_remind(year, zones, catalogue) if e["agency_code"] == code), None)
+    entry = next(
+        (e for e in reminders.who_to_remind(year, zones, catalogue) if e["agency_code"] == code), None
+    )
     if entry is None:
         raise NothingToSend(code)
-    attachment = reminders.feedback_attachment(zones, entry.get("last_file")) if entry["state"] == "rejected" else None
+    attachment = (
+        reminders.feedback_attachment(zones, entry.get("last_file")) if entry["state"] == "rejected" else None
+    )
     subject, body = reminders._message(
-        year, stage, entry, catalogue.deadline(year), attached=attachment is not None
+        year, stage, entry, catalogue.deadline(year), attached=attachment is not None, today=today
     )
     to = reminders.addresses(code, catalogue, reminders.load_contacts(zones))
     return reminders.Reminder(
-        year, stage.code, code, entry["agency_name"], entry["state"], to, subject, body,
+        year,
+        stage.code,
+        code,
+        entry["agency_name"],
+        entry["state"],
+        to,
+        subject,
+        body,
         [str(attachment)] if attachment else [],
     )
 
@@ -101,7 +113,9 @@ def send_now(
     marker = reminders._marker(zones, year, reminder.stage, code)
     previous = reminders.reminder_log(zones, year)
     if marker.exists() and not insist:
-        record = next((e for e in previous if e.get("agency_code") == code and e.get("stage") == reminder.stage), {})
+        record = next(
+            (e for e in previous if e.get("agency_code") == code and e.get("stage") == reminder.stage), {}
+        )
         raise AlreadySent(record)
     if not reminder.to:
         raise NothingToSend(f"{code}: no address")

@@ -11,6 +11,7 @@ from typing import Any
 
 from nscl.analysis.indicators import Progress, target_amount
 from nscl.consolidate.status import year_status
+from nscl.labels import deadline_words
 from nscl.plan.catalogue import Catalogue
 from nscl.reporting.checks import checks_for
 from nscl.reporting.figures import indicator_figures
@@ -45,12 +46,8 @@ def tone(status: str | None) -> str:
 def deadline_text(catalogue: Catalogue, year: int, today: dt.date) -> dict[str, Any]:
     deadline = catalogue.deadline(year)
     days = (deadline - today).days
-    if days > 0:
-        words, tone = f"còn {days} ngày đến hạn", "ok" if days > 10 else "warn"
-    elif days == 0:
-        words, tone = "hôm nay là hạn cuối", "warn"
-    else:
-        words, tone = f"đã quá hạn {-days} ngày", "bad"
+    words = deadline_words(deadline, today)  # the e-mails sent today say the same
+    tone = ("ok" if days > 10 else "warn") if days > 0 else ("warn" if days == 0 else "bad")
     return {"date": f"{deadline:%d/%m/%Y}", "days": days, "words": words, "tone": tone}
 
 

@@ -37,7 +37,9 @@ def pending_root(zones: Zones) -> Path:
     return zones.root / "staff_uploads" / "pending"
 
 
-def stage(zones: Zones, year: int, filename: str | None, data: bytes, by: str, agency: str | None, note: str) -> str:
+def stage(
+    zones: Zones, year: int, filename: str | None, data: bytes, by: str, agency: str | None, note: str
+) -> str:
     """Keep the file aside (not in the inbox) until staff confirm; returns its token."""
     token = secrets.token_hex(16)
     folder = pending_root(zones) / token
@@ -45,8 +47,17 @@ def stage(zones: Zones, year: int, filename: str | None, data: bytes, by: str, a
     atomic_write_bytes(folder / name, data)
     atomic_write_json(
         folder / "upload.json",
-        {"year": year, "name": name, "original_name": filename, "by": by, "agency": agency, "note": note,
-         "at": now().isoformat(timespec="seconds"), "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)},
+        {
+            "year": year,
+            "name": name,
+            "original_name": filename,
+            "by": by,
+            "agency": agency,
+            "note": note,
+            "at": now().isoformat(timespec="seconds"),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "size": len(data),
+        },
     )
     return token
 
@@ -58,7 +69,9 @@ def load_pending(zones: Zones, token: str) -> tuple[dict[str, Any], Path]:
     try:
         meta = json.loads((folder / "upload.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise HTTPException(404, "Không tìm thấy tệp đang chờ xác nhận (có thể đã được xác nhận hoặc hủy).") from None
+        raise HTTPException(
+            404, "Không tìm thấy tệp đang chờ xác nhận (có thể đã được xác nhận hoặc hủy)."
+        ) from None
     return meta, folder / meta["name"]
 
 
@@ -97,25 +110,80 @@ def preview(zones: Zones, catalogue: Catalogue, meta: dict[str, Any], path: Path
     notes: list[dict[str, str]] = []
     duplicate = _duplicate(zones, year, meta["sha256"])
     if duplicate and not duplicate["withdrawn"]:
-        notes.append({"tone": "bad", "key": "duplicate", "text": (
-            f"Tệp này trùng hoàn toàn (cùng nội dung) với tệp “{duplicate['original_name']}” đã nhận lúc "
-            f"{duplicate['received_at']} (năm {duplicate['year']}). Không cần tải lên lại: tệp trùng không được tính thêm lần nào.")})
+        notes.append(
+            {
+                "tone": "bad",
+                "key": "duplicate",
+                "text": (
+                    f"Tệp này trùng hoàn toàn (cùng nội dung) với tệp “{duplicate['original_name']}” đã nhận lúc "
+                    f"{duplicate['received_at']} (năm {duplicate['year']}). Không cần tải lên lại: tệp trùng không được tính thêm lần nào."
+                ),
+            }
+        )
     if wb_year is not None and wb_year != year:
-        notes.append({"tone": "bad", "key": "wrong_year", "text": (
-            f"Biểu mẫu là của năm {wb_year}, không phải năm {year} đang chọn. Nếu tiếp nhận, tệp sẽ bị trả lại; "
-            f"hãy chọn đúng năm {wb_year} hoặc đề nghị cơ quan dùng biểu mẫu năm {year}.")})
+        notes.append(
+            {
+                "tone": "bad",
+                "key": "wrong_year",
+                "text": (
+                    f"Biểu mẫu là của năm {wb_year}, không phải năm {year} đang chọn. Nếu tiếp nhận, tệp sẽ bị trả lại; "
+                    f"hãy chọn đúng năm {wb_year} hoặc đề nghị cơ quan dùng biểu mẫu năm {year}."
+                ),
+            }
+        )
     if meta.get("agency") and code and meta["agency"] != code:
-        notes.append({"tone": "bad", "key": "other_agency", "text": (
-            f"Tệp là của {name or code} ({code}), không phải của cơ quan đã chọn ({meta['agency']}).")})
+        notes.append(
+            {
+                "tone": "bad",
+                "key": "other_agency",
+                "text": (
+                    f"Tệp là của {name or code} ({code}), không phải của cơ quan đã chọn ({meta['agency']})."
+                ),
+            }
+        )
     if current is None and code:
-        notes.append({"tone": "bad", "key": "not_expected", "text": f"Cơ quan {code} không thuộc danh sách phải báo cáo năm {year}."})
+        notes.append(
+            {
+                "tone": "bad",
+                "key": "not_expected",
+                "text": f"Cơ quan {code} không thuộc danh sách phải báo cáo năm {year}.",
+            }
+        )
     if current and current["sha256"] and outcome.status == "accepted" and not duplicate:
-        notes.append({"tone": "info", "key": "supersedes", "text": (
-            f"Tệp này sẽ thay thế bản đang dùng của {current['agency_name']} (phiên bản {current['version']}, nhận lúc "
-            f"{fmt_time(current['received_at'])}); bản cũ vẫn được lưu.")})
+        notes.append(
+            {
+                "tone": "info",
+                "key": "supersedes",
+                "text": (
+                    f"Tệp này sẽ thay thế bản đang dùng của {current['agency_name']} (phiên bản {current['version']}, nhận lúc "
+                    f"{fmt_time(current['received_at'])}); bản cũ vẫn được lưu."
+                ),
+            }
+        )
+        deadline = catalogue.deadline(year)
+        if current["state"] == "on_time" and now().date() > deadline:
+            # The state follows the file in use: a replacement received now is a late file.
+            notes.append(
+                {
+                    "tone": "bad",
+                    "key": "becomes_late",
+                    "text": (
+                        f"Hạn nộp ({deadline:%d/%m/%Y}) đã qua: nếu tiếp nhận tệp thay thế này, {current['agency_name']} sẽ chuyển "
+                        f"từ “{STATE_LABELS['on_time']}” sang “{STATE_LABELS['late']}” (tính theo ngày nhận tệp mới). "
+                        "Nếu bản đang dùng vẫn đúng, hãy hủy."
+                    ),
+                }
+            )
     elif current and current["sha256"] and outcome.status != "accepted" and not duplicate:
-        notes.append({"tone": "info", "key": "keeps", "text": (
-            f"Tệp có lỗi nên sẽ bị trả lại; bản hợp lệ đang dùng của {current['agency_name']} vẫn được giữ.")})
+        notes.append(
+            {
+                "tone": "info",
+                "key": "keeps",
+                "text": (
+                    f"Tệp có lỗi nên sẽ bị trả lại; bản hợp lệ đang dùng của {current['agency_name']} vẫn được giữ."
+                ),
+            }
+        )
     return {
         "token": meta.get("token"),
         "year": year,
@@ -128,7 +196,14 @@ def preview(zones: Zones, catalogue: Catalogue, meta: dict[str, Any], path: Path
         "workbook_year": wb_year,
         "template_version": outcome.template_version,
         "status": outcome.status,
-        "message": outcome.message,
+        # Nothing is received until staff confirm: the intake's "Đã tiếp nhận" is not said here.
+        "message": outcome.message
+        if outcome.status != "accepted"
+        else (
+            "Không có lỗi"
+            + (f", có {len(issues) - len(errors)} lưu ý cần kiểm tra" if len(issues) > len(errors) else "")
+            + ". Tệp chưa được tiếp nhận: chỉ được tính khi bạn bấm “Xác nhận tiếp nhận”."
+        ),
         "errors": errors,
         "warnings": [i for i in issues if i.get("severity") == "warning"],
         "current_state": STATE_LABELS.get(current["state"]) if current else None,

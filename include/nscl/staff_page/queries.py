@@ -24,6 +24,7 @@ from nscl.staff_page.common import (
     current_year,
     fmt_size,
     fmt_time,
+    to_time,
 )
 from nscl.store import withdrawals
 from nscl.store.receipts import load_receipts
@@ -76,7 +77,10 @@ def year_choices(z: Zones, chosen: int) -> list[int]:
 
 
 def expected(cat: Catalogue, year: int) -> list[dict[str, Any]]:
-    return [{"code": e.agency.code, "name": e.agency.name, "tfp": e.tfp_inputs} for e in expected_or_none(cat, year)]
+    return [
+        {"code": e.agency.code, "name": e.agency.name, "tfp": e.tfp_inputs}
+        for e in expected_or_none(cat, year)
+    ]
 
 
 # ---- reports ------------------------------------------------------------------------------
@@ -103,6 +107,72 @@ def run_link(dag_id: str | None, run_id: str | None) -> str | None:
     return f"{airflow_ui_base()}/dags/{quote(dag_id, safe='')}/runs/{quote(run_id, safe='')}"
 
 
+def made_by_words(manifest: dict[str, Any]) -> str | None:
+    """How the version was made, as it was recorded (``reporting.render.run_origin``)."""
+    if not manifest:
+        return None
+    if manifest.get("run_id"):
+        return "lượt chạy của quy trình tổng hợp"
+    if manifest.get("made_by") == "page":
+        return f"tạo từ trang Báo cáo NSCL, {manifest.get('made_by_user') or '?'}"
+    return "chạy từ dòng lệnh"
+
+
+def run_label(run_id: str | None) -> str | None:
+    """A DAG run in staff's words: "lượt chạy tự động/theo yêu cầu ngày dd/mm/yyyy HH:MM" (Vietnam
+    time), from the run id Airflow gives (``scheduled__<ISO time>``, ``manual__<ISO time>``)."""
+    if not run_id:
+        return None
+    kind, _, stamp = run_id.partition("__")
+    how = {"scheduled": "tự động", "manual": "theo yêu cầu", "backfill": "chạy bù"}.get(kind, "")
+    when = fmt_time(stamp) if stamp and to_time(stamp) is not None else ""
+    return " ".join(w for w in ("Lượt chạy", how, f"ngày {when}" if when else "") if w)
+
+
+RUN_STATES = {
+    "queued": ("info", "đang chờ chạy"),
+    "running": ("info", "đang chạy"),
+    "failed": ("bad", "bị lỗi, chưa xong; người quản trị hệ thống đã được báo và sẽ chạy lại"),
+    "success": ("ok", "đã chạy xong"),
+}
+ANNUAL_DAG = "nscl_annual_report"
+
+
+def year_run(year: int, dag_id: str = ANNUAL_DAG) -> dict[str, Any] | None:
+    """The latest run of the year's consolidation (a run whose ``year`` parameter is ``year``,
+    or the scheduled run of that year), in staff's words; None when there is none or the
+    Airflow database cannot be read (the page then says nothing of runs)."""
+    try:
+        from airflow.models.dagrun import DagRun
+        from airflow.utils.session import create_session
+        from sqlalchemy import select
+
+        with create_session() as session:
+            runs = session.scalars(
+                select(DagRun).where(DagRun.dag_id == dag_id).order_by(DagRun.id.desc()).limit(50)
+            ).all()
+            for run in runs:
+                conf_year = (run.conf or {}).get("year")
+                logical = run.logical_date or run.run_after
+                if str(conf_year) == str(year) or (
+                    conf_year is None and logical is not None and logical.year == year
+                ):
+                    state = str(run.state.value if hasattr(run.state, "value") else run.state)
+                    tone, words = RUN_STATES.get(state, ("info", state))
+                    return {
+                        "state": state,
+                        "tone": tone,
+                        "words": words,
+                        "label": run_label(run.run_id),
+                        "started": fmt_time(run.start_date) if run.start_date else None,
+                        "ended": fmt_time(run.end_date) if run.end_date else None,
+                        "url": run_link(dag_id, run.run_id),
+                    }
+    except Exception:  # noqa: BLE001 - no Airflow database here (a test, the CLI): no run shown
+        return None
+    return None
+
+
 def _version_of(docx: Path, manifest: dict[str, Any]) -> int | None:
     version = manifest.get("version")
     if isinstance(version, int):
@@ -127,7 +197,8 @@ def report_version(docx: Path) -> dict[str, Any]:
         "dag_id": dag_id,
         "run": run_id,
         "run_url": run_link(dag_id, run_id),
-        "made_by": "Airflow" if run_id else ("dòng lệnh" if manifest else None),
+        "made_by": made_by_words(manifest),
+        "run_label": run_label(run_id),
         "size": fmt_size(stat.st_size),
         "sha256": manifest.get("document_sha256"),
         "inputs": len(manifest.get("inputs") or []),
@@ -206,7 +277,11 @@ def origin_of(z: Zones, year: int, receipt: Receipt | dict[str, Any]) -> dict[st
             from nscl.plan.catalogue import default_catalogue
 
             view = file_mail_view(
-                z, str(mail["message_sha256"]), int(mail["attachment_index"]), dict(receipt), default_catalogue()
+                z,
+                str(mail["message_sha256"]),
+                int(mail["attachment_index"]),
+                dict(receipt),
+                default_catalogue(),
             )
         return {
             "via": "email",
@@ -229,7 +304,7 @@ def _feedback_label(name: str, originals: set[str]) -> tuple[int, str]:
     if lower.endswith(".txt"):
         return 1, "Giấy biên nhận"
     if lower.endswith(".json"):
-        return 2, "Danh sách lỗi (JSON)"
+        return 10, "Danh sách lỗi (cho người vận hành)"  # machine-readable: not shown to staff
     return 5, name
 
 
@@ -249,7 +324,9 @@ def feedback_files(z: Zones, year: int, receipt: Receipt | dict[str, Any]) -> li
             if not p.is_file() or p.name.startswith("."):
                 continue
             order, label = _feedback_label(p.name, originals)
-            files.append({"zone": zone, "name": p.name, "label": label, "primary": order == 0, "order": order})
+            files.append(
+                {"zone": zone, "name": p.name, "label": label, "primary": order == 0, "order": order}
+            )
     return sorted(files, key=lambda f: (f["order"], f["name"]))
 
 
@@ -285,7 +362,9 @@ def _history_row(
     w = (withdrawn or {}).get(r["sha256"])
     return {
         "withdrawn": (
-            {"by": w.get("by") or "?", "at": fmt_time(w.get("at")), "reason": w.get("reason") or ""} if w else None
+            {"by": w.get("by") or "?", "at": fmt_time(w.get("at")), "reason": w.get("reason") or ""}
+            if w
+            else None
         ),
         "sha256": r["sha256"],
         "original_name": r.get("original_name"),
@@ -332,7 +411,8 @@ def submission_status(z: Zones, cat: Catalogue, year: int, today: dt.date | None
     for s in status["agencies"]:
         code = s["agency_code"]
         history = [
-            _history_row(z, year, r, outcomes.get(r["sha256"], ""), gone) for r in reversed(by_code.get(code, []))
+            _history_row(z, year, r, outcomes.get(r["sha256"], ""), gone)
+            for r in reversed(by_code.get(code, []))
         ]
         current = [h for h in history if not h["withdrawn"]]
         rows.append(
@@ -360,7 +440,8 @@ def submission_status(z: Zones, cat: Catalogue, year: int, today: dt.date | None
         "past_deadline": today > deadline,
         "damaged": status["damaged"],
         "unidentified": [
-            _history_row(z, year, r, outcomes.get(r["sha256"], ""), gone) | {"agency_code": r.get("agency_code")}
+            _history_row(z, year, r, outcomes.get(r["sha256"], ""), gone)
+            | {"agency_code": r.get("agency_code")}
             for r in reversed(others)
         ],
     }

@@ -8,13 +8,21 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nscl.labels import STATE_LABELS, STATE_ORDER
 from nscl.staff_page import auth
-from nscl.staff_page.common import FIRST_YEAR, LAST_YEAR, PAGE_TITLE, TZ_NAME, current_year
+from nscl.staff_page.common import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    PAGE_TITLE,
+    TZ_NAME,
+    URL_PREFIX,
+    current_year,
+    fmt_time,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = TEMPLATES / "static"
@@ -41,6 +49,7 @@ def _env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["vn_time"] = fmt_time  # dd/mm/yyyy HH:MM, Vietnam time, as every tab shows times
     env.globals.update(
         page_title=PAGE_TITLE,
         first_year=FIRST_YEAR,
@@ -61,6 +70,8 @@ TABS: list[tuple[str, str, bool]] = [
     ("upload", "Tải tệp lên", True),
     ("templates", "Biểu mẫu trắng", False),
     ("editorial", "Biên tập báo cáo", False),
+    ("direction", "Công tác chỉ đạo", False),
+    ("settings", "Cài đặt", False),
 ]
 
 
@@ -72,12 +83,20 @@ def page_context(request: Request) -> dict[str, Any]:
             can_write = auth.is_allowed(user, True)
         except Exception:  # noqa: BLE001 - a page still renders without the write tabs
             can_write = False
+    root = str(request.scope.get("root_path", "")).rstrip("/")
     return {
         "user_name": auth.user_name(user) if user is not None else None,
         "can_upload": can_write,
         "tabs": [t for t in TABS if can_write or not t[2]] if user is not None else [],
-        "root": str(request.scope.get("root_path", "")).rstrip("/"),
+        "root": root,
+        "logout_url": airflow_root(root) + auth.LOGOUT_PATH,
+        "can_see_runs": user is not None and auth.can_see_runs(user),
     }
+
+
+def airflow_root(root: str) -> str:
+    """The Airflow server's own prefix, from the page's mount point (``<base>/nscl``)."""
+    return root[: -len(URL_PREFIX)] if root.endswith(URL_PREFIX) else root
 
 
 def render(
@@ -86,9 +105,12 @@ def render(
     """The template with the page's frame (tabs, user, year) around it."""
     full = {**page_context(request), **ctx}
     full.setdefault("year", current_year())
+    full.setdefault("tab_label", dict((t[0], t[1]) for t in TABS).get(full.get("tab") or ""))
     return HTMLResponse(ENV.get_template(template).render(**full), status_code=status_code, headers=headers)
 
 
+SIGNED_OUT = {"Not authenticated", "Not Authenticated", "Token Expired", "Invalid JWT token"}
+SESSION_ENDED = "Phiên đăng nhập đã kết thúc (đã đăng xuất hoặc đã hết hạn). Hãy đăng nhập lại."
 MESSAGES = {
     401: "Bạn cần đăng nhập để xem trang này.",
     404: "Không tìm thấy nội dung yêu cầu.",
@@ -121,32 +143,57 @@ async def resolve_user(request: Request) -> None:
 async def http_error(request: Request, exc: Exception) -> Response:
     """Every error as a Vietnamese page with the tabs and a way back (JSON for ``/api/``)."""
     assert isinstance(exc, StarletteHTTPException)
-    if exc.status_code != 401:
-        await resolve_user(request)
     detail = exc.detail if isinstance(exc.detail, str) else None
-    if exc.status_code in (401, 405) or not detail or detail in {"Not Found", "Not Authenticated"}:
+    # Airflow's words for a token it refuses: no token (401), expired (401), revoked by a logout
+    # or forged (403). To the user all three mean: not signed in (any more).
+    signed_out = exc.status_code == 401 or detail in SIGNED_OUT
+    if not signed_out:
+        await resolve_user(request)
+    if signed_out:
+        message = MESSAGES[401] if detail not in ("Token Expired", "Invalid JWT token") else SESSION_ENDED
+    elif exc.status_code == 405 or not detail or detail in {"Not Found", "Not Authenticated"}:
         message = MESSAGES.get(exc.status_code, detail or "Đã có lỗi xảy ra.")
     else:
         message = detail
     if not wants_html(request):
         return JSONResponse({"detail": message}, status_code=exc.status_code, headers=exc.headers)
     login = None
-    if exc.status_code == 401:
-        try:
-            login = auth.auth_manager().get_url_login()
-        except Exception:  # noqa: BLE001
-            login = None
+    if signed_out:
+        login = login_url(request)
+        if login and request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+            # A browser that is not (or no longer) signed in goes to the login form, and back.
+            return RedirectResponse(login, status_code=303, headers=exc.headers)
     back = request.headers.get("referer", "")
     same_site = back.startswith(f"{request.url.scheme}://{request.url.netloc}/")
     return render(
-        request, "error.html", status_code=exc.status_code, headers=exc.headers, status=exc.status_code,
-        message=message, login_url=login, tab=None, back_url=back if same_site else None,
+        request,
+        "error.html",
+        status_code=exc.status_code,
+        headers=exc.headers,
+        status=exc.status_code,
+        message=message,
+        login_url=login,
+        tab=None,
+        back_url=back if same_site else None,
+        technical=getattr(exc, "technical", None),
+        signed_out=signed_out,
     )
+
+
+def login_url(request: Request) -> str | None:
+    """Airflow's login page, with ``next=`` this address (a path on this server)."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    try:
+        return str(auth.auth_manager().get_url_login(next_url=target))
+    except Exception:  # noqa: BLE001 - no auth manager to ask: the page says to sign in
+        return None
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:
     """FastAPI's English 422 for a malformed parameter, as a Vietnamese 400."""
-    return await http_error(request, StarletteHTTPException(400, "Tham số của địa chỉ không hợp lệ. Hãy quay lại và chọn lại."))
+    return await http_error(
+        request, StarletteHTTPException(400, "Tham số của địa chỉ không hợp lệ. Hãy quay lại và chọn lại.")
+    )
 
 
 class SecurityHeaders:

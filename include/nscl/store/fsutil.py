@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections.abc import Callable
@@ -20,8 +21,27 @@ def atomic_write_text(path: Path, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def json_text(obj: Any, indent: int | None = 2, sort_keys: bool = True) -> str:
+    """Strict JSON (RFC 8259), as a browser's ``JSON.parse`` reads it: a NaN or an infinity (which
+    Python writes as bare ``NaN``/``Infinity`` tokens) becomes null; anything else not JSON, its
+    text."""
+    return json.dumps(
+        _finite(obj), ensure_ascii=False, indent=indent, sort_keys=sort_keys, default=str, allow_nan=False
+    )
+
+
+def _finite(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj
+
+
 def atomic_write_json(path: Path, obj: Any) -> Path:
-    return atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=str))
+    return atomic_write_text(path, json_text(obj))
 
 
 def atomic_write(path: Path, writer: Callable[[Path], Any]) -> Path:

@@ -47,6 +47,7 @@ class Receipt(TypedDict, total=False):
     also_received_as: list[str]
     feedback_file: str
     reply_file: str
+    format: str  # by content: xlsx, xlsm, xls, ods (absent when not read as a workbook)
 
 
 class Sighting(TypedDict, total=False):

@@ -68,6 +68,11 @@ class Zones:
         return self.root / "contacts.yaml"
 
     @property
+    def settings_history(self) -> Path:
+        """Every change staff made to a setting on the page (one JSON file per change)."""
+        return self.root / "settings-history"
+
+    @property
     def templates(self) -> Path:
         """Staff's own copies of the Word templates (``nscl templates-export`` fills it)."""
         return self.root / "templates"

@@ -9,10 +9,12 @@ from fastapi import APIRouter
 from nscl.staff_page import editorial
 from nscl.staff_page.routes import (
     actions,
+    direction,
     downloads,
     exports,
     overview,
     reports,
+    settings,
     submissions,
     templates,
     uploads,
@@ -27,5 +29,7 @@ ROUTERS: list[APIRouter] = [
     uploads.router,
     templates.router,
     downloads.router,
+    settings.router,
     editorial.router,
+    direction.router,
 ]

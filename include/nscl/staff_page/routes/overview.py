@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from nscl.staff_page.auth import require_read
 from nscl.staff_page.common import parse_year
 from nscl.staff_page.overview import overview
-from nscl.staff_page.queries import catalogue, default_year, year_choices, zones
+from nscl.staff_page.queries import catalogue, default_year, year_choices, year_run, zones
 from nscl.staff_page.render import render
 
 router = APIRouter()
@@ -20,7 +20,15 @@ def overview_page(request: Request, year: str | None = None, _user=Depends(requi
     z = zones()
     chosen = parse_year(year, default_year(z))
     data = overview(z, catalogue(), chosen)
-    return render(request, "overview.html", tab="overview", year=chosen, years=year_choices(z, chosen), data=data)
+    return render(
+        request,
+        "overview.html",
+        tab="overview",
+        year=chosen,
+        years=year_choices(z, chosen),
+        data=data,
+        run=year_run(chosen),
+    )
 
 
 @router.get("/api/overview")

@@ -21,10 +21,19 @@ router = APIRouter()
 NOTICES = {
     "sent": ("ok", "Đã gửi thư cho {name}."),
     "already": ("info", "{name} đã được gửi thư ở đợt nhắc này. Bấm “Gửi lại” nếu vẫn muốn gửi thêm."),
-    "no-address": ("bad", "Chưa có địa chỉ thư điện tử của {name}: hãy bổ sung vào contacts.yaml hoặc gọi điện cho cơ quan."),
+    "no-address": (
+        "bad",
+        "Chưa có địa chỉ thư điện tử của {name}: hãy thêm địa chỉ ở thẻ “Cài đặt” hoặc gọi điện cho cơ quan.",
+    ),
     "nothing": ("info", "{name} không cần nhắc: cơ quan đã nộp báo cáo hợp lệ."),
-    "send-failed": ("bad", "Chưa gửi được thư cho {name} (máy chủ thư không nhận). Hãy thử lại sau hoặc báo cho người quản trị."),
-    "withdrawn": ("ok", "Đã rút lại tệp của {name}; tình trạng của cơ quan đã trở về như trước khi nhận tệp đó."),
+    "send-failed": (
+        "bad",
+        "Chưa gửi được thư cho {name} (máy chủ thư không nhận). Hãy thử lại sau hoặc báo cho người quản trị.",
+    ),
+    "withdrawn": (
+        "ok",
+        "Đã rút lại tệp của {name}; tình trạng của cơ quan đã trở về như trước khi nhận tệp đó.",
+    ),
     "cancelled": ("info", "Đã hủy, tệp chưa được tiếp nhận."),
 }
 
@@ -46,8 +55,10 @@ def notice(request: Request, data: dict[str, Any]) -> dict[str, str] | None:
         return None
     names = {a["agency_code"]: a["agency_name"] for a in data["agencies"]}
     tone, text = NOTICES[key]
-    name = names.get(request.query_params.get("agency", ""), "cơ quan")
-    return {"tone": tone, "text": text.format(name=name)}
+    code = request.query_params.get("agency", "")
+    name = names.get(code, "cơ quan")
+    # Shown in the agency's row (where the page scrolls back to), else at the top.
+    return {"tone": tone, "text": text.format(name=name), "agency": code if code in names else ""}
 
 
 @router.get("/submissions", response_class=HTMLResponse)
@@ -67,7 +78,9 @@ def submissions_page(request: Request, year: str | None = None, _user=Depends(re
         query=request.query_params.get("q", "")[:60],
         notice=notice(request, data),
         focus=request.query_params.get("agency", ""),
-        insist_for=request.query_params.get("agency", "") if request.query_params.get("done") == "already" else "",
+        insist_for=request.query_params.get("agency", "")
+        if request.query_params.get("done") == "already"
+        else "",
     )
 
 

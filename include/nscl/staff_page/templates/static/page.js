@@ -51,15 +51,190 @@
     apply();
   }
 
+  // ---- Actions: a confirmation for what leaves the page, a busy state, one effect per click.
+  // A form may say data-confirm="question" (its submit button too); the approval of the
+  // editorial tab is asked here by its address.
+  var DEFAULT_CONFIRM = {
+    "editorial/approve": function (form) {
+      var withdraw = form.querySelector("input[name=action][value=withdraw]");
+      return withdraw
+        ? "Hủy phê duyệt nội dung báo cáo? Bản tạo sau đó sẽ lại mang chữ DỰ THẢO."
+        : "Phê duyệt nội dung báo cáo? Bản báo cáo tạo sau đó không còn chữ DỰ THẢO và ghi tên bạn là người phê duyệt.";
+    }
+  };
+  var submitting = false;
+
+  function token() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function confirmText(form, submitter) {
+    var text = (submitter && submitter.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
+    if (text) return text;
+    var action = form.getAttribute("action") || "";
+    for (var key in DEFAULT_CONFIRM) {
+      if (action.slice(-key.length) === key) return DEFAULT_CONFIRM[key](form);
+    }
+    return null;
+  }
+
+  function busy(form, submitter) {
+    form.setAttribute("data-busy", "1");
+    form.setAttribute("aria-busy", "true");
+    var buttons = form.querySelectorAll("button[type=submit], input[type=submit], button:not([type])");
+    var main = submitter || buttons[0];
+    // Disabled after the browser has read the form (a disabled button sends no value).
+    window.setTimeout(function () {
+      buttons.forEach(function (b) { b.disabled = true; });
+      if (main) {
+        main.classList.add("is-busy");
+        main.textContent = main.getAttribute("data-busy") || "Đang xử lý…";
+      }
+    }, 0);
+    var note = document.createElement("span");
+    note.className = "busy-note";
+    note.setAttribute("role", "status");
+    note.textContent = form.getAttribute("data-busy-note") || "Đang xử lý, xin chờ trong giây lát…";
+    (main && main.parentNode ? main.parentNode : form).appendChild(note);
+  }
+
+  function setupActions() {
+    document.querySelectorAll("form").forEach(function (form) {
+      if ((form.getAttribute("method") || "get").toLowerCase() !== "post") return;
+      var once = token();
+      form.addEventListener("submit", function (ev) {
+        if (form.getAttribute("data-busy")) { ev.preventDefault(); return; }  // a second click
+        var question = confirmText(form, ev.submitter);
+        if (question && !window.confirm(question)) { ev.preventDefault(); return; }
+        // getAttribute: a field named "action" (the approval form has one) hides form.action.
+        var url = new URL(form.getAttribute("action") || "", window.location.href);
+        url.searchParams.set("once", once);
+        form.setAttribute("action", url.toString());
+        submitting = true;
+        busy(form, ev.submitter);
+      });
+    });
+    // Back to a page kept by the browser: the forms are usable again, with new tokens.
+    window.addEventListener("pageshow", function (ev) {
+      if (ev.persisted) window.location.reload();
+    });
+  }
+
+  // ---- Editing without loss: every text area of a form that changes data keeps what was typed
+  // in this browser (localStorage) until the page shows it saved; leaving the page with text
+  // typed and not sent asks first.
+  var DRAFT_PREFIX = "nscl-draft:";
+
+  function draftKey(area) {
+    var form = area.form;
+    var parts = [];
+    if (form) {
+      form.querySelectorAll("input[type=hidden]").forEach(function (h) {
+        if (h.name && h.name !== "once") parts.push(h.name + "=" + h.value);
+      });
+    }
+    parts.sort();
+    return DRAFT_PREFIX + window.location.pathname + "|" + parts.join("&") + "|" + (area.name || area.id);
+  }
+
+  // dd/mm/yyyy HH:MM in Vietnam time, as the page shows every time (whatever the PC's zone).
+  function hhmm(ms) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+    }).formatToParts(new Date(ms)).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.day + "/" + parts.month + "/" + parts.year + " " + parts.hour + ":" + parts.minute;
+  }
+
+  function setupDrafts() {
+    var areas = Array.prototype.filter.call(document.querySelectorAll("form textarea"), function (a) {
+      return (a.form.getAttribute("method") || "").toLowerCase() === "post" && !a.readOnly && !a.disabled;
+    });
+    areas.forEach(function (area) {
+      var key = draftKey(area);
+      var saved = area.defaultValue;
+      var draft = null;
+      try { draft = JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { draft = null; }
+      if (draft && draft.text === saved) {
+        window.localStorage.removeItem(key);  // what was typed is now the saved text
+      } else if (draft && typeof draft.text === "string") {
+        area.value = draft.text;
+        var note = document.createElement("div");
+        note.className = "msg info draft-note";
+        note.setAttribute("role", "status");
+        var changed = draft.base !== saved;
+        note.textContent = "Nội dung chưa lưu, gõ lúc " + hhmm(draft.at) + ", đã được giữ lại" +
+          (changed ? " (nội dung đã lưu trên máy chủ đã thay đổi sau đó: hãy đối chiếu trước khi lưu)" : "") +
+          ". Bấm lưu để ghi lại. ";
+        var drop = document.createElement("button");
+        drop.type = "button";
+        drop.className = "btn light small draft-drop";
+        drop.textContent = "Bỏ nội dung chưa lưu";
+        drop.addEventListener("click", function () {
+          window.localStorage.removeItem(key);
+          area.value = saved;
+          note.remove();
+        });
+        note.appendChild(drop);
+        area.parentNode.insertBefore(note, area);
+      }
+      area.addEventListener("input", function () {
+        try {
+          if (area.value === saved) window.localStorage.removeItem(key);
+          else window.localStorage.setItem(key, JSON.stringify({ text: area.value, base: saved, at: Date.now() }));
+        } catch (e) { /* storage full or refused: the warning on leaving still protects */ }
+      });
+    });
+    window.addEventListener("beforeunload", function (ev) {
+      if (submitting) return;  // a save: the other sections' text is kept as drafts
+      var dirty = areas.some(function (a) { return a.value !== a.defaultValue; });
+      if (dirty) { ev.preventDefault(); ev.returnValue = ""; }
+    });
+  }
+
+  // ---- The result of an action where the user is looking: scroll to it.
+  function showResult() {
+    var params = new URLSearchParams(window.location.search);
+    var section = params.get("saved");
+    var target = null;
+    if (section && /^[a-z_]+$/.test(section)) {
+      var card = document.getElementById("ed-" + section);
+      var saved = document.getElementById("ed-saved");
+      if (card && saved) {
+        // Moved next to the section just saved (not left at the top, out of view).
+        saved.setAttribute("role", "status");
+        card.insertBefore(saved, card.children[1] || null);
+        target = card;
+      }
+    }
+    target = target || document.querySelector("[data-result]");
+    if (target) {
+      target.scrollIntoView({ block: "center" });
+      if (target.focus) target.focus({ preventScroll: true });
+    }
+  }
+
+  // ---- File picker in Vietnamese: the label is the button, the browser's own input is hidden.
+  function setupFilePickers() {
+    document.querySelectorAll("input[type=file].vi-file").forEach(function (input) {
+      var name = document.getElementById(input.id + "-name");
+      input.addEventListener("change", function () {
+        if (name) name.textContent = input.files && input.files.length ? input.files[0].name : "Chưa chọn tệp nào";
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("select.autosubmit").forEach(function (el) {
       el.addEventListener("change", function () { el.form.submit(); });
     });
-    document.querySelectorAll("form.withdraw-form").forEach(function (f) {
-      f.addEventListener("submit", function (ev) {
-        if (!window.confirm("Rút lại tệp này? Tệp vẫn được lưu trong kho lưu trữ, nhưng không còn được tính.")) ev.preventDefault();
-      });
-    });
+    setupActions();
+    setupDrafts();
+    setupFilePickers();
     setupStatus();
+    showResult();
   });
 })();
