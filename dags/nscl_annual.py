@@ -31,7 +31,10 @@ after the last try the operators get an e-mail (SMTP connection `smtp_default`).
 not succeeded by 29 November 18:00 (36 hours after its start), a deadline alert e-mails them.
 A failed task is safe to clear and re-run (Clear on the task, or on the whole run): every task
 is idempotent and writes atomically; re-running the report task writes a new report version
-and keeps the earlier ones. Past years: `nscl backfill --from 2021 --to 2025`. See
+and keeps the earlier ones, except for a year whose report is signed: the year is locked and
+the report task is skipped, its log saying why, until staff reopen it (`nscl editorial --year Y
+reopen`); the files are received, archived and answered all the same. Approval is
+the staff's, on the staff page (see `docs/reports.md` for why not a human-in-the-loop task). Past years: `nscl backfill --from 2021 --to 2025`. See
 `docs/operations.md`.
 """
 
@@ -83,8 +86,16 @@ def nscl_annual_report():
 
     @task(outlets=[ANNUAL_REPORT])
     def write_report(year: int, tfp: dict) -> str:
+        from airflow.sdk.exceptions import AirflowSkipException
         from nscl.orchestration import pipeline
+        from nscl.store import signed
+        from nscl.store.zones import Zones
 
+        # A signed year is locked: no new version (skipped, the reason in the log), until
+        # staff reopen it; the files of this run were received and answered all the same.
+        record = signed.lock(Zones.default(), year)
+        if record is not None:
+            raise AirflowSkipException(signed.locked_message(record, year))
         return pipeline.write_report(year)
 
     year = resolve_year()

@@ -27,12 +27,13 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from nscl.analysis.tfp import DEFAULT_SENSITIVITY_DEPRECIATIONS
 from nscl.labels import STATE_LABELS
+from nscl.reporting.appendices import ref
 from nscl.reporting.common import PLAN_CORRECTIONS_NOTE
 
 FONT = "Times New Roman"
@@ -75,11 +76,42 @@ def new_document() -> Document:
     normal.font.size = Pt(BODY_PT)
     pf = normal.paragraph_format
     pf.space_before, pf.space_after, pf.line_spacing = Pt(0), Pt(6), 1.0
-    # Page number: centred in the top margin, not on the first page.
+    # Page number: centred in the top margin, not on the first page; "DỰ THẢO" at the right of
+    # the same line on every page after the first (page 1 has it boxed under the number).
     section.different_first_page_header_footer = True
+    page_header(section, 16.0)
+    # Fixed properties: the same inputs give the same document.
+    props = doc.core_properties
+    props.author = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
+    props.title = "Mẫu báo cáo Kế hoạch 101/KH-UBND"
+    props.created = props.modified = dt.datetime(2021, 6, 30)
+    props.last_modified_by = "nscl"
+    props.revision = 1
+    return doc
+
+
+def page_header(section, width_cm: float) -> None:
+    """The section's page header: one line, the page number centred, the draft mark at the right
+    (an empty run once approved: the line and so the pagination stay the same)."""
     p = section.header.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run()
+    p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    p.paragraph_format.space_after = Pt(0)
+    tabs = OxmlElement("w:tabs")
+    # The "Header" style's own stops (python-docx's default: 8.25 and 16.5 cm) are cleared.
+    stops = [("clear", 4680), ("clear", 9360)]
+    stops += [("center", int(width_cm / 2 * 567)), ("right", int(width_cm * 567))]
+    for val, pos in sorted(stops, key=lambda x: x[1]):
+        t = OxmlElement("w:tab")
+        t.set(qn("w:val"), val)
+        t.set(qn("w:pos"), str(pos))
+        tabs.append(t)
+    ppr = p._p.get_or_add_pPr()
+    style = ppr.find(qn("w:pStyle"))
+    if style is not None:
+        style.addnext(tabs)  # w:tabs comes early in w:pPr (before w:spacing and w:jc)
+    else:
+        ppr.insert(0, tabs)
+    run = p.add_run("\t")
     run.font.size = Pt(13)
     for tag, text in (("begin", None), (None, "PAGE"), ("end", None)):
         if tag:
@@ -90,14 +122,17 @@ def new_document() -> Document:
             el.set(qn("xml:space"), "preserve")
             el.text = text
         run._r.append(el)
-    # Fixed properties: the same inputs give the same document.
-    props = doc.core_properties
-    props.author = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
-    props.title = "Mẫu báo cáo Kế hoạch 101/KH-UBND"
-    props.created = props.modified = dt.datetime(2021, 6, 30)
-    props.last_modified_by = "nscl"
-    props.revision = 1
-    return doc
+    p.add_run("\t").font.size = Pt(13)
+    mark = p.add_run("{{ draft_mark }}")
+    mark.font.size, mark.bold = Pt(11), True
+
+
+def box(run) -> None:
+    """A border around the run's text (a character border: none when the text is empty)."""
+    bdr = OxmlElement("w:bdr")
+    for k, v in (("w:val", "single"), ("w:sz", "8"), ("w:space", "1"), ("w:color", "auto")):
+        bdr.set(qn(k), v)
+    run._r.get_or_add_rPr().append(bdr)
 
 
 def para(
@@ -156,20 +191,31 @@ def rule(container, left_cm: float, right_cm: float) -> None:
 
 
 def landscape(doc) -> None:
-    """From here on, A4 landscape pages (the wide appendix tables)."""
+    """From here on, A4 landscape pages (the wide appendix tables), with their own page header
+    (the draft mark on every page of the appendices too, which are often circulated alone).
+
+    The paragraph that carries the section break (python-docx adds it after the signature
+    table) is 1 pt high, exactly, with no spacing: a normal-height empty paragraph after a
+    signature that ends at the foot of a page fell onto a page of its own (a blank page)."""
     section = doc.add_section(WD_SECTION.NEW_PAGE)
+    carrier = doc.paragraphs[-1]
+    carrier_pf = carrier.paragraph_format
+    carrier_pf.space_before = carrier_pf.space_after = Pt(0)
+    carrier_pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    carrier_pf.line_spacing = Pt(1)
+    ppr = carrier._p.get_or_add_pPr()
+    rpr = OxmlElement("w:rPr")  # the paragraph mark 1 pt too (w:rPr goes before w:sectPr)
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), "2")
+    rpr.append(sz)
+    ppr.find(qn("w:sectPr")).addprevious(rpr)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21)
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
     section.left_margin, section.right_margin = Cm(2), Cm(2)
     section.different_first_page_header_footer = False
-
-
-def draft_mark(doc) -> None:
-    """ "DỰ THẢO" above the header until staff approve the content."""
-    tag(doc, "{%p if draft_mark %}")
-    para(doc, "{{ draft_mark }}", bold=True, align="left", size=14, after=0)
-    tag(doc, "{%p endif %}")
+    section.header.is_linked_to_previous = False
+    page_header(section, 25.7)
 
 
 def no_borders(table) -> None:
@@ -203,10 +249,13 @@ def cell_text(cell, text: str, *, size: float, bold: bool = False, italic: bool 
     return p
 
 
-def data_table(doc, loop: str, columns: list[tuple[str, str, float]], *, size: float = 11):
-    assert size >= 10, "table text is at least 10 pt (issue 12)"
+def data_table(doc, loop: str, columns: list[tuple[str, str, float]], *, size: float = 11, keep: bool = True):
     """A bordered table: a header row, then one row repeated for each item of ``loop``.
-    ``columns``: (header text, Jinja expression of the cell, width in cm)."""
+    ``columns``: (header text, Jinja expression of the cell, width in cm). The header row repeats
+    on every page and stays with the first row (never a caption and header alone at a page's
+    foot); no row splits across pages; ``keep``: the whole table on one page with its caption
+    (the short tables of the body; an appendix's long table runs on from its title)."""
+    assert size >= 10, "table text is at least 10 pt (issue 12)"
     table = doc.add_table(rows=4, cols=len(columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -250,6 +299,11 @@ def data_table(doc, loop: str, columns: list[tuple[str, str, float]], *, size: f
         )
         cell_text(cell, f"{{{{ {expr} }}}}", size=size, align="center" if numeric else "left")
     cell_text(end.cells[0], "{%tr endfor %}", size=size)
+    head._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    for row in (head, body) if keep else (head,):
+        for cell in row.cells:
+            for q in cell.paragraphs:
+                q.paragraph_format.keep_with_next = True
     set_widths(table, [w for _, _, w in columns])
     para(doc, "", after=0)
     return table
@@ -269,12 +323,12 @@ def bullets(doc, loop: str, prefix: str = "- ") -> None:
     tag(doc, "{%p endfor %}")
 
 
-def image(doc, name: str, title: str = "") -> None:
-    """A chart, with its caption under it ("Biểu đồ 1. ..."; charts are numbered in order)."""
+def image(doc, name: str, number: int, title: str) -> None:
+    """A chart, numbered beneath with its title ("Biểu đồ 1. ..."; charts numbered in one
+    sequence), the two kept on one page."""
     tag(doc, f"{{%p if {name} %}}")
-    para(doc, f"{{{{ {name} }}}}", align="center", keep_next=bool(title))
-    if title:
-        para(doc, title, size=13, bold=True, align="center", after=6)
+    para(doc, f"{{{{ {name} }}}}", align="center", after=0, keep_next=True)
+    para(doc, f"Biểu đồ {number}. {title}", size=13, bold=True, align="center", after=6)
     tag(doc, "{%p endif %}")
 
 
@@ -317,6 +371,16 @@ def header_block(doc) -> None:
     left, right = table.rows[1].cells
     cell_text(left, "Số:      /{{ symbol }}", size=13, align="center")
     left.paragraphs[0].paragraph_format.space_before = Pt(6)
+    # "DỰ THẢO" boxed under the number and symbol until staff approve the content; approved, the
+    # run is empty and so is its box, and the paragraph keeps its height: nothing moves.
+    p = left.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.space_before, p.paragraph_format.space_after = Pt(6), Pt(0)
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    p.paragraph_format.line_spacing = Pt(18)
+    r = p.add_run("{{ draft_mark }}")
+    r.bold, r.font.size = True, Pt(13)
+    box(r)
     cell_text(right, "{{ date_line }}", size=14, italic=True, align="center")
     right.paragraphs[0].paragraph_format.space_before = Pt(6)
     para(doc, "", after=0)
@@ -326,6 +390,10 @@ def title_block(doc, summary: str) -> None:
     para(doc, "BÁO CÁO", bold=True, align="center", after=0, before=12)
     para(doc, summary, bold=True, align="center", after=0)
     rule(doc, 6.0, 6.0)
+    # The date the figures run to, and whether the year's figures are estimates (not yet over).
+    tag(doc, "{%p if data_period %}")
+    para(doc, "({{ data_period }})", italic=True, align="center", size=13, after=0, before=4)
+    tag(doc, "{%p endif %}")
     para(doc, "", after=6)
 
 
@@ -365,13 +433,14 @@ def signature_block(doc, closing: str) -> None:
     r.bold, r.font.size = True, Pt(14)
 
 
-def appendix_title(doc, number: int, title: str, new_page: bool = True) -> None:
-    para(doc, f"Phụ lục {number}", bold=True, align="center", after=0)
+def appendix_title(doc, kind: str, key: str, title: str, new_page: bool = True) -> None:
+    """The appendix's title, numbered from ``nscl.reporting.appendices`` (I, II, III ...)."""
+    para(doc, ref(kind, key), bold=True, align="center", after=0, keep_next=True)
     if new_page:
         # "Page break before" on the title itself, not a paragraph holding a break: after a table
         # that fills its page, that paragraph would fall on a page of its own (a blank page).
         doc.paragraphs[-1].paragraph_format.page_break_before = True
-    para(doc, title, bold=True, align="center", after=0)
+    para(doc, title, bold=True, align="center", after=0, keep_next=True)
     para(
         doc,
         "(Kèm theo Báo cáo số      /{{ symbol }} {{ date_words }} của {{ issuing_name }})",
@@ -379,6 +448,7 @@ def appendix_title(doc, number: int, title: str, new_page: bool = True) -> None:
         align="center",
         size=13,
         after=8,
+        keep_next=True,
     )
 
 
@@ -402,7 +472,9 @@ def direction_block(doc) -> None:
     bullets(doc, "direction")
 
 
-def tfp_block(doc, number: str, chart: int = 2) -> None:
+def tfp_block(doc, number: int, chart: int) -> None:
+    """The TFP table (Bảng ``number``), its chart (Biểu đồ ``chart``) and the sensitivity table
+    (Bảng ``number`` + 1): tables and charts numbered in one sequence each."""
     tag(doc, "{%p if tfp_available %}")
     para(doc, f"Kết quả tính toán tại Bảng {number} và Biểu đồ {chart}.", indent=True)
     caption(doc, f"Bảng {number}. Tốc độ tăng GRDP và đóng góp của vốn, lao động, TFP")
@@ -419,11 +491,11 @@ def tfp_block(doc, number: str, chart: int = 2) -> None:
         ],
         size=11,
     )
-    image(doc, "chart_tfp", f"Biểu đồ {chart}. Đóng góp của vốn, lao động và TFP vào tăng trưởng GRDP")
+    image(doc, "chart_tfp", chart, "Đóng góp của vốn, lao động và TFP vào tăng trưởng GRDP")
     tag(doc, "{%p if sensitivity_rows %}")
     caption(
         doc,
-        f"Bảng {number}a. Độ nhạy: tỷ trọng đóng góp của TFP vào tăng trưởng (%) theo hệ số vốn và tỷ lệ khấu hao",
+        f"Bảng {number + 1}. Độ nhạy: tỷ trọng đóng góp của TFP vào tăng trưởng (%) theo hệ số vốn và tỷ lệ khấu hao",
     )
     data_table(
         doc,
@@ -501,7 +573,6 @@ def indicator_columns(cumulative: list[tuple[str, str, float]]) -> list[tuple[st
 
 def annual() -> Document:
     doc = new_document()
-    draft_mark(doc)
     header_block(doc)
     title_block(doc, f"Kết quả thực hiện {PLAN} năm {{{{ year }}}}")
     para(
@@ -518,11 +589,11 @@ def annual() -> Document:
     heading(doc, "6. Tổng hợp các chỉ tiêu so với mục tiêu của Kế hoạch")
     para(
         doc,
-        "Kết quả từng chỉ tiêu năm {{ year }} và lũy kế so với mục tiêu của Kế hoạch tại Phụ lục 1; tiến độ "
+        f"Kết quả từng chỉ tiêu năm {{{{ year }}}} và lũy kế so với mục tiêu của Kế hoạch tại {ref('annual', 'indicators')}; tiến độ "
         "thực hiện so với mục tiêu 10 năm tại Biểu đồ 1.",
         indent=True,
     )
-    image(doc, "chart_indicators", "Biểu đồ 1. Tiến độ thực hiện các chỉ tiêu so với mục tiêu 2021-2030")
+    image(doc, "chart_indicators", 1, "Tiến độ thực hiện các chỉ tiêu so với mục tiêu 2021-2030")
     para(doc, "{{ rule_note }}", italic=True, size=12, indent=True)
     heading(doc, "7. Hỗ trợ tổ chức, doanh nghiệp và kinh phí thực hiện")
     para(doc, "{{ enterprises_text }}", indent=True)
@@ -535,20 +606,26 @@ def annual() -> Document:
         doc, "budget", [("Nguồn kinh phí", "r.source", 11.0), ("Kinh phí (triệu đồng)", "r.value", 4.0)]
     )
     heading(doc, "8. Đóng góp của năng suất các nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế của tỉnh")
-    tfp_block(doc, "3")
+    tfp_block(doc, 3, 2)
     assessment(doc, ("III", "IV", "V"))
     signature_block(
         doc, "Trên đây là báo cáo kết quả thực hiện Kế hoạch năm {{ year }} của {{ issuing_name }}./."
     )
     landscape(doc)
-    appendix_title(doc, 1, "KẾT QUẢ CÁC CHỈ TIÊU NĂM {{ year }} SO VỚI MỤC TIÊU CỦA KẾ HOẠCH", new_page=False)
+    appendix_title(
+        doc,
+        "annual",
+        "indicators",
+        "KẾT QUẢ CÁC CHỈ TIÊU NĂM {{ year }} SO VỚI MỤC TIÊU CỦA KẾ HOẠCH",
+        new_page=False,
+    )
     tag(doc, "{%p if two_cumulatives %}")
     data_table(
         doc,
         "indicators",
         indicator_columns(
             [
-                ("Năm {{ year }}", "r.year_value", 1.6),
+                ("{{ year_head }}", "r.year_value", 1.6),
                 ("{{ cum_phase_head }}", "r.phase_value", 2.0),
                 ("Mục tiêu giai đoạn {{ phase }}", "r.phase_target", 2.6),
                 ("Đánh giá giai đoạn {{ phase }}", "r.phase_status", 1.9),
@@ -558,6 +635,7 @@ def annual() -> Document:
             ]
         ),
         size=10,
+        keep=False,
     )
     tag(doc, "{%p else %}")
     data_table(
@@ -565,7 +643,7 @@ def annual() -> Document:
         "indicators",
         indicator_columns(
             [
-                ("Năm {{ year }}", "r.year_value", 1.8),
+                ("{{ year_head }}", "r.year_value", 1.8),
                 ("{{ cum_phase_head }}", "r.phase_value", 2.2),
                 ("Mục tiêu giai đoạn {{ phase }}", "r.phase_target", 3.3),
                 ("Đánh giá giai đoạn {{ phase }}", "r.phase_status", 2.0),
@@ -574,14 +652,15 @@ def annual() -> Document:
             ]
         ),
         size=10,
+        keep=False,
     )
     tag(doc, "{%p endif %}")
-    appendix_title(doc, 2, "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ NĂM {{ year }}")
-    data_table(doc, "tasks", TASK_COLUMNS, size=10)
+    appendix_title(doc, "annual", "tasks", "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ NĂM {{ year }}")
+    data_table(doc, "tasks", TASK_COLUMNS, size=10, keep=False)
     para(doc, PLAN_CORRECTIONS_NOTE, italic=True, size=12, indent=True)
-    appendix_title(doc, 3, "DANH SÁCH TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ NĂM {{ year }}")
-    data_table(doc, "enterprises", ENTERPRISE_COLUMNS, size=10)
-    appendix_title(doc, 4, "TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ NĂM {{ year }}")
+    appendix_title(doc, "annual", "enterprises", "DANH SÁCH TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ NĂM {{ year }}")
+    data_table(doc, "enterprises", ENTERPRISE_COLUMNS, size=10, keep=False)
+    appendix_title(doc, "annual", "reporters", "TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ NĂM {{ year }}")
     data_table(
         doc,
         "reporters",
@@ -593,6 +672,7 @@ def annual() -> Document:
             ("Báo cáo được sử dụng", "r.version", 6.0),
         ],
         size=11,
+        keep=False,
     )
     return doc
 
@@ -603,7 +683,6 @@ def review(kind: str) -> Document:
     # its wording ("Sơ kết 05 năm", "Tổng kết 10 năm") come from the context.
     span = "{{ phase }}"
     doc = new_document()
-    draft_mark(doc)
     header_block(doc)
     title_block(doc, f"{{{{ review_title }}}} ({span}) thực hiện {PLAN}")
     para(
@@ -615,6 +694,9 @@ def review(kind: str) -> Document:
     heading(doc, "I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN")
     direction_block(doc)
     para(doc, "{{ reporting_text }}", indent=True)
+    tag(doc, "{%p if signed_reports_text %}")
+    para(doc, "{{ signed_reports_text }}", indent=True)
+    tag(doc, "{%p endif %}")
     scope(doc)
     caption(doc, "Bảng 1. Tình hình gửi báo cáo hằng năm của các cơ quan, đơn vị")
     data_table(
@@ -635,11 +717,12 @@ def review(kind: str) -> Document:
     heading(doc, "6. Tổng hợp các chỉ tiêu so với mục tiêu của Kế hoạch")
     para(
         doc,
-        "Kết quả từng chỉ tiêu so với mục tiêu của Kế hoạch tại Phụ lục 1, theo từng năm tại Phụ lục 2; tiến độ "
+        f"Kết quả từng chỉ tiêu so với mục tiêu của Kế hoạch tại {ref(kind, 'indicators')}, theo từng năm tại "
+        f"{ref(kind, 'indicator_years')}; tiến độ "
         "so với mục tiêu 10 năm tại Biểu đồ 1.",
         indent=True,
     )
-    image(doc, "chart_indicators", "Biểu đồ 1. Tiến độ thực hiện các chỉ tiêu so với mục tiêu 2021-2030")
+    image(doc, "chart_indicators", 1, "Tiến độ thực hiện các chỉ tiêu so với mục tiêu 2021-2030")
     para(doc, "{{ rule_note }}", italic=True, size=12, indent=True)
     heading(doc, "7. Kết quả theo cơ quan, đơn vị (quy về cơ quan hiện nay)")
     para(
@@ -662,6 +745,7 @@ def review(kind: str) -> Document:
             ("Kinh phí (triệu đồng)", "r.budget", 1.9),
         ],
         size=10,
+        keep=False,
     )
     heading(doc, "8. Hỗ trợ tổ chức, doanh nghiệp và kinh phí thực hiện")
     para(doc, "{{ enterprises_text }}", indent=True)
@@ -685,13 +769,13 @@ def review(kind: str) -> Document:
         "Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp từng năm tại Biểu đồ 2.",
         indent=True,
     )
-    image(doc, "chart_budget", "Biểu đồ 2. Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp")
+    image(doc, "chart_budget", 2, "Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp")
     caption(doc, "Bảng 3. Số lượt hỗ trợ tổ chức, doanh nghiệp theo nội dung hỗ trợ")
     data_table(
         doc, "enterprises_by_type", [("Nội dung hỗ trợ", "r.label", 11.0), ("Số lượt", "r.count", 3.0)]
     )
     heading(doc, "9. Đóng góp của năng suất các nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế của tỉnh")
-    tfp_block(doc, "4", chart=3)
+    tfp_block(doc, 4, 3)
     assessment(doc, ("III", "IV", "V"), lessons=True)
     signature_block(
         doc,
@@ -700,7 +784,11 @@ def review(kind: str) -> Document:
     )
     landscape(doc)
     appendix_title(
-        doc, 1, f"KẾT QUẢ CÁC CHỈ TIÊU GIAI ĐOẠN {span} SO VỚI MỤC TIÊU CỦA KẾ HOẠCH", new_page=False
+        doc,
+        kind,
+        "indicators",
+        f"KẾT QUẢ CÁC CHỈ TIÊU GIAI ĐOẠN {span} SO VỚI MỤC TIÊU CỦA KẾ HOẠCH",
+        new_page=False,
     )
     if final:
         cols = [
@@ -725,9 +813,9 @@ def review(kind: str) -> Document:
                 ("Đánh giá 2021-2030", "r.ten_status", 2.2),
             ]
         )
-    data_table(doc, "indicators", columns, size=10)
+    data_table(doc, "indicators", columns, size=10, keep=False)
     n_years = 10 if final else 5
-    appendix_title(doc, 2, f"KẾT QUẢ CÁC CHỈ TIÊU THEO NĂM, GIAI ĐOẠN {span}")
+    appendix_title(doc, kind, "indicator_years", f"KẾT QUẢ CÁC CHỈ TIÊU THEO NĂM, GIAI ĐOẠN {span}")
     year_w = 1.3 if final else 2.0
     name_w = 25.4 - 1.2 - 2.0 - 1.8 - year_w * n_years
     data_table(
@@ -737,6 +825,7 @@ def review(kind: str) -> Document:
         + [(f"{{{{ years[{i}] }}}}", f"r.y[{i}]", year_w) for i in range(n_years)]
         + [("Tổng", "r.total", 1.8)],
         size=10,
+        keep=False,
     )
     para(
         doc,
@@ -746,16 +835,16 @@ def review(kind: str) -> Document:
         size=12,
         indent=True,
     )
-    appendix_title(doc, 3, f"KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ GIAI ĐOẠN {span}")
-    data_table(doc, "tasks", TASK_COLUMNS, size=10)
+    appendix_title(doc, kind, "tasks", f"KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ GIAI ĐOẠN {span}")
+    data_table(doc, "tasks", TASK_COLUMNS, size=10, keep=False)
     para(doc, PLAN_CORRECTIONS_NOTE, italic=True, size=12, indent=True)
-    appendix_title(doc, 4, f"DANH SÁCH TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ GIAI ĐOẠN {span}")
+    appendix_title(doc, kind, "enterprises", f"DANH SÁCH TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ GIAI ĐOẠN {span}")
     cols = [ENTERPRISE_COLUMNS[0], ("Năm", "r.year", 1.3)] + [
         (t, e, w - (0.4 if i in (1, 6) else 0.25 if i == 4 else 0))
         for i, (t, e, w) in enumerate(ENTERPRISE_COLUMNS)
         if i
     ]
-    data_table(doc, "enterprises", cols, size=10)
+    data_table(doc, "enterprises", cols, size=10, keep=False)
     # The files the review was drawn from are staff material: the manifest and the staff page list
     # them (the summary by year is Bảng 1).
     return doc

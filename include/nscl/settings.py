@@ -48,7 +48,9 @@ class IntakeLimits:
     max_cells: int = 200_000  # NSCL_MAX_CELLS: all sheets together
     max_columns: int = 100  # NSCL_MAX_COLUMNS: per sheet (the template uses fewer than 15)
     max_sheets: int = 30  # NSCL_MAX_SHEETS
-    max_part_bytes: int = 50 * 1024 * 1024  # NSCL_MAX_PART_MB: one XML part (e.g. shared strings), uncompressed
+    max_part_bytes: int = (
+        50 * 1024 * 1024
+    )  # NSCL_MAX_PART_MB: one XML part (e.g. shared strings), uncompressed
     max_errors_reported: int = 200  # NSCL_MAX_ERRORS: problems listed one by one; the rest are counted
 
     @classmethod

@@ -41,9 +41,27 @@ def concrete(path: str, server) -> str:
     data = server.data_dir
     reports = sorted((data / "reports" / str(YEAR)).glob("*.docx"))
     rejected = next(p for p in sorted((data / "quarantine" / str(YEAR)).glob("*/feedback.json")))
-    values = {"year": str(YEAR), "code": "SKHCN", "zone": "quarantine", "sha": rejected.parent.name}
+    values = {
+        "year": str(YEAR),
+        "code": "SKHCN",
+        "zone": "quarantine",
+        "sha": rejected.parent.name,
+        "kind": "final",  # a signed copy of a kind no other test makes: no year is locked by it
+    }
     if path.startswith("/files/reports/"):
         values["name"] = reports[0].name
+    if path.startswith("/reports/signed/"):  # a signed copy of record to serve (issue 23)
+        import io
+
+        from nscl.store import signed
+        from nscl.store.archive import archive_stream
+        from nscl.store.zones import Zones
+
+        zones = Zones(data)
+        if signed.current(zones, YEAR, "final") is None:
+            sha, _ = archive_stream(zones, io.BytesIO(b"%PDF-1.7 ban da ky"))
+            record = {"number": "1/BC-SKHCN", "date": f"{YEAR}-11-28", "sha256": sha, "by": "x", "at": ""}
+            signed.add(zones, YEAR, "final", record)
     elif "{sha}" in path:
         values["name"] = rejected.name
     filled = path

@@ -154,15 +154,14 @@ def _amount(target) -> float:
 
 def audit_indicators(doc, name: str, catalogue, figs: Figures, year: int, overview_rows=None) -> list[str]:
     out = []
-    table = _table(doc, "Chỉ tiêu", f"Năm {year}", "Đánh giá 2021-2030")
+    table = _table(doc, "Chỉ tiêu", "Đơn vị tính", "Đánh giá 2021-2030")
     if table is None:
         return [f"{name}: no indicator table"]
     by_name = {i.name: c for c, i in catalogue.indicators.items()}
     head = table[0]
-    col_year, col_cum = (
-        head.index(f"Năm {year}"),
-        next(i for i, h in enumerate(head) if h.startswith("Lũy kế")),
-    )
+    # "Năm 2025", or "Ước thực hiện năm 2025" while the year's data are partial.
+    col_year = next(i for i, h in enumerate(head) if h.lower().endswith(f"năm {year}"))
+    col_cum = next(i for i, h in enumerate(head) if h.startswith("Lũy kế"))
     col_status = [i for i, h in enumerate(head) if h.startswith("Đánh giá")]
     printed: dict[str, float | None] = {}
     for row in table[1:]:
@@ -192,7 +191,7 @@ def audit_indicators(doc, name: str, catalogue, figs: Figures, year: int, overvi
                     f"{name}: '{ind.name}' overview {page and (page['year_value'], page['phase_value'])}"
                 )
     for text in _paragraphs(doc):
-        m = re.match(r"^- (.+?): năm (\d{4}) (.+?)(;|\.$)", text)
+        m = re.match(r"^- (.+?): (?:ước thực hiện )?năm (\d{4}) (.+?)(;|\.$)", text)
         if not m or int(m.group(2)) != year or m.group(1) not in by_name:
             continue
         code = by_name[m.group(1)]

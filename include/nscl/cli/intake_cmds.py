@@ -148,10 +148,13 @@ def _printable(text: str) -> str:
 def cmd_status(args) -> int:
     from nscl.consolidate.status import year_status
     from nscl.plan.catalogue import default_catalogue
+    from nscl.store import signed
     from nscl.store.zones import Zones
 
     zones, catalogue = Zones.default(), default_catalogue()
     status = year_status(args.year, zones, catalogue)
+    record = signed.lock(zones, args.year)
+    late = signed.received_after(record, list(status["files"]))
     if args.json:
         from dataclasses import asdict
 
@@ -159,16 +162,25 @@ def cmd_status(args) -> int:
         from nscl.reporting.figures import indicator_figures
         from nscl.reporting.yeardata import load_progress
 
-        # The indicators as the report and the staff page's overview show them (one computation).
+        keys = ("sha256", "original_name", "agency_code", "received_at", "outcome")
+        after = [{k: f.get(k) for k in keys} for f in late]
+        out = {**status, **signed.summary(zones, args.year), "after_signing": after}
+        # The indicators as the report and the staff page's overview show them (one computation),
+        # and what staff must settle before approving the year's report (nscl.reporting.checks).
         prog = load_progress(zones, catalogue, args.year)
-        out = {**status, "indicators": indicator_figures(prog) if prog is not None else None}
-        # What staff must settle before approving the year's report (nscl.reporting.checks).
+        out["indicators"] = indicator_figures(prog) if prog is not None else None
         out["checks"] = (
             [asdict(c) for c in checks_for(zones, catalogue, args.year)] if prog is not None else []
         )
         print(json_text(out, sort_keys=False))
     else:
         print(format_status(status))
+        for kind, s in signed.summary(zones, args.year)["signed"].items():
+            print(f"\n{signed.KIND_NAMES[kind].capitalize()}: {s['label']}.")
+        if record is not None:
+            print(f"Năm {args.year} đã khóa; tệp {signed.AFTER_SIGNING}: {len(late)}.")
+            for f in late:
+                print(f"  - {f['original_name']} ({f['agency_code'] or '?'}, {f['received_at']})")
     return 0
 
 

@@ -21,6 +21,7 @@ from nscl.cli import intake_cmds as intake_cli
 from nscl.cli import mail_cmds as mail_cli
 from nscl.cli import ops_cmds as ops_cli
 from nscl.cli import report_cmds as report_cli
+from nscl.cli import signed_cmds as signed_cli
 from nscl.cli import tfp_cmds as tfp_cli
 from nscl.cli import ui_cmds as ui_cli
 from nscl.plan.catalogue import CatalogueError, default_catalogue
@@ -160,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     report_cli.add_parser(sub)
     editorial_cli.add_parser(sub)
     direction_cli.add_parser(sub)
+    signed_cli.add_parser(sub)
     intake_cli.add_parser(sub)
     ops_cli.add_parser(sub)
     ui_cli.add_parser(sub)

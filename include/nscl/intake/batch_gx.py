@@ -50,7 +50,9 @@ class GxSlot:
             for f in run_suite(self.sheet_key, pd.DataFrame(self.rows), self.rules, self.gx_results):
                 r = f["rule"]
                 # (sheet, row, column, value, expected): an Issue, made by nscl.intake.validation
-                self.issues.append((self.sheet, f["row"], self.labels.get(r.column, r.column), f["value"], r.expected_vi))
+                self.issues.append(
+                    (self.sheet, f["row"], self.labels.get(r.column, r.column), f["value"], r.expected_vi)
+                )
         except Exception as exc:  # noqa: BLE001  (raised for its own file only, by validation._finish)
             self.error = exc
 

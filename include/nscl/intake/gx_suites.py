@@ -139,7 +139,6 @@ def render_data_docs(results: list, folder, title: str) -> list[str]:
     from great_expectations.render.renderer import ValidationResultsPageRenderer
     from great_expectations.render.view import DefaultJinjaPageView
 
-
     folder = Path(folder)
     written = []
     for sheet, result in results:

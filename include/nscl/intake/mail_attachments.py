@@ -159,9 +159,7 @@ def expand_zip(
                 with zf.open(info) as fh:
                     content = fh.read(limits.max_file_bytes + 1)
             except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, ValueError):
-                return [], archive_problem(
-                    "archive_corrupt", name, "bị hỏng hoặc nén theo cách không hỗ trợ"
-                )
+                return [], archive_problem("archive_corrupt", name, "bị hỏng hoặc nén theo cách không hỗ trợ")
             if len(content) > limits.max_file_bytes:
                 return [], archive_problem("archive_bomb", name, f"có tệp '{entry}' quá lớn")
             out.append((entry, content))

@@ -583,7 +583,7 @@ def _workbook_structure(inspection, sub: wbm.Submission, issues: list[Issue], co
             )
         if scan.formulas:
             conversions.append(
-                f"{name}: {len(scan.formulas)} ô có công thức, dùng giá trị Excel đã tính "
+                f"{name}: {len(scan.formulas)} ô có công thức, dùng giá trị đã tính sẵn trong tệp "
                 f"({', '.join(scan.formulas[:5])}{'...' if len(scan.formulas) > 5 else ''})"
             )
         for ref in scan.merged:

@@ -93,7 +93,11 @@ def _replies_view(state: dict[str, Any], key_prefix: str) -> list[dict[str, Any]
 
 
 def file_mail_view(
-    zones: Zones, message_key: str, attachment_index: int, receipt: dict[str, Any] | None, catalogue: Catalogue
+    zones: Zones,
+    message_key: str,
+    attachment_index: int,
+    receipt: dict[str, Any] | None,
+    catalogue: Catalogue,
 ) -> dict[str, Any]:
     """For one file that came by mail: the replies sent about it and the flags for staff (the
     staff page shows them beside the file's origin)."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from nscl.plan.catalogue import Catalogue
 from nscl.reporting.annual import annual_context, annual_draft
+from nscl.reporting.appendices import exact_references
 from nscl.reporting.common import load_settings
 from nscl.reporting.narrative import SECTION_TITLES
 from nscl.reporting.render import content_digest, render, save_report, template_info
@@ -25,7 +26,7 @@ from nscl.reporting.yeardata import (
     load_year,
     year_progress,
 )
-from nscl.store import editorial
+from nscl.store import editorial, signed
 from nscl.store.zones import Zones
 
 
@@ -61,9 +62,11 @@ def open_items(state: editorial.Editorial, settings: dict[str, Any], this: YearD
     out = []
     pending = [SECTION_TITLES[s] for s in state.unreviewed()]
     if pending:
-        out.append("Mục chưa được biên tập, rà soát: " + "; ".join(pending) + ".")
-    if not settings["signer"].get("name"):
-        out.append("Chưa có họ tên người ký (signer.name trong report_settings.yaml của thư mục dữ liệu).")
+        out.append(
+            "Mục chưa được biên tập hoặc xác nhận “đã xem, giữ nguyên bản nháp”: " + "; ".join(pending) + "."
+        )
+    if state.signer is None:
+        out.append("Chưa chọn người ký (quyền hạn, chức vụ và họ tên người ký).")
     if this is not None and this.summary:
         missing = [
             s["agency_name"] for s in this.summary.get("status", []) if s["state"] in ("missing", "rejected")
@@ -73,6 +76,45 @@ def open_items(state: editorial.Editorial, settings: dict[str, Any], this: YearD
     if not state.approved:
         out.append("Nội dung chưa được phê duyệt (báo cáo còn ghi DỰ THẢO).")
     return out
+
+
+def with_signer(settings: dict[str, Any], state: editorial.Editorial) -> dict[str, Any]:
+    """The settings with the signer chosen for this document (else the shipped authority line
+    and a blank name, listed as open)."""
+    if state.signer is None:
+        return settings
+    return {**settings, "signer": {"authority": list(state.signer.authority), "name": state.signer.name}}
+
+
+def data_until(state: editorial.Editorial, data: list[YearData]) -> dt.date | None:
+    """The date the figures run to: the cut-off staff set, else the day the last file used
+    arrived (None when the report uses no file)."""
+    if state.cutoff:
+        return dt.date.fromisoformat(state.cutoff)
+    last = last_input(data)
+    return last[0].date() if last else None
+
+
+def _settings(
+    settings: dict[str, Any], state: editorial.Editorial, data: list[YearData], zones: Zones | None = None
+) -> dict[str, Any]:
+    until = data_until(state, data)
+    out = {**with_signer(settings, state), "data_until": until.isoformat() if until else None}
+    if zones is not None and state.kind != "annual":
+        # the signed annual reports a review builds on, listed in it
+        out["signed_reports"] = [
+            f"Báo cáo số {r['number']} ngày {dt.date.fromisoformat(r['date']).strftime('%d/%m/%Y')} (năm {d.year})"
+            for d in data
+            if (r := signed.current(zones, d.year, "annual"))
+        ]
+    return out
+
+
+def refuse_if_locked(zones: Zones, year: int, kind: str = "annual") -> None:
+    """A new version of a signed report is refused, saying why, until staff reopen the year."""
+    record = signed.lock(zones, year, kind)
+    if record is not None:
+        raise ValueError(signed.locked_message(record, year, kind))
 
 
 def _issued(given: str | None, state: editorial.Editorial) -> dt.date | None:
@@ -90,11 +132,14 @@ def prepare_annual(zones: Zones, catalogue: Catalogue, year: int, issued: str | 
     if data[-1].summary is None:
         raise FileNotFoundError(f"Chưa có số liệu tổng hợp năm {year} ({zones.curated(year)}/summary.json)")
     prog = year_progress(catalogue, year, data)
-    settings = load_settings("annual", override=editorial.settings_override(zones))
     state = editorial.load(zones, year, "annual")
+    settings = _settings(load_settings("annual", override=editorial.settings_override(zones)), state, data)
     day = _issued(issued, state)
     check_date(day, data, catalogue)
-    context = annual_context(catalogue, year, prog, data, settings, day, state.texts(), not state.approved)
+    context = exact_references(
+        annual_context(catalogue, year, prog, data, settings, day, state.texts(), not state.approved),
+        "annual",
+    )
     draft = annual_draft(catalogue, year, prog, data, settings)
     todo = open_items(state, settings, data[-1]) + draft.get("withheld", [])
     return Prepared("annual", year, context, draft, state, settings, day, todo, data)
@@ -104,11 +149,15 @@ def prepare_review(zones: Zones, catalogue: Catalogue, rk: ReviewKind, issued: s
     data = [load_year(zones, y) for y in rk.years]
     if not any(d.summary for d in data):
         raise FileNotFoundError(f"Chưa có số liệu tổng hợp của năm nào trong {rk.first}-{rk.last}")
-    settings = load_settings(rk.kind, override=editorial.settings_override(zones))
     state = editorial.load(zones, rk.last, rk.kind)
+    settings = _settings(
+        load_settings(rk.kind, override=editorial.settings_override(zones)), state, data, zones
+    )
     day = _issued(issued, state)
     check_date(day, data, catalogue)
-    context = review_context(catalogue, rk, data, settings, day, state.texts(), not state.approved)
+    context = exact_references(
+        review_context(catalogue, rk, data, settings, day, state.texts(), not state.approved), rk.kind
+    )
     draft = review_draft(catalogue, rk, data, settings)
     last = next((d for d in reversed(data) if d.summary), None)
     todo = open_items(state, settings, last) + draft.get("withheld", [])
@@ -145,6 +194,7 @@ def _manifest(p: Prepared, tpl: Path, extra: dict[str, Any]) -> dict[str, Any]:
             "staff_sections": sorted(p.state.texts()),
         },
         "open_items": p.open_items,
+        "signed_reports": p.settings.get("signed_reports") or [],
         "diagnostics": _diagnostics(p.data),
     }
     manifest["content_digest"] = content_digest(manifest)
@@ -154,6 +204,7 @@ def _manifest(p: Prepared, tpl: Path, extra: dict[str, Any]) -> dict[str, Any]:
 def write_annual(
     zones: Zones, catalogue: Catalogue, year: int, issued: str | None = None, template: str | None = None
 ) -> Path:
+    refuse_if_locked(zones, year)
     tpl = Path(template) if template else template_path("annual")
     p = prepare_annual(zones, catalogue, year, issued)
     doc = render("annual", p.context, tpl)
@@ -165,6 +216,7 @@ def write_annual(
 def write_review(
     zones: Zones, catalogue: Catalogue, rk: ReviewKind, issued: str | None = None, template: str | None = None
 ) -> Path:
+    refuse_if_locked(zones, rk.last, rk.kind)
     tpl = Path(template) if template else template_path(rk.kind)
     p = prepare_review(zones, catalogue, rk, issued)
     doc = render(rk.kind, p.context, tpl)

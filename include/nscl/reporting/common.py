@@ -203,6 +203,8 @@ def settings_context(
         "signer_authority": list(settings["signer"]["authority"]),
         "signer_name": settings["signer"]["name"],
         "recipients": list(settings["recipients"]),
+        **data_period(settings.get("data_until"), year),
+        "signed_reports_text": signed_reports_text(settings.get("signed_reports") or []),
     }
 
 
@@ -217,3 +219,31 @@ def as_of(text: str, year: int) -> str:
         return text
     text = re.sub(r"\s*theo địa giới trước ngày 01/7/2025", "", text)
     return text.replace(" (cũ)", "")
+
+
+def signed_reports_text(labels: list[str]) -> str:
+    """The signed annual reports a review builds on (empty when none was signed)."""
+    if not labels:
+        return ""
+    return "Báo cáo này được tổng hợp trên cơ sở các báo cáo năm đã ký: " + "; ".join(labels) + "."
+
+
+# The annual period of administrative reports runs from 15 December to 14 December (Decree
+# 09/2019/NĐ-CP, art. 12): figures that run to an earlier day are estimates for the whole year.
+PERIOD_END = (12, 14)
+
+
+def data_period(until: str | dt.date | None, year: int) -> dict[str, str]:
+    """ "Số liệu tính đến ngày dd/mm/yyyy" and, while ``year`` is not over on that day, that its
+    figures are estimates for the whole year ("ước thực hiện cả năm"); ``year_head`` heads the
+    year's column of the indicator table."""
+    if not until:
+        return {"data_period": "", "year_head": f"Năm {year}"}
+    day = until if isinstance(until, dt.date) else dt.date.fromisoformat(str(until))
+    text = f"Số liệu tính đến ngày {day.strftime('%d/%m/%Y')}"
+    if day < dt.date(year, *PERIOD_END):
+        return {
+            "data_period": f"{text}; số liệu năm {year} là số ước thực hiện cả năm.",
+            "year_head": f"Ước thực hiện năm {year}",
+        }
+    return {"data_period": f"{text}.", "year_head": f"Năm {year}"}

@@ -150,7 +150,6 @@ def run_origin() -> dict[str, Any]:
     the user, ``MADE_BY_USER``), or the command line."""
     import datetime as dt
 
-
     dag_id = os.environ.get("AIRFLOW_CTX_DAG_ID") or None
     run_id = os.environ.get("AIRFLOW_CTX_DAG_RUN_ID") or None
     return {

@@ -2,7 +2,13 @@
 drafted from the agencies' words; staff edit and save them (every version kept, with who and
 when, in ``nscl.store.editorial``), approve the content, and make a new version of the report,
 which then carries no "DỰ THẢO". Every figure, table and appendix stays generated. The page lists
-what is still open (sections not reviewed, signer not set, agencies missing)."""
+what is still open (sections not reviewed, signer not set, agencies missing).
+
+The signer is chosen per document from the Department's leaders (``nscl.store.leaders``) with
+the authority lines of Decree 30; a section is either edited or marked "đã xem, giữ nguyên bản
+nháp"; an open check of the figures is corrected or acknowledged with a reason. "Phê duyệt"
+first shows what becomes final (``?confirm=1``) and is refused, listing why, while something
+blocks it (``nscl.reporting.approval``, the same gate as the command line)."""
 
 from __future__ import annotations
 
@@ -15,13 +21,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from nscl.orchestration import pipeline
+from nscl.reporting import approval
 from nscl.reporting.build import prepare
 from nscl.reporting.narrative import SECTION_TITLES
 from nscl.staff_page.auth import require_read, require_write, user_name
-from nscl.staff_page.common import fmt_time, parse_year
+from nscl.staff_page.common import parse_year
 from nscl.staff_page.queries import catalogue, default_year, zones
 from nscl.staff_page.render import render
-from nscl.store import editorial
+from nscl.store import editorial, leaders, signed
 from nscl.store.editorial import SECTIONS
 
 log = logging.getLogger(__name__)
@@ -53,6 +60,9 @@ def editorial_page(
     kind: str | None = None,
     saved: str | None = None,
     made: str | None = None,
+    confirm: str | None = None,
+    done: str | None = None,
+    error: str | None = None,
     _user=Depends(require_read),  # noqa: B008
 ):
 
@@ -74,12 +84,15 @@ def editorial_page(
                 "key": key,
                 "title": SECTION_TITLES[key],
                 "text": "\n".join(s.text if s and staff else p.draft[key]),
-                "source": f"Đã biên tập: {s.by}, {fmt_time(s.at)}"
-                if s and staff
-                else "Dự thảo tự động (chưa biên tập)",
+                "source": s.label() if s and s.reviewed else "Dự thảo tự động, chưa rà soát",
                 "reviewed": bool(s and s.reviewed),
             }
         )
+    ready = approval.readiness(p)
+    try:
+        people = leaders.load(z)
+    except ValueError as exc:
+        people, error = [], str(exc)
     made_path = z.reports(y) / made if made and "/" not in made and made.endswith(".docx") else None
     return render(
         request,
@@ -94,7 +107,34 @@ def editorial_page(
         saved=SECTION_TITLES.get(saved or ""),
         made=made if made_path is not None and made_path.is_file() else None,
         problem=None,
+        ready=ready,
+        leaders=people,
+        confirm=confirm == "1",
+        done=DONE.get(done or ""),
+        error=error,
+        data_period=data_period(p),
+        lock=signed.lock(z, y, k),
+        signed_label=signed.signed_label(z, y, k),
     )
+
+
+DONE = {
+    "signer": "Đã chọn người ký.",
+    "kept": "Đã ghi nhận: đã xem, giữ nguyên bản nháp.",
+    "acknowledged": "Đã ghi nhận lý do giữ nguyên.",
+    "approved": "Đã phê duyệt nội dung. Tạo bản báo cáo mới để có bản không còn chữ DỰ THẢO.",
+    "withdrawn": "Đã hủy phê duyệt.",
+    "reopened": "Đã mở lại năm để lập báo cáo bổ sung.",
+    "cutoff": "Đã lưu ngày chốt số liệu.",
+}
+
+
+def data_period(p) -> str:
+    from nscl.reporting.build import data_until
+
+    until = data_until(p.state, p.data)
+    source = "ngày chốt do cán bộ đặt" if p.state.cutoff else "ngày nhận tệp cuối cùng được sử dụng"
+    return f"{until.strftime('%d/%m/%Y')} ({source})" if until else "chưa có tệp nào được sử dụng"
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -123,10 +163,74 @@ async def editorial_approve(request: Request, user=Depends(require_write)):  # n
     y, k = parse_year(f.get("year")), _kind(f.get("kind"))
     if f.get("action") == "withdraw":
         await run_in_threadpool(editorial.withdraw, zones(), y, k, user_name(user))
-    else:
-        p = await run_in_threadpool(prepare, zones(), catalogue(), y, k)
-        await run_in_threadpool(editorial.approve, zones(), y, k, user_name(user), p.draft)
-    return _back(request, y, k)
+        return _back(request, y, k, done="withdrawn")
+    if f.get("confirmed") != "1":  # first what becomes final, then the decision
+        return _back(request, y, k, confirm="1")
+    try:
+        await run_in_threadpool(approval.approve, zones(), catalogue(), y, k, user_name(user))
+    except editorial.NotReady:
+        return _back(request, y, k, confirm="1")
+    return _back(request, y, k, done="approved")
+
+
+async def _act(request: Request, y: int, k: str, done: str, fn, *args) -> RedirectResponse:
+    """Run a store action; a refusal in Vietnamese comes back on the page, not as an error page."""
+    try:
+        await run_in_threadpool(fn, *args)
+    except ValueError as exc:
+        return _back(request, y, k, error=str(exc))
+    return _back(request, y, k, done=done)
+
+
+@router.post("/editorial/signer")
+async def editorial_signer(request: Request, user=Depends(require_write)):  # noqa: B008
+    """The signer: a leader from the list (with his usual authority lines) or the lines and
+    name typed in (a new name joins the list)."""
+    f = await _form(request)
+    y, k = parse_year(f.get("year")), _kind(f.get("kind"))
+    lines = [f.get(f"authority{i}", "") for i in (1, 2, 3)]
+    name = f.get("name", "").strip()
+    chosen = leaders.find(zones(), f.get("leader", "")) if f.get("leader") else None
+    if chosen is not None and not name:
+        name = chosen.name
+        if not any(x.strip() for x in lines):
+            lines = list(chosen.authority)
+    return await _act(
+        request, y, k, "signer", editorial.set_signer, zones(), y, k, lines, name, user_name(user)
+    )
+
+
+@router.post("/editorial/keep")
+async def editorial_keep(request: Request, user=Depends(require_write)):  # noqa: B008
+    f = await _form(request)
+    y, k = parse_year(f.get("year")), _kind(f.get("kind"))
+    section = f.get("section", "")
+    if section != "all" and section not in SECTIONS:
+        raise HTTPException(400, f"Mục “{section}” không có.")
+    p = await run_in_threadpool(prepare, zones(), catalogue(), y, k)
+    which = None if section == "all" else [section]
+    return await _act(request, y, k, "kept", editorial.keep, zones(), y, k, which, p.draft, user_name(user))
+
+
+@router.post("/editorial/acknowledge")
+async def editorial_acknowledge(request: Request, user=Depends(require_write)):  # noqa: B008
+    f = await _form(request)
+    y, k = parse_year(f.get("year")), _kind(f.get("kind"))
+    item = f.get("item", "")
+    which = None if item == "all" else [item]
+    return await _act(
+        request,
+        y,
+        k,
+        "acknowledged",
+        approval.acknowledge,
+        zones(),
+        y,
+        k,
+        which,
+        f.get("reason", ""),
+        user_name(user),
+    )
 
 
 @router.post("/editorial/generate")
@@ -145,3 +249,27 @@ async def editorial_generate(request: Request, _user=Depends(require_write)):  #
         raise HTTPException(400, f"Không tạo được báo cáo: {exc}") from None
     log.info("Editorial: new version %s", path)
     return _back(request, y, k, made=Path(path).name)
+
+
+@router.post("/editorial/reopen")
+async def editorial_reopen(request: Request, user=Depends(require_write)):  # noqa: B008
+    """Reopen a signed year, with the reason, for a supplementary report (recorded)."""
+    f = await _form(request)
+    y, k = parse_year(f.get("year")), _kind(f.get("kind"))
+    return await _act(
+        request, y, k, "reopened", editorial.reopen, zones(), y, k, f.get("reason", ""), user_name(user)
+    )
+
+
+@router.post("/editorial/cutoff")
+async def editorial_cutoff(request: Request, user=Depends(require_write)):  # noqa: B008
+    """The date the report's figures run to (empty: the day the last file used arrived)."""
+    import datetime as dt
+
+    f = await _form(request)
+    y, k = parse_year(f.get("year")), _kind(f.get("kind"))
+    try:
+        day = dt.date.fromisoformat(f["cutoff"]) if f.get("cutoff") else None
+    except ValueError:
+        return _back(request, y, k, error="ngày chốt số liệu không đúng (YYYY-MM-DD)")
+    return await _act(request, y, k, "cutoff", editorial.set_cutoff, zones(), y, k, day, user_name(user))

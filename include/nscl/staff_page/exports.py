@@ -36,7 +36,6 @@ def blanks_zip(catalogue: Catalogue, year: int) -> tuple[bytes, int]:
     import tempfile
     from pathlib import Path
 
-
     buf = io.BytesIO()
     agencies = expected(catalogue, year)
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf, tempfile.TemporaryDirectory() as tmp:
@@ -62,7 +61,9 @@ COLUMNS = [
 ]
 
 
-def status_workbook(status: dict[str, Any], contacts: dict[str, list[str]], sent: dict[str, list[dict[str, Any]]]) -> bytes:
+def status_workbook(
+    status: dict[str, Any], contacts: dict[str, list[str]], sent: dict[str, list[dict[str, Any]]]
+) -> bytes:
     """The status table as .xlsx. Every text cell is typed as a string ('s'), so a name such as
     ``=HYPERLINK(...)`` or ``+84...`` stays text when the workbook is opened."""
     from openpyxl import Workbook

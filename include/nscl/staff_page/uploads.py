@@ -53,7 +53,9 @@ def unique_path(folder: Path, name: str) -> Path:
 
 def too_big() -> HTTPException:
     limit = max_upload_bytes()
-    return HTTPException(413, f"Tệp quá lớn: tối đa {limit // (1024 * 1024)} MB. Hãy kiểm tra lại tệp của cơ quan.")
+    return HTTPException(
+        413, f"Tệp quá lớn: tối đa {limit // (1024 * 1024)} MB. Hãy kiểm tra lại tệp của cơ quan."
+    )
 
 
 async def read_form(request: Request) -> tuple[dict[str, str], str | None, bytes | None]:

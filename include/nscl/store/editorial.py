@@ -8,9 +8,14 @@ Layout (the data folder is the only place it lives):
     <data>/report_settings.yaml                    the deployment's report settings (signer...)
 
 ``kind`` is "annual", "mid-term" or "final" (a review is filed under its last year). In the
-YAML a section's text is one paragraph per line. A change to any section withdraws the
-approval; approving freezes the draft of every section staff did not write, so the approved
-document is the one that was read.
+YAML a section's text is one paragraph per line. A section is reviewed either by editing it
+(``how: edited``) or by reading the draft and keeping it (``how: kept``, "đã xem, giữ nguyên bản
+nháp": the draft as read is frozen then, so the approved document is the one that was read).
+The state also holds the signer chosen for this document (Decree 30 authority lines and full
+name), the checks staff acknowledged with a reason, the data cut-off staff set, and the
+reopenings of a signed year. A change to any of them withdraws the approval. Approval itself
+is gated by ``nscl.reporting.approval``; this module refuses it only for what it can see
+(a section nobody reviewed, no signer).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any
 import yaml
 
 from nscl.settings import LOCAL_TZ
+from nscl.store import leaders
 from nscl.store.fsutil import atomic_write_text
 from nscl.store.zones import Zones
 
@@ -34,12 +40,36 @@ HEADER = (
 )
 
 
+EDITED, KEPT = "edited", "kept"
+HOW_LABELS = {EDITED: "Đã biên tập", KEPT: "Đã xem, giữ nguyên bản nháp"}
+
+
 @dataclass
 class Section:
     text: list[str] = field(default_factory=list)
     by: str | None = None
     at: str | None = None
     reviewed: bool = False
+    how: str | None = None  # EDITED or KEPT (None: a state written before the distinction)
+
+    def label(self) -> str:
+        return f"{HOW_LABELS.get(self.how or EDITED)}: {self.by}, {when(self.at)}"
+
+
+@dataclass
+class Signer:
+    authority: list[str]
+    name: str
+    by: str | None = None
+    at: str | None = None
+
+
+@dataclass
+class Acknowledgement:
+    title: str
+    reason: str
+    by: str
+    at: str
 
 
 @dataclass
@@ -51,6 +81,10 @@ class Editorial:
     approved_by: str | None = None
     approved_at: str | None = None
     issued: str | None = None  # YYYY-MM-DD set by staff; None: the clerk dates it
+    signer: Signer | None = None
+    acknowledged: dict[str, Acknowledgement] = field(default_factory=dict)
+    cutoff: str | None = None  # YYYY-MM-DD: the date the figures run to, set by staff
+    reopened: list[dict[str, str]] = field(default_factory=list)  # {reason, by, at}
 
     def texts(self) -> dict[str, list[str]]:
         """The sections staff wrote (the report drafts the others)."""
@@ -65,11 +99,23 @@ class Editorial:
             "approved_by": self.approved_by,
             "approved_at": self.approved_at,
             "issued": self.issued,
+            "cutoff": self.cutoff,
+            "signer": asdict(self.signer) if self.signer else None,
+            "acknowledged": {k: asdict(a) for k, a in self.acknowledged.items()},
+            "reopened": list(self.reopened),
             "sections": {
-                k: {"reviewed": s.reviewed, "by": s.by, "at": s.at, "text": "\n".join(s.text)}
+                k: {"reviewed": s.reviewed, "how": s.how, "by": s.by, "at": s.at, "text": "\n".join(s.text)}
                 for k, s in self.sections.items()
             },
         }
+
+
+def when(at: str | None) -> str:
+    """A recorded time as people read it: "09:15 ngày 28/11/2025"."""
+    try:
+        return dt.datetime.fromisoformat(str(at)).strftime("%H:%M ngày %d/%m/%Y")
+    except ValueError:
+        return str(at or "")
 
 
 def folder(zones: Zones, year: int) -> Path:
@@ -124,6 +170,7 @@ def load(zones: Zones, year: int, kind: str) -> Editorial:
             by=value.get("by"),
             at=str(value["at"]) if value.get("at") else None,
             reviewed=bool(value.get("reviewed", bool(value.get("text")))),
+            how=value.get("how"),
         )
     issued = raw.get("issued")
     if isinstance(issued, dt.date):
@@ -133,6 +180,27 @@ def load(zones: Zones, year: int, kind: str) -> Editorial:
             dt.date.fromisoformat(str(issued))
         except ValueError:
             raise ValueError(f"{p}: ngày báo cáo '{issued}' không đúng dạng YYYY-MM-DD") from None
+    cutoff = raw.get("cutoff")
+    cutoff = cutoff.isoformat() if isinstance(cutoff, dt.date) else (str(cutoff) if cutoff else None)
+    signer = None
+    if raw.get("signer"):
+        sig = raw["signer"]
+        signer = Signer(
+            list(leaders.check_authority(list(sig.get("authority") or []))),
+            leaders.check_name(str(sig.get("name") or "")),
+            sig.get("by"),
+            str(sig["at"]) if sig.get("at") else None,
+        )
+    acknowledged = {
+        str(k): Acknowledgement(
+            str(v.get("title") or k),
+            str(v.get("reason") or ""),
+            str(v.get("by") or ""),
+            str(v.get("at") or ""),
+        )
+        for k, v in (raw.get("acknowledged") or {}).items()
+        if isinstance(v, dict)
+    }
     return Editorial(
         year,
         kind,
@@ -141,6 +209,10 @@ def load(zones: Zones, year: int, kind: str) -> Editorial:
         approved_by=raw.get("approved_by"),
         approved_at=str(raw["approved_at"]) if raw.get("approved_at") else None,
         issued=str(issued) if issued else None,
+        signer=signer,
+        acknowledged=acknowledged,
+        cutoff=cutoff,
+        reopened=[dict(x) for x in raw.get("reopened") or []],
     )
 
 
@@ -174,7 +246,7 @@ def save_section(zones: Zones, year: int, kind: str, section: str, text: str | l
     if not by.strip():
         raise ValueError("cần tên người biên tập")
     state = load(zones, year, kind)
-    state.sections[section] = Section(_lines(text), by, _now(), True)
+    state.sections[section] = Section(_lines(text), by, _now(), True, EDITED)
     state.approved, state.approved_by, state.approved_at = False, None, None
     return _write(zones, state, f"sửa mục {section}", by)
 
@@ -187,25 +259,125 @@ def set_issued(zones: Zones, year: int, kind: str, day: dt.date | None, by: str)
     return _write(zones, state, "đặt ngày báo cáo" if day else "bỏ ngày báo cáo", by)
 
 
-def approve(zones: Zones, year: int, kind: str, by: str, drafts: dict[str, list[str]]) -> int:
-    """Approve the content: every section without staff text keeps today's draft (``drafts``),
-    so the approved text no longer moves with the data."""
+class NotReady(ValueError):
+    """Approval refused: ``items`` lists, in Vietnamese, what is still open."""
+
+    def __init__(self, items: list[str]):
+        super().__init__("chưa phê duyệt được, còn: " + "; ".join(items))
+        self.items = items
+
+
+def _withdrawn(state: Editorial) -> None:
+    state.approved, state.approved_by, state.approved_at = False, None, None
+
+
+def keep(
+    zones: Zones, year: int, kind: str, which: list[str] | None, drafts: dict[str, list[str]], by: str
+) -> list[str]:
+    """Mark sections as read and kept as drafted ("đã xem, giữ nguyên bản nháp"): the draft as
+    read now (``drafts``) is frozen for them. ``which`` None: every section nobody has reviewed.
+    A section staff edited is not touched. Returns the sections kept."""
+    if not by.strip():
+        raise ValueError("cần tên người rà soát")
+    state = load(zones, year, kind)
+    if which is None:
+        targets = state.unreviewed()
+    else:
+        for key in which:
+            if key not in SECTIONS:
+                raise ValueError(f"mục '{key}' không có; các mục: {', '.join(SECTIONS)}")
+            s = state.sections.get(key)
+            if s is not None and s.how == EDITED and s.text:
+                raise ValueError(f"mục '{key}' đã được biên tập ({s.by}); sửa lại nội dung nếu cần")
+        targets = list(which)
+    if not targets:
+        return []
+    for key in targets:
+        state.sections[key] = Section(list(drafts.get(key, [])), by, _now(), True, KEPT)
+    _withdrawn(state)
+    _write(zones, state, "giữ nguyên bản nháp: " + ", ".join(targets), by)
+    return targets
+
+
+def set_signer(zones: Zones, year: int, kind: str, authority: list[str], name: str, by: str) -> Signer:
+    """Choose the signer of this document (Decree 30 authority lines and full name); a name not
+    yet in the list of leaders joins it (title: the last authority line). Withdraws an approval."""
+    if not by.strip():
+        raise ValueError("cần tên người thực hiện")
+    lines = list(leaders.check_authority(authority))
+    name = leaders.check_name(name)
+    if leaders.find(zones, name) is None:
+        leaders.add(
+            zones,
+            name,
+            lines[-1].split(" ", 1)[-1] if lines[-1].split(" ", 1)[0] in leaders.PREFIXES else lines[-1],
+            by,
+            lines,
+        )
+    state = load(zones, year, kind)
+    state.signer = Signer(lines, name, by, _now())
+    _withdrawn(state)
+    _write(zones, state, f"chọn người ký: {' / '.join(lines)} / {name}", by)
+    return state.signer
+
+
+def acknowledge(zones: Zones, year: int, kind: str, items: dict[str, str], reason: str, by: str) -> list[str]:
+    """Record that staff looked at checks (id -> title) and let them stand, with the reason."""
+    if not by.strip():
+        raise ValueError("cần tên người xác nhận")
+    if len(reason.strip()) < 5:
+        raise ValueError("cần ghi rõ lý do giữ nguyên (ví dụ: đã đối chiếu với báo cáo gốc của cơ quan)")
+    if not items:
+        return []
+    state = load(zones, year, kind)
+    for key, title in items.items():
+        state.acknowledged[key] = Acknowledgement(title, " ".join(reason.split()), by, _now())
+    _withdrawn(state)
+    _write(zones, state, "xác nhận đã xem xét: " + ", ".join(items), by)
+    return list(items)
+
+
+def set_cutoff(zones: Zones, year: int, kind: str, day: dt.date | None, by: str) -> int:
+    """The date the report's figures run to (None: the date of the last file used)."""
+    state = load(zones, year, kind)
+    state.cutoff = day.isoformat() if day else None
+    _withdrawn(state)
+    return _write(zones, state, "đặt ngày chốt số liệu" if day else "bỏ ngày chốt số liệu", by)
+
+
+def approve(zones: Zones, year: int, kind: str, by: str, blocking: list[str] | None = None) -> int:
+    """Approve the content. Refused (``NotReady``) while a section was neither edited nor kept,
+    while there is no signer, or while ``blocking`` (what the caller found open) is not empty.
+    Nothing is stamped on a section here: every section was already edited or kept by someone."""
     if not by.strip():
         raise ValueError("cần tên người phê duyệt")
     state = load(zones, year, kind)
-    for key in SECTIONS:
-        s = state.sections.get(key)
-        if s is None or not s.text:
-            state.sections[key] = Section(list(drafts.get(key, [])), by, _now(), True)
-        else:
-            s.reviewed = True
+    items = list(blocking or [])
+    if state.unreviewed():
+        items.insert(0, "mục chưa được biên tập hoặc xác nhận giữ nguyên: " + ", ".join(state.unreviewed()))
+    if state.signer is None:
+        items.insert(0, "chưa chọn người ký")
+    if items:
+        raise NotReady(items)
     state.approved, state.approved_by, state.approved_at = True, by, _now()
     return _write(zones, state, "phê duyệt", by)
 
 
+def reopen(zones: Zones, year: int, kind: str, reason: str, by: str) -> int:
+    """Reopen a signed year for a supplementary report ("báo cáo bổ sung"); recorded with why."""
+    if not by.strip():
+        raise ValueError("cần tên người thực hiện")
+    if len(reason.strip()) < 5:
+        raise ValueError("cần ghi rõ lý do mở lại (ví dụ: lập báo cáo bổ sung số liệu của Sở Công Thương)")
+    state = load(zones, year, kind)
+    state.reopened.append({"reason": " ".join(reason.split()), "by": by, "at": _now()})
+    _withdrawn(state)
+    return _write(zones, state, "mở lại năm đã ký để lập báo cáo bổ sung", by)
+
+
 def withdraw(zones: Zones, year: int, kind: str, by: str) -> int:
     state = load(zones, year, kind)
-    state.approved, state.approved_by, state.approved_at = False, None, None
+    _withdrawn(state)
     return _write(zones, state, "hủy phê duyệt", by)
 
 

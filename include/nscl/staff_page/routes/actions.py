@@ -71,7 +71,8 @@ async def withdraw(request: Request, user=Depends(require_write)):  # noqa: B008
     origin = origin_of(z, year, receipt) or {}
     if origin.get("via") != "upload":
         raise HTTPException(
-            400, "Chỉ rút lại được tệp do cán bộ của Sở tải lên; tệp cơ quan tự gửi được thay bằng tệp gửi sau."
+            400,
+            "Chỉ rút lại được tệp do cán bộ của Sở tải lên; tệp cơ quan tự gửi được thay bằng tệp gửi sau.",
         )
     withdrawals.withdraw(
         z, year, sha, user_name(user), reason, receipt.get("original_name") or "", receipt.get("agency_code")

@@ -16,7 +16,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def attachment(path: Path, media_type: str) -> FileResponse:
-    return FileResponse(path, media_type=media_type, filename=path.name, content_disposition_type="attachment")
+    return FileResponse(
+        path, media_type=media_type, filename=path.name, content_disposition_type="attachment"
+    )
 
 
 @router.get("/files/reports/{year}/{name}")

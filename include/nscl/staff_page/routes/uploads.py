@@ -35,7 +35,12 @@ def upload_form(request: Request, year: int, **ctx: Any) -> HTMLResponse:
         agencies=agencies,
         agency_names={a["code"]: a["name"] for a in agencies},
         max_mb=max_upload_bytes() // (1024 * 1024),
-        **{"result": None, "preview": None, "cancelled": request.query_params.get("done") == "cancelled", **ctx},
+        **{
+            "result": None,
+            "preview": None,
+            "cancelled": request.query_params.get("done") == "cancelled",
+            **ctx,
+        },
     )
 
 
@@ -93,7 +98,13 @@ async def upload_confirm(request: Request, user=Depends(require_write)):  # noqa
     meta, path = pv.load_pending(z, token)
     year = int(meta["year"])
     stored = await run_in_threadpool(
-        store_upload, z, year, meta["original_name"], path.read_bytes(), user_name(user), meta.get("agency"),
+        store_upload,
+        z,
+        year,
+        meta["original_name"],
+        path.read_bytes(),
+        user_name(user),
+        meta.get("agency"),
         meta.get("note") or "",
     )
     pv.discard(z, token)
