@@ -126,11 +126,13 @@ def years_per_task(doc) -> list[str]:
 
 
 def result_years(cell: str) -> list[int]:
-    """The years a result cell speaks for: "Năm 2021 (...): ...", "Các năm 2021, 2022 và 2024
-    (...): ...", wherever they stand in the cell."""
+    """The years a result cell speaks for: "Năm 2021: ...", "Các năm 2021, 2022 và 2024: ...",
+    "Các năm 2021-2023, 2025: ...", wherever they stand in the cell."""
     out = []
-    for m in re.finditer(r"(?:Các năm|Năm) ((?:20\d\d)(?:(?:, | và )20\d\d)*)", cell):
-        out += [int(y) for y in re.findall(r"20\d\d", m.group(1))]
+    year = r"20\d\d(?:-20\d\d)?"
+    for m in re.finditer(rf"(?:Các năm|Năm) ({year}(?:(?:, | và ){year})*)", cell):
+        for a, b in re.findall(r"(20\d\d)(?:-(20\d\d))?", m.group(1)):
+            out += list(range(int(a), int(b or a) + 1))
     return out
 
 

@@ -8,7 +8,11 @@ Status rule (documented for the reports):
 - before the phase ends, "Đúng tiến độ" when the total to date is at least the amount times
   the elapsed share of the phase (years elapsed / years in the phase), else "Chậm tiến độ";
 - in the phase's last year, "Không đạt" when the amount is not met;
-- a deliverable not yet done before the phase's last year is "Chưa thực hiện".
+- a deliverable not yet done before the phase's last year is "Chưa thực hiện";
+- an event the plan schedules in given years (task I.7: conferences in 2025 and 2030) is
+  measured against the events due by the year: none due yet is "Chưa đến kỳ";
+- a deliverable due every year ("hàng năm", TFP measured) is "Đã thực hiện năm 2021" (or "Chưa
+  thực hiện năm 2021") until the phase's last year, then "Đạt" only if done every year due.
 
 An indicator whose target counts organisations (``counts_enterprises``, e.g. DN_HOTRO "20-30
 tổ chức, doanh nghiệp") counts distinct organisations: per year the organisations supported
@@ -31,6 +35,20 @@ STATUS_ON_TRACK = "Đúng tiến độ"
 STATUS_BEHIND = "Chậm tiến độ"
 STATUS_MISSED = "Không đạt"
 STATUS_NOT_YET = "Chưa thực hiện"
+STATUS_NOT_DUE = "Chưa đến kỳ"
+
+
+def done_in_year(year: int) -> str:
+    return f"Đã thực hiện năm {year}"
+
+
+def not_done_in_year(year: int) -> str:
+    return f"Chưa thực hiện năm {year}"
+
+
+def is_yearly(target: Target) -> bool:
+    """A deliverable the plan wants every year ("hàng năm")."""
+    return target.kind == "deliverable" and "hàng năm" in target.text.lower()
 
 
 @dataclass(frozen=True)
@@ -81,11 +99,41 @@ def target_amount(target: Target) -> float:
     return _figure(target.value, target)
 
 
-def status(target: Target | None, total: float | None, year: int, phase: Phase) -> str | None:
+def status(
+    target: Target | None,
+    total: float | None,
+    year: int,
+    phase: Phase,
+    due_years: tuple[int, ...] | None = None,
+    done_years: set[int] | None = None,
+) -> str | None:
+    """The status of ``total`` against ``target`` in ``year`` (module docstring). ``due_years``:
+    the years the plan schedules the task's events in, when it names them; ``done_years`` the
+    years a deliverable was done (for one due every year)."""
     if target is None:
         return None
     total = total or 0.0
     amount = target_amount(target)
+    if due_years is not None and target.kind == "deliverable" and is_yearly(target):
+        due = [y for y in due_years if phase.first <= y <= min(year, phase.last)]
+        done = done_years or set()
+        if year < phase.last and year < max((y for y in due_years if y <= phase.last), default=year):
+            return done_in_year(year) if year in done else not_done_in_year(year)
+        return STATUS_ACHIEVED if due and all(y in done for y in due) else STATUS_MISSED
+    scheduled = [y for y in (due_years or ()) if phase.first <= y <= phase.last]
+    if scheduled and len(scheduled) < phase.last - phase.first + 1 and target.kind != "deliverable":
+        due_now = [y for y in scheduled if y <= year]
+        if total >= amount:
+            return (
+                STATUS_EXCEEDED
+                if target.kind == "range" and target.high is not None and total > target.high
+                else STATUS_ACHIEVED
+            )
+        if not due_now:
+            return STATUS_NOT_DUE
+        if year >= phase.last:
+            return STATUS_MISSED
+        return STATUS_ON_TRACK if total >= amount * len(due_now) / len(scheduled) else STATUS_BEHIND
     if target.kind == "range" and target.high is not None and total > target.high:
         return STATUS_EXCEEDED
     if total >= amount:
@@ -168,6 +216,9 @@ def progress(
         phase_value = window_total(totals, ind, phase.first, year, organisations)
         ten_value = window_total(totals, ind, ten.first, year, organisations)
         pt, tt = ind.targets.get(phase.code), ind.targets.get(ten.code)
+        task = catalogue.tasks.get(ind.task)
+        due = task.years if task is not None else None
+        done = {y for (c, y), v in totals.items() if c == ind.code and v and y <= year}
         out.append(
             Progress(
                 indicator=ind,
@@ -176,10 +227,10 @@ def progress(
                 phase=phase,
                 phase_value=phase_value,
                 phase_target=pt,
-                phase_status=status(pt, phase_value, year, phase),
+                phase_status=status(pt, phase_value, year, phase, due, done),
                 ten_year_value=ten_value,
                 ten_year_target=tt,
-                ten_year_status=status(tt, ten_value, year, ten),
+                ten_year_status=status(tt, ten_value, year, ten, due, done),
                 reporters=int(sum(reporters.get(c, 0) for c in (ind.components or (ind.code,)))),
             )
         )

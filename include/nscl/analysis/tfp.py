@@ -65,7 +65,9 @@ __all__ = [
     "capital_stock",
     "compute_tfp",
     "default_periods",
+    "SENSITIVITY_OFFSETS",
     "sensitivity",
+    "sensitivity_around",
     "sensitivity_frame",
 ]
 
@@ -149,3 +151,71 @@ def sensitivity_frame(rows: list[dict[str, Any]], value: str = "share_tfp_pct") 
     """Pivot :func:`sensitivity` rows: capital shares down, depreciation rates across."""
     frame = pd.DataFrame(rows)
     return frame.pivot(index="capital_share", columns="depreciation", values=value)
+
+
+# Offsets added to the capital share actually used (bK of each year, from the I/O tables or the
+# default): the grid of a report is centred on the parameters its headline was computed with.
+SENSITIVITY_OFFSETS: tuple[float, ...] = (-0.1, -0.05, 0.0, 0.05, 0.1)
+
+
+def _shift_shares(
+    inputs: pd.DataFrame, offset: float, params: TfpParameters
+) -> tuple[pd.DataFrame, TfpParameters]:
+    """The inputs and parameters with every year's capital share moved by ``offset``: the
+    labour share of every I/O table (or year) lowered by it, else the default capital share
+    raised by it. A GRDP-weighted mean of shifted shares is the shifted mean, so territories
+    shift alike."""
+    cols = {str(c).strip().lower(): c for c in inputs.columns}
+    if "labour_share" in cols:
+        shifted = inputs.copy()
+        col = cols["labour_share"]
+        shifted[col] = pd.to_numeric(shifted[col], errors="coerce") - offset
+        return shifted, params
+    return inputs, TfpParameters(**{**params.to_dict(), "capital_share": params.capital_share + offset})
+
+
+def sensitivity_around(
+    inputs: pd.DataFrame,
+    period: tuple[int, int],
+    params: TfpParameters | None = None,
+    boundary: str | None = None,
+    offsets: Sequence[float] = SENSITIVITY_OFFSETS,
+    depreciations: Sequence[float] = DEFAULT_SENSITIVITY_DEPRECIATIONS,
+) -> list[dict[str, Any]]:
+    """The result of ``period`` over capital shares moved by ``offsets`` from those actually
+    used (the I/O tables' shares year by year, or the default) and over ``depreciations``
+    (the rate used is added when missing). The row with offset 0 and the depreciation used is
+    the very computation of :func:`compute_tfp` for that period, so a report's headline equals
+    its cell. Each row gives the capital share of every year of the period (``capital_shares``)."""
+    params = params or TfpParameters()
+    rates = sorted({float(d) for d in depreciations} | {float(params.depreciation)})
+    rows: list[dict[str, Any]] = []
+    for off in offsets:
+        shifted, base = _shift_shares(inputs, float(off), params)
+        for d in rates:
+            p = TfpParameters(**{**base.to_dict(), "depreciation": d})
+            res = compute_tfp(shifted, p, periods=[period], boundary=boundary)
+            pr = res.periods[0]
+            by_year = {
+                int(r["year"]): float(r["capital_share"])
+                for r in res.years
+                if period[0] <= r["year"] <= period[1]
+            }
+            rows.append(
+                {
+                    "capital_share_offset": float(off),
+                    "capital_share": pr["capital_share"],
+                    "capital_shares": by_year,
+                    "depreciation": d,
+                    "used": abs(off) < 1e-12 and abs(d - params.depreciation) < 1e-12,
+                    "from": pr["from"],
+                    "to": pr["to"],
+                    "growth_output": pr["growth_output"],
+                    "growth_capital": pr["growth_capital"],
+                    "contribution_tfp_pp": pr["contribution_tfp_pp"],
+                    "share_capital_pct": pr["share_capital_pct"],
+                    "share_labour_pct": pr["share_labour_pct"],
+                    "share_tfp_pct": pr["share_tfp_pct"],
+                }
+            )
+    return rows

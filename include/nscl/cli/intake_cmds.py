@@ -151,16 +151,28 @@ def cmd_status(args) -> int:
     from nscl.store import signed
     from nscl.store.zones import Zones
 
-    zones = Zones.default()
-    status = year_status(args.year, zones, default_catalogue())
+    zones, catalogue = Zones.default(), default_catalogue()
+    status = year_status(args.year, zones, catalogue)
     record = signed.lock(zones, args.year)
     late = signed.received_after(record, list(status["files"]))
     if args.json:
+        from dataclasses import asdict
+
+        from nscl.reporting.checks import checks_for
+        from nscl.reporting.figures import indicator_figures
+        from nscl.reporting.yeardata import load_progress
+
         keys = ("sha256", "original_name", "agency_code", "received_at", "outcome")
         after = [{k: f.get(k) for k in keys} for f in late]
-        print(
-            json_text({**status, **signed.summary(zones, args.year), "after_signing": after}, sort_keys=False)
+        out = {**status, **signed.summary(zones, args.year), "after_signing": after}
+        # The indicators as the report and the staff page's overview show them (one computation),
+        # and what staff must settle before approving the year's report (nscl.reporting.checks).
+        prog = load_progress(zones, catalogue, args.year)
+        out["indicators"] = indicator_figures(prog) if prog is not None else None
+        out["checks"] = (
+            [asdict(c) for c in checks_for(zones, catalogue, args.year)] if prog is not None else []
         )
+        print(json_text(out, sort_keys=False))
     else:
         print(format_status(status))
         for kind, s in signed.summary(zones, args.year)["signed"].items():

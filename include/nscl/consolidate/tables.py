@@ -4,7 +4,7 @@ tables whole, so re-running never duplicates rows."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from nscl.consolidate.status import by_agency as group_by_agency
@@ -14,10 +14,13 @@ from nscl.consolidate.status import (
     select_submissions,
     submission_versions,
 )
+from nscl.intake.plausibility import money_warnings
 from nscl.plan.catalogue import Catalogue, Expectation
-from nscl.store.curated import TABLES, load_staged, write_generation
+from nscl.store.curated import TABLES, load_staged, load_table, write_generation
 from nscl.store.records import Receipt, YearSummary
 from nscl.store.zones import Zones
+
+PLAN_FIRST_YEAR = 2021
 
 
 def consolidate(year: int, zones: Zones, catalogue: Catalogue, receipts: list[Receipt]) -> YearSummary:
@@ -27,16 +30,69 @@ def consolidate(year: int, zones: Zones, catalogue: Catalogue, receipts: list[Re
     staged = {
         r["sha256"]: load_staged(zones, year, r["sha256"]) for r in select_submissions(receipts).values()
     }
-    tables, summary = curate(year, receipts, staged, catalogue.expected_reporters(year))
+    tables, summary = curate(
+        year, receipts, staged, catalogue.expected_reporters(year), money_history(zones, year)
+    )
     write_generation(zones, year, tables, dict(summary))
     return summary
 
 
+def money_history(zones: Zones, year: int) -> dict[str, dict[int, float]]:
+    """Agency -> year -> total money reported, for the plan's years before ``year``."""
+    out: dict[str, dict[int, float]] = {}
+    for y in range(PLAN_FIRST_YEAR, year):
+        frame = load_table(zones, y, "budget")
+        if frame is None or frame.empty:
+            continue
+        for code, value in frame.groupby("agency_code")["value"].sum().items():
+            out.setdefault(str(code), {})[y] = float(value)
+    return out
+
+
+def money_checks(
+    year: int, rows: dict[str, list[dict[str, Any]]], history: Mapping[str, Mapping[int, float]] | None
+) -> list[dict[str, Any]]:
+    """The plausibility warnings on the money of every agency used (``nscl.intake.plausibility``)."""
+    budget: dict[str, dict[str, float]] = {}
+    for b in rows["budget"]:
+        v = b["value"]
+        budget.setdefault(b["agency_code"], {})[b["source"]] = float(v) if v is not None else 0.0
+    activity: dict[str, float] = {}
+    for i in rows["indicator_values"]:
+        v = i["value"]
+        activity[i["agency_code"]] = activity.get(i["agency_code"], 0.0) + (
+            1.0 if v is not None and v > 0 else 0.0
+        )
+    for e in rows["enterprises"]:
+        activity[e["agency_code"]] = activity.get(e["agency_code"], 0.0) + 1.0
+    described = {
+        t["agency_code"]
+        for t in rows["tasks"]
+        if isinstance(t["result"], str)
+        and t["result"].strip()
+        and t["status"] in ("Hoàn thành", "Đang thực hiện")
+    }
+    totals = {code: sum(v for v in b.values() if v == v) for code, b in budget.items()}
+    out = []
+    for code, b in sorted(budget.items()):
+        found = money_warnings(
+            year, code, b, activity.get(code, 0.0), (history or {}).get(code), totals, code in described
+        )
+        for w in found:
+            out.append(w.to_dict())
+    return out
+
+
 def curate(
-    year: int, receipts: list[Receipt], staged: dict[str, dict[str, Any]], expected: Sequence[Expectation]
+    year: int,
+    receipts: list[Receipt],
+    staged: dict[str, dict[str, Any]],
+    expected: Sequence[Expectation],
+    history: Mapping[str, Mapping[int, float]] | None = None,
 ) -> tuple[dict[str, tuple[list[dict[str, Any]], list[str]]], YearSummary]:
     """The year's curated tables (rows and columns per table) and summary, from the receipts,
-    the staged data of the chosen submissions (by hash) and the expected reporters. No disk."""
+    the staged data of the chosen submissions (by hash), the expected reporters and the
+    agencies' money of earlier years (``history``, for the plausibility warnings). No disk."""
     chosen = select_submissions(receipts)
     used = {r["sha256"] for r in chosen.values()}
     by_agency = group_by_agency(receipts)
@@ -156,5 +212,6 @@ def curate(
         "received_files": len(receipts),
         "accepted_agencies": len(chosen),
         "expected": len(expected),
+        "plausibility": money_checks(year, rows, history),
     }
     return tables, summary

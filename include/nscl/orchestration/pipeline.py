@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 from nscl.analysis.territories import boundary_proxies
-from nscl.analysis.tfp import TfpInputError, TfpParameters, default_periods, sensitivity
+from nscl.analysis.tfp import TfpInputError, TfpParameters, default_periods, sensitivity_around
 from nscl.analysis.tfp import compute_tfp as engine
 from nscl.analysis.tfp_sti import sti_share_from_result
 from nscl.consolidate.status import current_receipts
@@ -234,11 +234,12 @@ def compute_tfp(year: int, zones: Zones | None = None) -> dict[str, Any]:
             columns = [c for c in inputs.columns if c not in proxy_columns]
             res = engine(inputs[columns], params, periods, boundary=boundary)
             result = {"year": year, "available": True, **res.to_dict(), "warnings": list(res.warnings)}
-            result["sensitivity"] = sensitivity(
-                inputs[columns],
-                period=(2021, min(year, 2025)) if year >= 2021 else None,
-                boundary=boundary,
-            )
+            # Centred on the parameters used, for the period the report's headline gives: the
+            # last period of two years or more in its table, else the year itself.
+            reported = [r["year"] for r in res.years]
+            headline = periods[-1] if periods else ((year, year) if year in reported else None)
+            if headline is not None:
+                result["sensitivity"] = sensitivity_around(inputs[columns], headline, params, boundary)
             proxies = boundary_proxies(inputs, res.territories) if res.territories else inputs
             try:
                 sti = sti_share_from_result(res, proxies, ["rd_share"], period=(2021, year))

@@ -18,7 +18,6 @@ from nscl.reporting.common import (
     amount_text,
     count,
     settings_context,
-    show,
     target_text,
     year_amount_text,
 )
@@ -29,16 +28,18 @@ from nscl.reporting.figures import (
     enterprise_funding,
     enterprise_rows,
     enterprises_by_type,
+    indicator_figures,
     reporter_rows,
     submission_rows,
     support_counts,
     support_sentence,
-    tfp_pieces,
+    unconfirmed_money,
 )
-from nscl.reporting.names import check_context, row
+from nscl.reporting.names import ROW_FIELDS, check_context, row
 from nscl.reporting.narrative import behind_sentence, draft_sections
 from nscl.reporting.sections import direction_pieces, group_rows, issuer_names, scope_paragraph
 from nscl.reporting.tasks import task_rows, tasks_by_group
+from nscl.reporting.tfp_tables import tfp_pieces
 from nscl.reporting.yeardata import YearData
 
 BEHIND = ("Chậm tiến độ", "Chưa thực hiện", "Không đạt")
@@ -146,13 +147,13 @@ def annual_context(
     "DỰ THẢO" mark; ``issued`` None leaves the date for the clerk."""
     this = next(d for d in data if d.year == year)
     phase = catalogue.phase_of(year)
-    events, _orgs = support_counts([this])
+    events, _orgs = support_counts(data, year)
     lines: dict[str, list[str]] = defaultdict(list)
     for p in progress:
         lines[catalogue.tasks[p.indicator.task].group].append(
             indicator_sentence(p, events if p.indicator.counts_enterprises else None)
         )
-    tasks = task_rows(catalogue, [this], year, year)
+    tasks = task_rows(catalogue, [this], year, year, progress)
     totals = budget_totals([this])
     narrative = {**annual_draft(catalogue, year, progress, data, settings), **(texts or {})}
     two = phase.first > 2021
@@ -174,26 +175,20 @@ def annual_context(
         "reporting_text": reporting_sentence(catalogue, year, (this.summary or {}).get("status", [])),
         "groups": group_rows(catalogue, lines, tasks_by_group(catalogue, tasks)),
         "indicators": [
-            row(
-                "indicator",
-                stt=str(i),
-                name=p.indicator.name,
-                unit=p.indicator.unit,
-                year_value=show(p.indicator, p.year_value),
-                phase_value=show(p.indicator, p.phase_value),
-                phase_target=target_text(p.phase_target),
-                phase_status=p.phase_status or "—",
-                ten_value=show(p.indicator, p.ten_year_value),
-                ten_target=target_text(p.ten_year_target),
-                ten_status=p.ten_year_status or "—",
-            )
-            for i, p in enumerate(progress, start=1)
+            row("indicator", stt=str(i), **{k: f[k] for k in ROW_FIELDS["indicator"] if k != "stt"})
+            for i, f in enumerate(indicator_figures(progress), start=1)
         ],
         "rule_note": RULE_NOTE,
         "tasks": tasks,
         "enterprises_text": (
-            f"Năm {year}, các cơ quan, đơn vị {support_sentence([this])} (danh sách tại Phụ lục 3). "
-            + budget_sentence(totals, enterprise_funding([this]), f"năm {year}", "Phụ lục 3")
+            f"Năm {year}, các cơ quan, đơn vị {support_sentence(data, year)} (danh sách tại Phụ lục 3). "
+            + budget_sentence(
+                totals,
+                enterprise_funding([this]),
+                f"năm {year}",
+                "Phụ lục 3",
+                unconfirmed_money(catalogue, [this]),
+            )
         ),
         "enterprises_by_type": enterprises_by_type([this]),
         "enterprises": enterprise_rows(catalogue, [this]),

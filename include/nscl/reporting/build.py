@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nscl.analysis.indicators import progress
 from nscl.plan.catalogue import Catalogue
 from nscl.reporting.annual import annual_context, annual_draft
 from nscl.reporting.appendices import exact_references
@@ -22,12 +21,10 @@ from nscl.reporting.reviews import ReviewKind, review_context, review_draft, rev
 from nscl.reporting.templates import template_path
 from nscl.reporting.yeardata import (
     YearData,
-    indicator_values,
     inputs_of,
     last_input,
     load_year,
-    organisations,
-    tfp_measured,
+    year_progress,
 )
 from nscl.store import editorial, signed
 from nscl.store.zones import Zones
@@ -134,7 +131,7 @@ def prepare_annual(zones: Zones, catalogue: Catalogue, year: int, issued: str | 
     data = [load_year(zones, y) for y in range(2021, year + 1)]
     if data[-1].summary is None:
         raise FileNotFoundError(f"Chưa có số liệu tổng hợp năm {year} ({zones.curated(year)}/summary.json)")
-    prog = progress(catalogue, year, indicator_values(data), tfp_measured(data), organisations(data))
+    prog = year_progress(catalogue, year, data)
     state = editorial.load(zones, year, "annual")
     settings = _settings(load_settings("annual", override=editorial.settings_override(zones)), state, data)
     day = _issued(issued, state)
@@ -211,7 +208,7 @@ def write_annual(
     tpl = Path(template) if template else template_path("annual")
     p = prepare_annual(zones, catalogue, year, issued)
     doc = render("annual", p.context, tpl)
-    prog = progress(catalogue, year, indicator_values(p.data), tfp_measured(p.data), organisations(p.data))
+    prog = year_progress(catalogue, year, p.data)
     manifest = _manifest(p, tpl, {"kind": "annual", "year": year, "indicators": [q.to_dict() for q in prog]})
     return save_report(doc, zones, year, manifest)
 

@@ -29,7 +29,9 @@ RULE_NOTE = (
     "“Đúng tiến độ” khi số lũy kế không thấp hơn mức mục tiêu nhân với tỷ lệ số năm đã qua của "
     "giai đoạn (ví dụ năm thứ 3 của giai đoạn 5 năm: 3/5 mức mục tiêu), ngược lại là “Chậm tiến độ”; "
     "đến năm cuối giai đoạn chưa đạt là “Không đạt”. Nhiệm vụ dạng sản phẩm (có/không) chưa thực hiện "
-    "trước năm cuối giai đoạn là “Chưa thực hiện”."
+    "trước năm cuối giai đoạn là “Chưa thực hiện”; nhiệm vụ thực hiện hằng năm ghi “Đã thực hiện năm …” cho "
+    "đến năm cuối giai đoạn, khi đó “Đạt” nếu năm nào cũng thực hiện. Hoạt động Kế hoạch giao vào năm cụ thể "
+    "(hội nghị sơ kết, tổng kết) là “Chưa đến kỳ” trước năm đó."
 )
 # What "none this year" reads like, by unit ("năm 2025 chưa đào tạo thêm chuyên gia").
 NONE_BY_UNIT = {

@@ -18,9 +18,10 @@ from nscl.reporting.common import (
     settings_context,
     show,
 )
-from nscl.reporting.figures import enterprise_rows, enterprises_by_type, submission_rows, tfp_pieces
+from nscl.reporting.figures import enterprise_rows, enterprises_by_type, submission_rows
 from nscl.reporting.names import LIST_FIELDS, ROW_FIELDS, TOP_KEYS, check_context, row, specimen_context
 from nscl.reporting.tasks import task_rows
+from nscl.reporting.tfp_tables import tfp_pieces
 from nscl.reporting.yeardata import (
     YearData,
     indicator_values,

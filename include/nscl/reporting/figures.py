@@ -1,5 +1,6 @@
-"""The generated tables of the reports: enterprises supported (with a total row), support by
-type, budget by source (with a total row), TFP and its sensitivity, and who reported. Staff
+"""The generated tables of the reports: the indicators as printed, enterprises supported (with
+a total row), support by type, budget by source (with a total row), and who reported (TFP and
+its sensitivity in ``nscl.reporting.tfp_tables``). Staff
 never edit these: every figure comes from the curated tables."""
 
 from __future__ import annotations
@@ -8,13 +9,35 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from nscl.analysis.tfp import DEFAULT_SENSITIVITY_DEPRECIATIONS
+from nscl.analysis.indicators import Progress
 from nscl.labels import BUDGET_SOURCES, STATE_LABELS
 from nscl.plan.catalogue import Catalogue
-from nscl.reporting.charts import tfp_chart
-from nscl.reporting.common import as_of, count, fmt, span
+from nscl.reporting.common import count, fmt, show, target_text
 from nscl.reporting.names import row
 from nscl.reporting.yeardata import YearData, inputs_of, organisations
+
+
+def indicator_figures(prog: list[Progress]) -> list[dict[str, Any]]:
+    """Each indicator's figures as printed (the year, the phase and ten years to date, their
+    targets and statuses), from :func:`nscl.reporting.yeardata.year_progress`: the annual
+    report's indicator table, the staff page's overview and ``nscl status --json`` all show
+    these, so they agree by construction."""
+    return [
+        {
+            "code": p.indicator.code,
+            "name": p.indicator.name,
+            "unit": p.indicator.unit,
+            "year_value": show(p.indicator, p.year_value),
+            "phase": p.phase.code,
+            "phase_value": show(p.indicator, p.phase_value),
+            "phase_target": target_text(p.phase_target),
+            "phase_status": p.phase_status or "—",
+            "ten_value": show(p.indicator, p.ten_year_value),
+            "ten_target": target_text(p.ten_year_target),
+            "ten_status": p.ten_year_status or "—",
+        }
+        for p in prog
+    ]
 
 
 def _amount(e, key: str) -> float:
@@ -88,17 +111,19 @@ def enterprises_by_type(data: list[YearData]) -> list[dict[str, Any]]:
     return rows
 
 
-def support_counts(data: list[YearData]) -> tuple[int, int]:
-    """(support events, distinct organisations) over ``data``."""
-    events = sum(len(d.table("enterprises")) for d in data)
-    orgs = set().union(*organisations(data).values()) if data else set()
-    return events, len(orgs)
+def support_counts(data: list[YearData], year: int | None = None) -> tuple[int, int]:
+    """(support events, distinct organisations) over ``data``, or in ``year`` only; organisations
+    are told apart over all of ``data`` (``organisations``), as the indicator counts them."""
+    orgs = organisations(data) if data else {}
+    if year is not None:
+        return sum(len(d.table("enterprises")) for d in data if d.year == year), len(orgs.get(year, set()))
+    return sum(len(d.table("enterprises")) for d in data), len(set().union(*orgs.values()) if orgs else set())
 
 
-def support_sentence(data: list[YearData]) -> str:
+def support_sentence(data: list[YearData], year: int | None = None) -> str:
     """The predicate after "các cơ quan, đơn vị": "đã thực hiện 09 lượt hỗ trợ cho 08 tổ chức,
     doanh nghiệp", "đã hỗ trợ 08 tổ chức, doanh nghiệp" or "chưa hỗ trợ tổ chức, doanh nghiệp nào"."""
-    events, orgs = support_counts(data)
+    events, orgs = support_counts(data, year)
     if not events:
         return "chưa hỗ trợ tổ chức, doanh nghiệp nào"
     if events == orgs:
@@ -125,9 +150,28 @@ def budget_rows(totals: dict[str, float]) -> list[dict[str, Any]]:
     return rows
 
 
-def budget_sentence(totals: dict[str, float], funding: dict[str, float], period: str, appendix: str) -> str:
-    """What each total covers: all the agencies' spending on the plan, and within it the
-    support to the organisations listed in the appendix."""
+def unconfirmed_money(catalogue: Catalogue, data: list[YearData]) -> list[tuple[str, int, float]]:
+    """(agency name, year, its total) of the money the consolidation asked to confirm
+    (``nscl.intake.plausibility``), each agency and year once, as counted in the totals."""
+    out = []
+    for d in data:
+        codes = sorted({w["agency_code"] for w in (d.summary or {}).get("plausibility", [])})
+        bud = d.table("budget")
+        for code in codes:
+            amount = float(bud.loc[bud["agency_code"] == code, "value"].sum()) if not bud.empty else 0.0
+            out.append((catalogue.agency(code).name, d.year, amount))
+    return out
+
+
+def budget_sentence(
+    totals: dict[str, float],
+    funding: dict[str, float],
+    period: str,
+    appendix: str,
+    unconfirmed: list[tuple[str, int, float]] | None = None,
+) -> str:
+    """What each total covers: all the agencies' spending on the plan, within it the support
+    to the organisations listed in the appendix, and the figures still to be confirmed."""
     whole, direct = sum(totals.values()), sum(funding.values())
     text = (
         f"Tổng kinh phí các cơ quan, đơn vị báo cáo đã sử dụng để thực hiện Kế hoạch {period} là "
@@ -139,103 +183,14 @@ def budget_sentence(totals: dict[str, float], funding: dict[str, float], period:
             f"{fmt(direct, 1)} triệu đồng, phần còn lại ({fmt(whole - direct, 1)} triệu đồng) chi cho tuyên "
             "truyền, tập huấn, hội nghị và các hoạt động chung"
         )
-    return text + "."
-
-
-def tfp_pieces(tfp: dict[str, Any] | None, last_year: int) -> dict[str, Any]:
-    """Table rows, method note, STI sentence and chart of the TFP result (or why there is none).
-    An STI share that fails the reliability rules gets one plain sentence; its diagnostics stay
-    in the manifest and the ``nscl tfp`` output."""
-    if not tfp or not tfp.get("available") or not tfp.get("years"):
-        return {
-            "tfp_available": "",
-            "tfp_rows": [],
-            "tfp_note": "Chưa có số liệu của cơ quan thống kê để tính đóng góp của TFP vào tăng trưởng.",
-            "sti_text": "",
-            "sensitivity_rows": [],
-            "sensitivity_note": "",
-            "chart_tfp": "",
-        }
-    years = [r for r in tfp["years"] if 2021 <= r["year"] <= last_year]
-
-    def tfp_row(period: str, r: dict[str, Any]) -> dict[str, Any]:
-        return row(
-            "tfp",
-            period=period,
-            growth=fmt(r["growth_output"], 2),
-            capital=fmt(r["contribution_capital_pp"], 2),
-            labour=fmt(r["contribution_labour_pp"], 2),
-            tfp=fmt(r["contribution_tfp_pp"], 2),
-            share=fmt(r["share_tfp_pct"], 1),
+    text += "."
+    if unconfirmed:
+        items = "; ".join(f"{fmt(a, 1)} triệu đồng của {n} (năm {y})" for n, y, a in unconfirmed)
+        text += (
+            f" Tổng kinh phí nêu trên gồm cả các khoản có dấu hiệu bất thường, đang đề nghị đơn vị kiểm tra, xác "
+            f"nhận: {items}."
         )
-
-    rows = [tfp_row(str(r["year"]), r) for r in years]
-    # A one-year "average" is that year's row again: only periods of two years or more.
-    rows += [
-        tfp_row(f"Bình quân {p['from']}-{p['to']}", p) for p in tfp.get("periods", []) if p["to"] > p["from"]
-    ]
-    params = tfp["parameters"]
-    note = (
-        "Phương pháp hạch toán tăng trưởng (hàm sản xuất Cobb-Douglas) trên GRDP theo giá so sánh, vốn "
-        "(tính từ vốn đầu tư theo phương pháp kiểm kê thường xuyên) và lao động đang làm việc; hệ số co "
-        f"giãn của vốn {fmt(params['capital_share'], 2)}, tỷ lệ khấu hao "
-        f"{fmt(params['depreciation'] * 100, 1)}%/năm. Số liệu đầu vào do cơ quan thống kê cung cấp."
-    )
-    # Which boundary the figures are for, and which input-output table gave the shares (docs/tfp.md).
-    note = as_of(
-        " ".join([note, *(params[k]["note_vi"] for k in ("boundary", "factor_shares") if k in params)]),
-        last_year,
-    )
-    sti = tfp.get("sti")
-    if sti and sti.get("reliable"):
-        sti_text = (
-            "Tỷ trọng đóng góp của khoa học, công nghệ và đổi mới sáng tạo trong tăng TFP (ước lượng) là "
-            f"{fmt(sti['share_pct'], 1)}%."
-        )
-    elif sti:
-        sti_text = (
-            "Tỷ trọng đóng góp của khoa học, công nghệ và đổi mới sáng tạo trong tăng TFP chưa xác định được "
-            "một cách tin cậy từ số liệu hiện có, nên báo cáo chưa nêu con số này."
-        )
-    else:
-        sti_text = ""
-    return {
-        "tfp_available": "1",
-        "tfp_rows": rows,
-        "tfp_note": note,
-        "sti_text": sti_text,
-        **sensitivity_pieces(tfp.get("sensitivity") or []),
-        "chart_tfp": tfp_chart(years),
-    }
-
-
-def sensitivity_pieces(grid: list[dict[str, Any]]) -> dict[str, Any]:
-    """The sensitivity grid as a table (TFP share of growth, %, by capital share and
-    depreciation rate) and a sentence on how much the conclusion depends on them."""
-
-    if not grid:
-        return {"sensitivity_rows": [], "sensitivity_note": ""}
-    cells = {(round(g["capital_share"], 4), round(g["depreciation"], 4)): g["share_tfp_pct"] for g in grid}
-    rows = []
-    for share in sorted({k[0] for k in cells}):
-        values = [cells.get((share, round(d, 4))) for d in DEFAULT_SENSITIVITY_DEPRECIATIONS]
-        rows.append(
-            row(
-                "sensitivity",
-                capital_share=fmt(share, 2),
-                **{f"d{i}": fmt(v, 1) for i, v in enumerate(values, start=1)},
-            )
-        )
-    shares = [v for v in cells.values() if v is not None]
-    period = span(grid[0]["from"], grid[0]["to"])
-    period = f"giai đoạn {period}" if "-" in period else period
-    note = (
-        f"Độ nhạy của kết quả ({period}): với hệ số co giãn của vốn từ "
-        f"{fmt(min(k[0] for k in cells), 2)} đến {fmt(max(k[0] for k in cells), 2)} và tỷ lệ khấu hao từ "
-        f"{fmt(min(k[1] for k in cells) * 100, 0)}% đến {fmt(max(k[1] for k in cells) * 100, 0)}%/năm, tỷ trọng "
-        f"đóng góp của TFP vào tăng trưởng nằm trong khoảng {fmt(min(shares), 1)}% - {fmt(max(shares), 1)}%."
-    )
-    return {"sensitivity_rows": rows, "sensitivity_note": note}
+    return text
 
 
 def received_text(value: Any) -> str:

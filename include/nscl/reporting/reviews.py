@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from nscl.analysis.indicators import progress, yearly_totals
+from nscl.analysis.indicators import yearly_totals
 from nscl.plan.catalogue import Catalogue
 from nscl.reporting.charts import budget_chart, indicator_chart
 from nscl.reporting.common import RULE_NOTE, settings_context
@@ -28,7 +28,7 @@ from nscl.reporting.figures import (
     enterprises_by_type,
     submission_rows,
     support_sentence,
-    tfp_pieces,
+    unconfirmed_money,
 )
 from nscl.reporting.names import check_context
 from nscl.reporting.review_sections import (
@@ -42,7 +42,8 @@ from nscl.reporting.review_sections import (
 from nscl.reporting.sections import direction_pieces, group_rows, issuer_names, scope_paragraph
 from nscl.reporting.synthesis import review_sections
 from nscl.reporting.tasks import task_rows, tasks_by_group
-from nscl.reporting.yeardata import YearData, indicator_values, organisations, tfp_measured
+from nscl.reporting.tfp_tables import tfp_pieces
+from nscl.reporting.yeardata import YearData, indicator_values, organisations, tfp_measured, year_progress
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,10 @@ def review_draft(
     """The narrative sections drafted for the review (what staff start from): a synthesis of
     the years it covers (``nscl.reporting.narrative.review_sections``)."""
     data = [d for d in data if d.summary is not None]
-    values = indicator_values(data)
-    orgs = organisations(data)
-    last = progress(catalogue, rk.last, values, tfp_measured(data), orgs)
+    last = year_progress(catalogue, rk.last, data)
     first_phase = catalogue.phase_of(2021)
     p1 = (
-        progress(catalogue, min(rk.last, first_phase.last), values, tfp_measured(data), orgs)
+        year_progress(catalogue, min(rk.last, first_phase.last), data)
         if rk.first <= first_phase.last
         else None
     )
@@ -142,15 +141,15 @@ def review_context(
     first_phase = catalogue.phase_of(2021)
     # The first phase's figures to its end, or to the last year of a shorter range.
     p1 = (
-        progress(catalogue, min(rk.last, first_phase.last), values, extra, orgs)
+        year_progress(catalogue, min(rk.last, first_phase.last), data)
         if rk.first <= first_phase.last
         else None
     )
-    last = progress(catalogue, rk.last, values, extra, orgs)
+    last = year_progress(catalogue, rk.last, data)
     totals = yearly_totals(values, catalogue, orgs)
     totals.update(extra)
     indicators, lines = indicator_pieces(catalogue, rk.first, rk.last, p1, last)
-    tasks = task_rows(catalogue, data, rk.first, rk.last)
+    tasks = task_rows(catalogue, data, rk.first, rk.last, last)
     reporting, reporting_text = reporting_pieces(rk.years, data, rk.first, rk.last)
     byear = budget_year_values(data)
     last_data = data[-1] if data else None
@@ -182,7 +181,13 @@ def review_context(
             f"Giai đoạn {rk.first}-{rk.last}, các cơ quan, đơn vị {support_sentence(data)} (danh sách tại "
             "Phụ lục 4; một tổ chức, doanh nghiệp được hỗ trợ nhiều lần hoặc bởi nhiều cơ quan được tính một "
             "lần theo mã số thuế). "
-            + budget_sentence(budget_totals(data), enterprise_funding(data), period, "Phụ lục 4")
+            + budget_sentence(
+                budget_totals(data),
+                enterprise_funding(data),
+                period,
+                "Phụ lục 4",
+                unconfirmed_money(catalogue, data),
+            )
         ),
         "enterprises_by_type": enterprises_by_type(data),
         "enterprises": enterprise_rows(catalogue, data),

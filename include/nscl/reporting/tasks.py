@@ -1,165 +1,166 @@
-"""Per task of the plan's appendix, the lead agency's view: the lead agency as it stands in the
-report's year (its predecessor named where the 2025 restructuring changed it), the task's
-status and result from the lead agency's own report (or its predecessor's or successor's), and
-what the coordinating agencies contributed. "Chưa có báo cáo" only when nobody responsible for
-the task reported. A review gives the result year by year, every year once."""
+"""The per-task appendix: per task of the plan, the lead agency as it stands in the report's year
+(its predecessor named where the 2025 restructuring changed it), the status from the plan's
+product and the indicators counting it (``nscl.reporting.task_views``), the lead agency's
+result and its own word, and the coordinating agencies with what they did. A review gives the
+period's figures and every distinct activity once, under the years that reported it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from typing import Any
 
-from nscl.labels import TASK_STATUS_ORDER
+from nscl.analysis.indicators import Progress
 from nscl.plan.catalogue import Catalogue, Task
 from nscl.reporting.common import count, plan_text
 from nscl.reporting.names import row
 from nscl.reporting.narrative import merge_similar
+from nscl.reporting.task_views import (
+    SENTENCE,
+    STATUS_DONE,
+    STATUS_NO_REPORT,
+    STATUS_NOT_DUE,
+    STATUS_WORKING,
+    contradictions,
+    lead_text,
+    measures,
+    product_status,
+    year_view,
+)
 from nscl.reporting.yeardata import YearData
 
-NO_LEAD_REPORT = "Chưa có báo cáo của cơ quan chủ trì"
+UNDER_REVIEW = (
+    "Nội dung cơ quan chủ trì báo cáo năm {year} chưa thống nhất với số liệu chỉ tiêu của năm (đang được rà soát, "
+    "xác minh)."
+)
+UNDER_REVIEW_YEARS = "Nội dung cơ quan chủ trì báo cáo chưa thống nhất với số liệu chỉ tiêu của năm (đang được rà soát, xác minh)."
 
 
-def leads_in(catalogue: Catalogue, task: Task, year: int) -> list[tuple[str, list[str]]]:
-    """(agency code in ``year``, codes of the plan's lead agencies it took over), in plan order."""
-    out: dict[str, list[str]] = {}
-    day = dt.date(year, 12, 31)
-    for code in task.lead:
-        now = catalogue.successor_on(code, day).code
-        out.setdefault(now, [])
-        if now != code:
-            out[now].append(code)
-    return list(out.items())
+NAMED = 5  # agencies named in a cell; the others counted (all are listed in the reporters' appendix)
 
 
-def lead_text(catalogue: Catalogue, task: Task, year: int) -> str:
-    """The lead agencies as named in ``year``: "Sở Khoa học và Công nghệ (tiếp nhận từ Sở Thông
-    tin và Truyền thông)"; the plan's wording where nothing changed."""
-    leads = leads_in(catalogue, task, year)
-    if all(not before for _, before in leads):
-        return task.lead_text
-    names = []
-    for code, before in leads:
-        name = catalogue.agency(code).name
-        if before:
-            name += " (tiếp nhận từ " + ", ".join(catalogue.agency(b).name for b in before) + ")"
-        names.append(name)
-    suffix = ""
-    first = catalogue.agency(task.lead[0]).name
-    if task.lead_groups and task.lead_text.startswith(first):
-        suffix = task.lead_text[len(first) :]
-    return "; ".join(names) + suffix
+def names_text(catalogue: Catalogue, codes: list[str]) -> str:
+    """ "Sở Công Thương, Sở Y tế" or, for many, the first five and "và 17 cơ quan, đơn vị khác"."""
+    names = list(dict.fromkeys(catalogue.agency(c).name for c in codes))
+    if len(names) <= NAMED + 1:
+        return ", ".join(names)
+    return ", ".join(names[:NAMED]) + f" và {count(len(names) - NAMED)} cơ quan, đơn vị khác"
 
 
-def responsible(catalogue: Catalogue, task: Task, year: int) -> set[str]:
-    """Every agency whose report speaks for a lead agency of ``task`` in ``year``: the plan's
-    leads and the agencies that had taken them over by the end of ``year`` (an agency that
-    later took over a lead was, in the years before, a coordinator like any other)."""
-    return set(task.lead) | {now for now, _ in leads_in(catalogue, task, year)}
-
-
-def task_status(statuses: list[str]) -> str:
-    """One status of the task from its lead agencies' statuses: theirs when they agree, else
-    the least advanced one."""
-    known = [s for s in statuses if s]
-    if not known:
-        return ""
-    if len(set(known)) == 1:
-        return known[0]
-    working = [s for s in known if s != "Không phát sinh"] or known
-    if len(set(working)) == 1:
-        return working[0]
-    order = {s: i for i, s in enumerate(TASK_STATUS_ORDER)}
-    return max(working, key=lambda s: order.get(s, 0))
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) and value.strip() else ""
-
-
-def year_view(catalogue: Catalogue, task: Task, d: YearData) -> dict[str, Any]:
-    """The task in one year: status and results of the lead agencies, and the coordinators'."""
-    frame = d.table("tasks")
-    rows = frame[frame["task"] == task.code] if not frame.empty else frame
-    own = responsible(catalogue, task, d.year)
-    lead_rows = rows[rows["agency_code"].isin(own)] if not rows.empty else rows
-    other = rows[~rows["agency_code"].isin(own)] if not rows.empty else rows
-    return {
-        "reported": not lead_rows.empty,
-        "status": task_status(list(lead_rows["status"].dropna())) if not lead_rows.empty else "",
-        "results": merge_similar([_text(r) for r in lead_rows["result"]]) if not lead_rows.empty else [],
-        "coordinators": len(set(other["agency_code"])) if not other.empty else 0,
-        "coordinator_statuses": Counter(other["status"].dropna()) if not other.empty else Counter(),
-        "coordinator_results": merge_similar([_text(r) for r in other["result"]]) if not other.empty else [],
-    }
-
-
-def _coordination(view: dict[str, Any]) -> str:
-    n = view["coordinators"]
-    if not n:
+def _coordination(catalogue: Catalogue, task: Task, view: dict[str, Any]) -> str:
+    """Who coordinated and what they did: the agencies' names with their words, grouped by
+    what they said; the statistics office's TFP workbook counts for the TFP task."""
+    parts = []
+    for text, codes in view["coordinator_words"]:
+        names = names_text(catalogue, codes)
+        parts.append(
+            f"{names}: {_lower_first(text)}" if text else f"{names}: có báo cáo, chưa nêu kết quả cụ thể."
+        )
+    if not parts:
         return "Chưa có báo cáo của cơ quan phối hợp."
-    parts = [
-        f"{count(view['coordinator_statuses'][s])} {s.lower()}"
-        for s in TASK_STATUS_ORDER
-        if view["coordinator_statuses"][s]
-    ]
-    return f"{count(n)} cơ quan, đơn vị phối hợp có báo cáo" + (f" ({', '.join(parts)})." if parts else ".")
+    return " ".join(p if p.endswith(".") else p + "." for p in parts)
 
 
-def task_rows(catalogue: Catalogue, data: list[YearData], first: int, last: int) -> list[dict[str, Any]]:
+def _lower_first(text: str) -> str:
+    return text[0].lower() + text[1:] if text[:1].isupper() and not text[:2].isupper() else text
+
+
+def _own_word(view: dict[str, Any], computed: str) -> str:
+    """The lead agency's own assessment, quoted as its word, where it differs from the status."""
+    word = view["status"]
+    if not word or word == computed:
+        return ""
+    return f" Cơ quan chủ trì tự đánh giá: “{word}”."
+
+
+def _status_for(
+    task: Task, measured: list[Progress], year: int, view: dict[str, Any] | None
+) -> tuple[str, str]:
+    """(status cell, the figures) of a task in ``year``."""
+    product = product_status(task, measured, year)
+    if product is not None:
+        st, detail = product
+        return (f"{st}: {detail}" if st != STATUS_DONE else st), detail
+    # No indicator measures the product ("Thường xuyên", "Theo kế hoạch của Bộ"): the work goes
+    # on until the task's last year; the lead agency's word is quoted as its own.
+    if view is None or not view["reported"]:
+        return STATUS_NO_REPORT, ""
+    word = view["status"] or ""
+    if year < max(task.years) and word not in ("Chưa thực hiện", "Không phát sinh"):
+        return STATUS_WORKING, ""
+    return word or STATUS_WORKING, ""
+
+
+def task_rows(
+    catalogue: Catalogue,
+    data: list[YearData],
+    first: int,
+    last: int,
+    prog: list[Progress] | None = None,
+) -> list[dict[str, Any]]:
     """Appendix rows: task, lead agency (as in ``last``), plan's product, result, coordination,
-    status. One year: that year's result; a range: the result of every year once, in order."""
+    status. The status follows from the plan's product and the indicators measuring it
+    (``prog``, the progress in ``last``), the lead agency's own assessment quoted as its word.
+    One year: that year's result; a range: the period's figures, then every distinct activity
+    once, under the years that reported it, in order. A year whose words contradict its figures
+    (``contradictions``) prints neither claim alone."""
     by_year = {d.year: d for d in data}
     years = [y for y in range(first, last + 1) if y in by_year]
+    prog = prog if prog is not None else []
+    flagged = {(c.task, c.year) for c in contradictions(catalogue, [by_year[y] for y in years])}
     out = []
     for task in catalogue.tasks.values():
         covered = [y for y in years if task.covers(y)]
-        if not any(task.covers(y) for y in range(first, last + 1)):
+        later = [y for y in task.years if y > last]
+        if not covered and not later:
             continue
+        measured = measures(catalogue, task, prog)
         views = {y: year_view(catalogue, task, by_year[y]) for y in covered}
-        if first == last:
-            v = views.get(last)
-            if v is None:
-                result, status, coord = "Chưa có số liệu tổng hợp của năm.", "Chưa có báo cáo", ""
+        if not covered:
+            # An event the plan schedules in a later year (the 2025 and 2030 conferences).
+            result = f"Theo Kế hoạch, năm {last} chưa đến kỳ thực hiện nhiệm vụ này."
+            product = product_status(task, measured, last)
+            held = any(y <= last for y in task.years)  # an event of the task already due (2025)
+            status = (
+                f"{product[0]}: {product[1]}"
+                if product and held and product[0] != STATUS_DONE
+                else STATUS_NOT_DUE
+            )
+            coord = "—"
+        elif first == last:
+            v = views[last]
+            status, _ = _status_for(task, measured, last, v)
+            if (task.code, last) in flagged:
+                result = UNDER_REVIEW.format(year=last)
             elif v["reported"]:
                 result = " ".join(v["results"]) or "Cơ quan chủ trì chưa nêu kết quả cụ thể."
-                status, coord = v["status"] or "Chưa có báo cáo", _coordination(v)
-            elif v["coordinators"]:
-                result = "Cơ quan chủ trì chưa báo cáo. Các cơ quan phối hợp báo cáo: " + " ".join(
-                    v["coordinator_results"]
-                )
-                status, coord = NO_LEAD_REPORT, _coordination(v)
+            elif v["coordinator_words"]:
+                result = "Cơ quan chủ trì chưa báo cáo; các cơ quan phối hợp có báo cáo (cột bên)."
             else:
-                result, status, coord = "Chưa có báo cáo.", "Chưa có báo cáo", "—"
+                result = "Chưa có báo cáo."
+            result += _own_word(v, status.split(":")[0]) if (task.code, last) not in flagged else ""
+            coord = _coordination(catalogue, task, v)
         else:
-            status = ""
-            said: dict[str, list[int]] = {}  # each year once; years saying the same, together
+            status, detail = _status_for(task, measured, last, views.get(last))
+            status = status.split(":")[0]  # the period's figures are in the result
+            said: dict[str, list[int]] = {}  # each activity once, under the years that reported it
             for y in covered:
                 v = views[y]
-                if v["reported"]:
-                    text = " ".join(v["results"]) or "chưa nêu kết quả cụ thể."
-                    said.setdefault(f"({(v['status'] or 'chưa rõ tình trạng').lower()}): {text}", []).append(
-                        y
-                    )
-                    status = f"{v['status']} (năm {y})" if v["status"] else status
-                elif v["coordinators"]:
-                    said.setdefault(
-                        ": cơ quan chủ trì chưa báo cáo, các cơ quan phối hợp có báo cáo.", []
-                    ).append(y)
+                if (task.code, y) in flagged:
+                    sentences = [UNDER_REVIEW_YEARS]
                 else:
-                    said.setdefault(": chưa có báo cáo.", []).append(y)
-            lines = [
-                f"{years_text(ys)} {text}".replace(" :", ":")
+                    sentences = [s for t in v["results"] for s in SENTENCE.split(t) if s.strip()]
+                for sentence in sentences:
+                    said.setdefault(sentence.strip(), []).append(y)
+            lines = [f"Kết quả {first}-{last}: {detail}."] if detail else []
+            lines += [
+                f"{years_text(ys)}: {_lower_first(text)}"
                 for text, ys in sorted(said.items(), key=lambda kv: kv[1][0])
             ]
+            unreported = [y for y in covered if not views[y]["reported"]]
+            if unreported:
+                lines.append(f"{years_text(unreported)}: cơ quan chủ trì chưa báo cáo.")
             result = "\n".join(lines) or "Chưa có báo cáo."
-            status = status or "Chưa có báo cáo"
-            n = sorted({v["coordinators"] for v in views.values()})
-            coord = (
-                f"Từ {count(n[0])} đến {count(n[-1])} cơ quan, đơn vị phối hợp có báo cáo mỗi năm."
-                if n and n[-1] and n[0] != n[-1]
-                else (f"{count(n[-1])} cơ quan, đơn vị phối hợp có báo cáo mỗi năm." if n and n[-1] else "—")
-            )
+            coord = _coordination_range(catalogue, task, views)
         out.append(
             row(
                 "task",
@@ -175,26 +176,55 @@ def task_rows(catalogue: Catalogue, data: list[YearData], first: int, last: int)
     return out
 
 
+def _coordination_range(catalogue: Catalogue, task: Task, views: dict[int, dict[str, Any]]) -> str:
+    """Over a range: each contribution once, with who made it and in which years."""
+    said: dict[str, tuple[list[str], set[int]]] = {}
+    for y, v in sorted(views.items()):
+        for text, codes in v["coordinator_words"]:
+            rep = next((t for t in said if t and text and merge_similar([t, text]) == [t]), text)
+            who, years = said.setdefault(rep, ([], set()))
+            who += [c for c in codes if c not in who]
+            years.add(y)
+    if not said:
+        return "Chưa có báo cáo của cơ quan phối hợp."
+    parts = [
+        f"{names_text(catalogue, who)} ({span_text(sorted(ys))}): "
+        + (_lower_first(text) if text else "có báo cáo, chưa nêu kết quả cụ thể.")
+        for text, (who, ys) in said.items()
+    ]
+    return " ".join(p if p.endswith(".") else p + "." for p in parts)
+
+
+def span_text(years: list[int]) -> str:
+    """ "2021-2025", "2021-2023, 2025"."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and runs[-1][-1] == y - 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
 def years_text(years: list[int]) -> str:
-    """ "Năm 2021", "Năm 2021 và 2023", "Các năm 2021, 2022 và 2024"."""
+    """ "Năm 2021", "Các năm 2021-2025", "Các năm 2021-2022, 2024"."""
     if len(years) == 1:
         return f"Năm {years[0]}"
-    head = ", ".join(map(str, years[:-1]))
-    return f"{'Năm' if len(years) == 2 else 'Các năm'} {head} và {years[-1]}"
+    return f"Các năm {span_text(years)}"
 
 
 def tasks_by_group(catalogue: Catalogue, tasks: list[dict[str, Any]]) -> dict[str, str]:
-    """Per task group, one sentence on how many of its tasks are done (by the lead agencies)."""
+    """Per task group, one sentence on its tasks' status (as the appendix gives it: from the
+    plan's product and its indicators)."""
     out: dict[str, Counter] = {}
     for t in tasks:
         group = catalogue.tasks[t["stt"]].group
-        out.setdefault(group, Counter())[t["status"].split(" (năm")[0]] += 1
+        out.setdefault(group, Counter())[t["status"].split(":")[0]] += 1
     texts = {}
     for g, c in out.items():
         n = sum(c.values())
         parts = [f"{count(v)} {k.lower()}" for k, v in sorted(c.items(), key=lambda kv: -kv[1])]
         texts[g] = (
-            f"Theo báo cáo của cơ quan chủ trì, {count(n)} nhiệm vụ của nhóm này: {', '.join(parts)} "
-            "(chi tiết từng nhiệm vụ tại phụ lục)."
+            f"Trong {count(n)} nhiệm vụ của nhóm này: {', '.join(parts)} (chi tiết từng nhiệm vụ tại phụ lục)."
         )
     return texts

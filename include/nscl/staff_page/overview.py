@@ -6,14 +6,16 @@ against its phase and ten-year targets (computed exactly as the annual report co
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Any
 
-from nscl.analysis.indicators import Progress, progress, target_amount
+from nscl.analysis.indicators import Progress, target_amount
 from nscl.consolidate.status import year_status
 from nscl.labels import deadline_words
 from nscl.plan.catalogue import Catalogue
-from nscl.reporting.common import target_text
-from nscl.reporting.context import indicator_values, load_year, show, tfp_measured
+from nscl.reporting.checks import checks_for
+from nscl.reporting.figures import indicator_figures
+from nscl.reporting.yeardata import load_progress
 from nscl.staff_page.common import FIRST_YEAR, now
 from nscl.staff_page.queries import list_reports
 from nscl.store.zones import Zones
@@ -27,7 +29,18 @@ STATUS_TONE = {
     "Chậm tiến độ": "warn",
     "Chưa thực hiện": "warn",
     "Không đạt": "bad",
+    "Chưa đến kỳ": "none",
 }
+
+
+def tone(status: str | None) -> str:
+    """The colour of a status; a yearly deliverable's "Đã/Chưa thực hiện năm 2021" by its word."""
+    text = status or ""
+    if text.startswith("Đã thực hiện năm"):
+        return "ok"
+    if text.startswith("Chưa thực hiện năm"):
+        return "warn"
+    return STATUS_TONE.get(text, "none")
 
 
 def deadline_text(catalogue: Catalogue, year: int, today: dt.date) -> dict[str, Any]:
@@ -84,25 +97,15 @@ def _bar(p_value: float | None, target) -> int | None:
 
 
 def indicator_rows(prog: list[Progress]) -> list[dict[str, Any]]:
+    """The report's figures (``indicator_figures``), with the bars and colours of the page."""
     rows = []
-    for p in prog:
-        ind = p.indicator
+    for p, f in zip(prog, indicator_figures(prog), strict=True):
         rows.append(
             {
-                "code": ind.code,
-                "name": ind.name,
-                "unit": ind.unit,
-                "year_value": show(ind, p.year_value),
-                "phase": p.phase.code,
-                "phase_value": show(ind, p.phase_value),
-                "phase_target": target_text(p.phase_target),
-                "phase_status": p.phase_status or "—",
-                "phase_tone": STATUS_TONE.get(p.phase_status or "", "none"),
+                **f,
+                "phase_tone": tone(p.phase_status),
                 "phase_bar": _bar(p.phase_value, p.phase_target),
-                "ten_value": show(ind, p.ten_year_value),
-                "ten_target": target_text(p.ten_year_target),
-                "ten_status": p.ten_year_status or "—",
-                "ten_tone": STATUS_TONE.get(p.ten_year_status or "", "none"),
+                "ten_tone": tone(p.ten_year_status),
                 "ten_bar": _bar(p.ten_year_value, p.ten_year_target),
             }
         )
@@ -110,12 +113,9 @@ def indicator_rows(prog: list[Progress]) -> list[dict[str, Any]]:
 
 
 def indicator_progress(zones: Zones, catalogue: Catalogue, year: int) -> list[Progress] | None:
-    """As ``nscl.orchestration.pipeline.write_report`` computes it; None before the year's
-    first consolidation."""
-    data = [load_year(zones, y) for y in range(FIRST_YEAR, year + 1)]
-    if data[-1].summary is None:
-        return None
-    return progress(catalogue, year, indicator_values(data), tfp_measured(data[-1:]) | tfp_measured(data))
+    """As the annual report computes it (``nscl.reporting.yeardata.load_progress``); None before
+    the year's first consolidation."""
+    return load_progress(zones, catalogue, year)
 
 
 def overview(zones: Zones, catalogue: Catalogue, year: int, today: dt.date | None = None) -> dict[str, Any]:
@@ -138,4 +138,7 @@ def overview(zones: Zones, catalogue: Catalogue, year: int, today: dt.date | Non
         "indicators": indicator_rows(prog) if prog is not None else None,
         "latest_report": ({"label": annual["label"], **annual["versions"][0]} if annual else None),
         "needs_action": this["counts"].get("rejected", 0) + this["counts"].get("missing", 0),
+        # What staff must settle before the year's report is approved (words against figures,
+        # money to confirm): nscl.reporting.checks, as the editorial tab lists them.
+        "checks": [asdict(c) for c in checks_for(zones, catalogue, year)] if prog is not None else [],
     }

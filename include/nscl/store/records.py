@@ -3,7 +3,7 @@ shape they have always had while the type checker sees every key."""
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 
 class Issue(TypedDict, total=False):
@@ -118,6 +118,8 @@ class YearSummary(TypedDict):
     received_files: int
     accepted_agencies: int
     expected: int
+    # Money to confirm (nscl.intake.plausibility.MoneyWarning.to_dict), absent before issue 22.
+    plausibility: NotRequired[list[dict[str, Any]]]
 
 
 class ReportManifest(TypedDict, total=False):
