@@ -144,3 +144,30 @@ def test_statistics_office_figures(catalogue, tmp_path):
     wb[wbm.SHEET_TFP].cell(row=wbm.FIRST_DATA_ROW + 3, column=grdp + 1, value=-5)
     out = validate_file(_save(wb, tmp_path), 2025, catalogue)
     assert [(i.row, i.column) for i in out.issues] == [(wbm.FIRST_DATA_ROW + 3, wbm.TFP_COLUMNS[grdp][1])]
+
+
+def test_money_the_agency_is_asked_to_confirm(catalogue, exp, tmp_path):
+    """Spending with no activity and a figure in đồng typed into a triệu đồng cell: the file is
+    accepted, the agency asked to confirm each, at the budget sheet's cell."""
+    wb = fill_workbook(exp, 2025, catalogue)
+    ind = wb[wbm.SHEET_INDICATORS]
+    for i, indicator in enumerate(exp.indicators):
+        ind.cell(row=wbm.FIRST_DATA_ROW + i, column=8).value = (
+            "Chưa thực hiện" if indicator.is_deliverable else 0
+        )
+    ent = wb[wbm.SHEET_ENTERPRISES]
+    for r in range(wbm.FIRST_DATA_ROW, wbm.FIRST_DATA_ROW + 30):
+        for c in range(2, 10):
+            ent.cell(row=r, column=c).value = None
+    tasks = wb[wbm.SHEET_TASKS]
+    for r in range(wbm.FIRST_DATA_ROW, wbm.FIRST_DATA_ROW + len(exp.tasks)):
+        tasks.cell(row=r, column=6).value, tasks.cell(row=r, column=7).value = "Chưa thực hiện", None
+    budget = wb[wbm.SHEET_BUDGET]
+    for r in range(wbm.FIRST_DATA_ROW, wbm.FIRST_DATA_ROW + 4):
+        budget.cell(row=r, column=4).value = 0
+    budget.cell(row=wbm.FIRST_DATA_ROW + 1, column=4).value = 2_500_000_000  # 2,5 tỷ đồng, typed in đồng
+    out = validate_file(_save(wb, tmp_path), 2025, catalogue)
+    assert out.status == "accepted", [i.expected for i in out.issues if i.severity == "error"]
+    texts = {i.cell: i.expected for i in out.issues if i.severity == "warning"}
+    assert "đơn vị đồng (tương ứng 2.500,0 triệu đồng)" in texts[f"D{wbm.FIRST_DATA_ROW + 1}"]
+    assert any("không có hoạt động nào" in t for t in texts.values())

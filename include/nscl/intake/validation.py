@@ -28,6 +28,7 @@ from nscl.intake.normalise import (
     number_style,
     parse_number,
 )
+from nscl.intake.plausibility import money_warnings
 from nscl.intake.tfp_checks import attach_io_tables, check_rows
 from nscl.labels import vn_number
 from nscl.plan.catalogue import Catalogue
@@ -859,6 +860,7 @@ def _agency_data(
     )
     _cross_sheet(indicators, enterprises, budget, sub, issues)
     _listed_twice(enterprises, issues)
+    _money_to_confirm(sub, indicators, enterprises, budget, tasks, issues)
     narrative = {
         k: _text(v["value"], wbm.SHEET_NARRATIVE, v["row"], "Thuyết minh", conversions, lines=True)
         for k, v in sub.narrative.items()
@@ -870,6 +872,23 @@ def _agency_data(
         "budget": budget,
         "narrative": narrative,
     }
+
+
+def _money_to_confirm(sub, indicators, enterprises, budget, tasks, issues: list[Issue]) -> None:
+    """The plausibility checks the file alone can make (``nscl.intake.plausibility``: money with
+    no activity, đồng typed into a triệu đồng column), as warnings the agency is asked to confirm;
+    the file is accepted. The checks against other agencies and earlier years are made at
+    consolidation, for staff."""
+    activity = sum(1.0 for r in indicators if r["value"] is not None and r["value"] > 0) + len(enterprises)
+    described = any(t["result"] and t["status"] in ("Hoàn thành", "Đang thực hiện") for t in tasks)
+    money = {k: v for k, v in budget.items() if v is not None}
+    for w in money_warnings(sub.year, sub.agency_code, money, activity, described=described):
+        if w.kind not in ("no_activity", "dong_not_trieu"):
+            continue
+        row = sub.budget.get(w.source, {}).get("row") if w.source else None
+        issues.append(
+            Issue(wbm.SHEET_BUDGET, row, BUDGET_VALUE if row else None, w.value, w.text, severity="warning")
+        )
 
 
 def _listed_twice(enterprises: list[dict[str, Any]], issues: list[Issue]) -> None:
