@@ -766,7 +766,7 @@ def review(kind: str) -> Document:
     )
     para(
         doc,
-        "Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp từng năm tại Biểu đồ 2.",
+        "Biểu đồ 2 dưới đây thể hiện kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp từng năm.",
         indent=True,
     )
     image(doc, "chart_budget", 2, "Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp")

@@ -102,7 +102,7 @@ def _report_indicators(docx: Path) -> dict[str, dict[str, str]]:
 
     for table in python_docx.Document(str(docx)).tables:
         head = [c.text.strip() for c in table.rows[0].cells]
-        if head[:2] == ["STT", "Chỉ tiêu"] and any(h.startswith("Năm ") for h in head):
+        if head[:2] == ["STT", "Chỉ tiêu"] and any(h.startswith(("Năm ", "Ước thực hiện năm ")) for h in head):
             return {
                 r.cells[1].text.strip(): dict(zip(head, (c.text.strip() for c in r.cells), strict=True))
                 for r in table.rows[1:]

@@ -248,30 +248,6 @@ def test_contact_set_on_the_page_then_email_asks_first_and_answers_in_view(staff
     _shots(page, "phien-03-gui-thu")
 
 
-def test_approval_asks_first(staff_server, browser):
-    from ui.data import YEAR
-
-    server, _ = staff_server
-    page, nscl = browser, f"{server.base}/nscl"
-    page.goto(f"{nscl}/editorial?year={YEAR}&kind=annual")
-    _login(page, server)
-    # Approval asks first; dismissed, nothing changes.
-    page.goto(f"{nscl}/editorial?year={YEAR}&kind=annual")
-    page.wait_for_selector("#ed-status")
-    if page.locator("#ed-status").get_attribute("data-approved") == "yes":
-        page.click("#ed-withdraw")
-        page.wait_for_selector("#ed-approve")
-    page.answer = False
-    page.click("#ed-approve")
-    assert page.dialogs[-1][0] == "confirm" and "Phê duyệt nội dung báo cáo" in page.dialogs[-1][1]
-    assert page.locator("#ed-status").get_attribute("data-approved") == "no"
-    page.answer = True
-    page.click("#ed-approve")
-    page.wait_for_selector("#ed-status[data-approved=yes]")
-    page.click("#ed-withdraw")
-    page.wait_for_selector("#ed-status[data-approved=no]")
-
-
 def _versions(server, year: int) -> set[str]:
     return {p.name for p in (server.data_dir / "reports" / str(year)).glob("bao-cao-nam-*.docx")}
 
