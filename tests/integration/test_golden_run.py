@@ -10,7 +10,9 @@ figures in Vietnamese style in the messages, the agency's name in the feedback w
 charts' Vietnamese letters, and (issue 21) the workbook read by its headers: the template gained
 the hidden drop-down sheet, so every file's hash changed; each receipt's outcome, agency and
 messages are the same but for the values found, now shown the Vietnamese way ('-3', '0,3');
-once more for the printable template and feedback summary (page set-up, row heights: bytes only).
+once more for the printable template and feedback summary (page set-up, row heights: bytes only);
+and after merging issues 22-25 (the report's parts; 'đề nghị' for 'vui lòng' in two messages; the
+sample agency with money and no activity now asked to confirm it).
 It holds a hash per file the run wrote (the run's own timestamps left out, as in
 ``inbox_runs.snapshot``) and, for readability when it fails, each receipt's outcome and errors.
 Regenerate it only for a change that is meant to change what agencies or the signer read, and
