@@ -70,9 +70,16 @@ def test_a_late_file_changes_no_signed_figure(zones, catalogue, tmp_path):
     from openpyxl import load_workbook
 
     wb = load_workbook(tmp_path / "x.xlsx")
-    wb.properties.title = "nộp lại"  # other bytes, same content
+    wb.properties.title = "nộp lại"
+    first_count = next(r for r in range(5, 30) if isinstance(wb["Chỉ tiêu"].cell(row=r, column=8).value, int))
+    wb["Chỉ tiêu"].cell(row=first_count, column=8).value += 7  # a figure that differs from the signed one
     wb.save(late)
+    from nscl.store.curated import load_table
+
+    signed_figures = load_table(zones, YEAR, "indicator_values")
     report, state, dag_state = run(YEAR)
+    # the late file is consolidated into nothing: the year's tables are still the signed figures
+    assert load_table(zones, YEAR, "indicator_values").equals(signed_figures)
     assert report is None and state == "skipped" and dag_state == "success"
     assert sorted(zones.reports(YEAR).glob("*.docx")) == versions  # no new version
     from nscl.store.archive import sha256_file
@@ -93,4 +100,5 @@ def test_a_late_file_changes_no_signed_figure(zones, catalogue, tmp_path):
     editorial.reopen(zones, YEAR, "annual", "Lập báo cáo bổ sung số liệu", "Trần Thị B")
     report, state, _ = run(YEAR)
     assert report is not None and state == "success"
+    assert not load_table(zones, YEAR, "indicator_values").equals(signed_figures)  # reopened: it counts
     assert len(sorted(zones.reports(YEAR).glob("*.docx"))) == len(versions) + 1

@@ -16,6 +16,7 @@ from nscl.consolidate.status import (
 )
 from nscl.intake.plausibility import money_warnings
 from nscl.plan.catalogue import Catalogue, Expectation
+from nscl.store import signed
 from nscl.store.curated import TABLES, load_staged, load_table, write_generation
 from nscl.store.records import Receipt, YearSummary
 from nscl.store.zones import Zones
@@ -26,7 +27,14 @@ PLAN_FIRST_YEAR = 2021
 def consolidate(year: int, zones: Zones, catalogue: Catalogue, receipts: list[Receipt]) -> YearSummary:
     """Write ``curated/<year>/*.csv`` and ``summary.json`` as one generation (a kill leaves the
     previous tables or the new ones, never a mix) and return the summary of who reported.
-    Read (the chosen submissions' staged data) -> pure (``curate``) -> write."""
+    Read (the chosen submissions' staged data) -> pure (``curate``) -> write.
+
+    A year whose annual report is signed (and not reopened) is locked: files received after the
+    signing are kept and answered, but the curated tables stay those of the signed figures."""
+    locked = signed.lock(zones, year)
+    if locked is not None:
+        late = {id(r) for r in signed.received_after(locked, list(receipts))}
+        receipts = [r for r in receipts if id(r) not in late]
     staged = {
         r["sha256"]: load_staged(zones, year, r["sha256"]) for r in select_submissions(receipts).values()
     }
