@@ -267,9 +267,11 @@ def data_table(doc, loop: str, columns: list[tuple[str, str, float]], *, size: f
     el = OxmlElement("w:tblHeader")
     el.set(qn("w:val"), "true")
     trpr.append(el)
-    # A row is never split across two pages.
-    el = OxmlElement("w:cantSplit")
-    body._tr.get_or_add_trPr().append(el)
+    # A row of a short table is never split across two pages; a row of a long appendix (a task's
+    # results, its coordinators) may be taller than a page, and a row that may not split is cut
+    # off at the page's foot (LibreOffice printed "UBND xã Khoái Châu" nowhere).
+    if keep:
+        body._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     cell_text(start.cells[0], f"{{%tr for r in {loop} %}}", size=size)
     for cell, (_, expr, _) in zip(body.cells, columns, strict=True):
         numeric = not any(

@@ -177,6 +177,9 @@ def test_signed_copy_is_verified_kept_and_locks_the_year(approved, monkeypatch, 
     assert status["signed"]["annual"]["label"] == label and status["locked"] is True
     assert main(["status", "--year", str(YEAR)]) == 0
     assert label in capsys.readouterr().out
+    from nscl.staff_page.overview import overview
+
+    assert overview(zones, catalogue, YEAR)["signed"] == label  # the staff page's overview says it too
 
     # locked: a new version is refused, saying why
     with pytest.raises(ValueError, match="đã khóa"):

@@ -18,6 +18,7 @@ from nscl.reporting.figures import indicator_figures
 from nscl.reporting.yeardata import load_progress
 from nscl.staff_page.common import FIRST_YEAR, now
 from nscl.staff_page.queries import list_reports
+from nscl.store import signed
 from nscl.store.zones import Zones
 
 STATE_COLOURS = {"on_time": "#1e7b34", "late": "#c27c0e", "rejected": "#b42318", "missing": "#7a2e0e"}
@@ -137,6 +138,8 @@ def overview(zones: Zones, catalogue: Catalogue, year: int, today: dt.date | Non
         "chart": year_chart(per_year),
         "indicators": indicator_rows(prog) if prog is not None else None,
         "latest_report": ({"label": annual["label"], **annual["versions"][0]} if annual else None),
+        # "Đã ký: Số 123/BC-SKHCN ngày 28/11/2025": the signed copy of record (nscl.store.signed)
+        "signed": signed.signed_label(zones, year),
         "needs_action": this["counts"].get("rejected", 0) + this["counts"].get("missing", 0),
         # What staff must settle before the year's report is approved (words against figures,
         # money to confirm): nscl.reporting.checks, as the editorial tab lists them.
