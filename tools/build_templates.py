@@ -768,7 +768,7 @@ def review(kind: str) -> Document:
     )
     para(
         doc,
-        "Biểu đồ 2 dưới đây thể hiện kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp từng năm.",
+        "Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp từng năm thể hiện tại Biểu đồ 2 dưới đây.",
         indent=True,
     )
     image(doc, "chart_budget", 2, "Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp")

@@ -8,6 +8,10 @@ attachment names may carry RFC 2047 encoded words, RFC 2231 parameters in any ch
 such case gives a :class:`MailProblem` (a stable code and a Vietnamese message), never an
 exception. The parse works on the raw bytes as archived; nothing is executed or written.
 
+Longer than 400 lines because every way a real client (Outlook, Gmail, Thunderbird, webmail)
+writes a sender or an attachment is read here, beside the limits that keep a hostile message
+from costing anything.
+
 Which attachments are kept (``Candidate``):
 
 - a workbook by name (``.xlsx .xlsm .xls .xlsb .xltx .xltm .xlt .ods .csv``) or by MIME type

@@ -1,6 +1,9 @@
 """What the staff page shows, read from the data folder through the pipeline's own pieces:
 the one status computation (``nscl.consolidate.status.year_status``), the one receipts loader
-(``nscl.store.receipts``), the labels of ``nscl.labels``. Nothing here writes."""
+(``nscl.store.receipts``), the labels of ``nscl.labels``. Nothing here writes.
+
+Longer than 400 lines because every tab's read-only view is assembled here from the same
+loaders, so that no tab reads the data folder its own way."""
 
 from __future__ import annotations
 
