@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from nscl.forms.schema import column_letter
 from nscl.intake.names import safe_name
 from nscl.intake.sheet_scan import SheetScan, scan_ods, scan_sheet
 from nscl.intake.zip_names import duplicate_entries, duplicate_message, escaping_entries
@@ -358,7 +359,7 @@ def _size_problem(scan: SheetScan, limits: IntakeLimits, cells_left: int) -> Pro
     if scan.max_column > limits.max_columns:
         return Problem(
             "huge_sheet",
-            f"Trang tính '{scan.name}' có dữ liệu ở quá nhiều cột (đến cột {_column_letters(scan.max_column)}, "
+            f"Trang tính '{scan.name}' có dữ liệu ở quá nhiều cột (đến cột {column_letter(scan.max_column)}, "
             f"tối đa {limits.max_columns} cột); đề nghị xóa các cột thừa và gửi {WANTED}.",
         )
     if cells_left < 0:
@@ -368,11 +369,3 @@ def _size_problem(scan: SheetScan, limits: IntakeLimits, cells_left: int) -> Pro
             f"vượt giới hạn); biểu mẫu báo cáo chỉ cần vài nghìn ô: đề nghị xóa dữ liệu thừa và gửi {WANTED}.",
         )
     return None
-
-
-def _column_letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out

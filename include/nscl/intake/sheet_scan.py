@@ -7,6 +7,7 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass, field
 
+from nscl.forms.schema import column_letter
 from nscl.settings import IntakeLimits
 
 
@@ -75,9 +76,6 @@ def scan_sheet(
     expat's callbacks on element starts and ends, no element tree (a tenth of the cost of
     ElementTree's iterparse, which built every element), with DTDs and entities refused as
     defusedxml refuses them."""
-    from xml.parsers import expat
-
-    from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
     cells_left = limits.max_cells if cells_left is None else cells_left
     scan = SheetScan(sheet_name, part)
@@ -138,6 +136,17 @@ def scan_sheet(
         if state.in_value and data:
             state.text = True
 
+    _parse(zf, part, start, end, text)
+    return scan
+
+
+def _parse(zf: zipfile.ZipFile, part: str, start, end, text=None) -> None:
+    """Stream ``part`` through expat with the callbacks given, DTDs and entities refused as
+    defusedxml refuses them; a limit passed (``_StopScan``) ends the read quietly."""
+    from xml.parsers import expat
+
+    from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+
     def forbid_dtd(name, sysid, pubid, has_internal_subset):
         raise DTDForbidden(name, sysid, pubid)
 
@@ -151,7 +160,8 @@ def scan_sheet(
     parser.buffer_text = True
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
+    if text is not None:
+        parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = forbid_dtd
     parser.EntityDeclHandler = forbid_entity
     parser.ExternalEntityRefHandler = forbid_external
@@ -161,7 +171,6 @@ def scan_sheet(
             parser.ParseFile(fh)
         except _StopScan:
             pass
-    return scan
 
 
 def scan_ods(zf: zipfile.ZipFile, part: str, limits: IntakeLimits) -> list[SheetScan]:
@@ -170,9 +179,6 @@ def scan_ods(zf: zipfile.ZipFile, part: str, limits: IntakeLimits) -> list[Sheet
     trailing empty rows Calc writes as one repeated row do not), cells, the widest column, the
     furthest row with a value, merged ranges (``number-columns/rows-spanned``) and formulas
     (ODF always stores the computed value beside a formula)."""
-    from xml.parsers import expat
-
-    from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
     office_ns = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -208,14 +214,14 @@ def scan_ods(zf: zipfile.ZipFile, part: str, limits: IntakeLimits) -> list[Sheet
                 scan.cells += repeat * state["row_repeat"]
                 cells_left -= repeat * state["row_repeat"]
                 scan.max_value_row = max(scan.max_value_row, state["row"] + state["row_repeat"] - 1)
-                ref = f"{_letters(first)}{state['row']}"
+                ref = f"{column_letter(first)}{state['row']}"
                 if attr(attrs, table_ns, "formula"):
                     scan.formulas.append(ref)
             spanned_c = _int(attr(attrs, table_ns, "number-columns-spanned"), 1)
             spanned_r = _int(attr(attrs, table_ns, "number-rows-spanned"), 1)
             if spanned_c > 1 or spanned_r > 1:
                 scan.merged.append(
-                    f"{_letters(first)}{state['row']}:{_letters(first + spanned_c - 1)}{state['row'] + spanned_r - 1}"
+                    f"{column_letter(first)}{state['row']}:{column_letter(first + spanned_c - 1)}{state['row'] + spanned_r - 1}"
                 )
             if scan.max_value_row > limits.max_rows or scan.max_column > limits.max_columns or cells_left < 0:
                 raise _StopScan
@@ -230,27 +236,7 @@ def scan_ods(zf: zipfile.ZipFile, part: str, limits: IntakeLimits) -> list[Sheet
             if scan.rows > limits.max_rows:
                 raise _StopScan
 
-    def forbid_dtd(name, sysid, pubid, has_internal_subset):
-        raise DTDForbidden(name, sysid, pubid)
-
-    def forbid_entity(name, is_parameter_entity, value, base, sysid, pubid, notation_name):
-        raise EntitiesForbidden(name, value, base, sysid, pubid, notation_name)
-
-    def forbid_external(context, base, sysid, pubid):
-        raise ExternalReferenceForbidden(context, base, sysid, pubid)
-
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.StartDoctypeDeclHandler = forbid_dtd
-    parser.EntityDeclHandler = forbid_entity
-    parser.ExternalEntityRefHandler = forbid_external
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    with zf.open(part) as fh:
-        try:
-            parser.ParseFile(fh)
-        except _StopScan:
-            pass
+    _parse(zf, part, start, end)
     return scans
 
 
@@ -259,11 +245,3 @@ def _int(text: str | None, default: int) -> int:
         return max(1, int(text)) if text is not None else default
     except ValueError:
         return default
-
-
-def _letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
