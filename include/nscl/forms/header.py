@@ -29,6 +29,7 @@ from nscl.forms.schema import (
     HEADER_ROW,
     HEADER_SEARCH_ROWS,
     LISTS_SHEET,
+    META_SHEET,
     Column,
     Sheet,
     ascii_fold,
@@ -41,7 +42,7 @@ FUZZY_RATIO = 0.85
 GUIDE_TITLES = ("Hướng dẫn",)
 # The feedback workbook's summary sheet: an agency that corrects the feedback copy sends it back.
 IGNORED_TITLES = (FEEDBACK_SHEET,)
-META_TITLES = ("_meta", LISTS_SHEET)
+META_TITLES = (META_SHEET, LISTS_SHEET)
 
 
 @dataclass
@@ -366,8 +367,8 @@ def _match(
                     header_row,
                     col.message_label,
                     None,
-                    f"Có {len(hits)} cột cùng tiêu đề '{col.label}' (cột {letters}) nên không biết đọc cột nào; vui "
-                    "lòng giữ một cột, xóa cột thừa rồi gửi lại.",
+                    f"Có {len(hits)} cột cùng tiêu đề '{col.label}' (cột {letters}) nên không biết đọc cột nào; đề "
+                    "nghị giữ một cột, xóa cột thừa rồi gửi lại.",
                     "error",
                     cell=f"{column_letter(hits[1])}{header_row}",
                 )

@@ -24,6 +24,7 @@ HEADER_SEARCH_ROWS = 10  # rows inserted above the header still find it
 # Drop-down lists: written one item per cell on the hidden sheet ``_lists`` and referenced by a
 # defined name (an inline "a,b,c" list is split at every comma by Excel and Calc, and capped at
 # 255 characters).
+META_SHEET = "_meta"  # hidden: agency, year and template version of the issued workbook
 LISTS_SHEET = "_lists"
 FEEDBACK_SHEET = "Tổng hợp lỗi"  # the summary sheet of the feedback workbook sent back
 TASK_STATUSES = ("Hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Không phát sinh")

@@ -24,7 +24,7 @@ from nscl.settings import TEMPLATE_VERSION
 from nscl.store.cells import protect_text_cells
 from nscl.store.fsutil import atomic_write
 
-META_SHEET = "_meta"
+META_SHEET = sc.META_SHEET
 LISTS_SHEET = sc.LISTS_SHEET
 SHEET_GUIDE = "Hướng dẫn"
 SHEET_INDICATORS = sc.INDICATORS.title
