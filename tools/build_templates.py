@@ -478,7 +478,12 @@ def tfp_block(doc, number: int, chart: int) -> None:
     """The TFP table (Bảng ``number``), its chart (Biểu đồ ``chart``) and the sensitivity table
     (Bảng ``number`` + 1): tables and charts numbered in one sequence each."""
     tag(doc, "{%p if tfp_available %}")
-    para(doc, f"Kết quả tính toán tại Bảng {number} và Biểu đồ {chart}.", indent=True)
+    para(
+        doc,
+        "Mức đóng góp của vốn, lao động và năng suất các nhân tố tổng hợp vào tốc độ tăng tổng sản phẩm "
+        f"trên địa bàn tỉnh (GRDP) tại Bảng {number} và Biểu đồ {chart}.",
+        indent=True,
+    )
     caption(doc, f"Bảng {number}. Tốc độ tăng GRDP và đóng góp của vốn, lao động, TFP")
     data_table(
         doc,
@@ -547,11 +552,11 @@ ENTERPRISE_COLUMNS = [
 # Landscape pages: 25.7 cm between the margins.
 TASK_COLUMNS = [
     ("STT", "r.stt", 1.2),
-    ("Nội dung công việc", "r.content", 5.6),
-    ("Cơ quan chủ trì", "r.lead", 3.6),
-    ("Sản phẩm theo Kế hoạch", "r.product", 3.2),
-    ("Kết quả của cơ quan chủ trì", "r.result", 6.5),
-    ("Cơ quan phối hợp", "r.coordination", 3.2),
+    ("Nội dung công việc", "r.content", 4.6),
+    ("Cơ quan chủ trì", "r.lead", 3.0),
+    ("Sản phẩm theo Kế hoạch", "r.product", 3.0),
+    ("Kết quả của cơ quan chủ trì", "r.result", 6.3),
+    ("Cơ quan phối hợp", "r.coordination", 5.2),
     ("Tình trạng", "r.status", 2.4),
 ]
 
@@ -563,6 +568,12 @@ def scope(doc) -> None:
     tag(doc, "{%p if scope_note %}")
     para(doc, "{{ scope_note }}", indent=True, italic=True)
     tag(doc, "{%p endif %}")
+
+
+def rule_note(doc) -> None:
+    """How a target is judged: a note under the appendix's table of indicators, where the
+    statuses are read, not in the report's body."""
+    para(doc, "Ghi chú: {{ rule_note }}", italic=True, size=11, indent=True)
 
 
 def indicator_columns(cumulative: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
@@ -596,7 +607,6 @@ def annual() -> Document:
         indent=True,
     )
     image(doc, "chart_indicators", 1, "Tiến độ thực hiện các chỉ tiêu so với mục tiêu 2021-2030")
-    para(doc, "{{ rule_note }}", italic=True, size=12, indent=True)
     heading(doc, "7. Hỗ trợ tổ chức, doanh nghiệp và kinh phí thực hiện")
     para(doc, "{{ enterprises_text }}", indent=True)
     caption(doc, "Bảng 1. Số lượt hỗ trợ tổ chức, doanh nghiệp theo nội dung hỗ trợ")
@@ -639,6 +649,23 @@ def annual() -> Document:
         size=10,
         keep=False,
     )
+    tag(doc, "{%p elif first_plan_year %}")
+    # The plan's first year: the year's figure is the figure to date (no second, equal column).
+    data_table(
+        doc,
+        "indicators",
+        indicator_columns(
+            [
+                ("{{ year_head }}", "r.year_value", 2.2),
+                ("Mục tiêu giai đoạn {{ phase }}", "r.phase_target", 3.9),
+                ("Đánh giá giai đoạn {{ phase }}", "r.phase_status", 2.3),
+                ("Mục tiêu 2021-2030", "r.ten_target", 3.9),
+                ("Đánh giá 2021-2030", "r.ten_status", 2.3),
+            ]
+        ),
+        size=10,
+        keep=False,
+    )
     tag(doc, "{%p else %}")
     data_table(
         doc,
@@ -657,6 +684,7 @@ def annual() -> Document:
         keep=False,
     )
     tag(doc, "{%p endif %}")
+    rule_note(doc)
     appendix_title(doc, "annual", "tasks", "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ NĂM {{ year }}")
     data_table(doc, "tasks", TASK_COLUMNS, size=10, keep=False)
     para(doc, PLAN_CORRECTIONS_NOTE, italic=True, size=12, indent=True)
@@ -710,7 +738,9 @@ def review(kind: str) -> Document:
             # The headings are the one table of state labels (nscl.labels), as on the staff page.
             (STATE_LABELS["on_time"], "r.on_time", 2.4),
             (STATE_LABELS["late"], "r.late", 2.4),
-            (STATE_LABELS["rejected"], "r.rejected", 3.0),
+            # A review looks back at closed years: a return sent back and never corrected is not
+            # "waiting" years later.
+            ("Bị trả lại, chưa gửi lại", "r.rejected", 3.0),
             (STATE_LABELS["missing"], "r.missing", 2.4),
         ],
     )
@@ -725,7 +755,6 @@ def review(kind: str) -> Document:
         indent=True,
     )
     image(doc, "chart_indicators", 1, "Tiến độ thực hiện các chỉ tiêu so với mục tiêu 2021-2030")
-    para(doc, "{{ rule_note }}", italic=True, size=12, indent=True)
     heading(doc, "7. Kết quả theo cơ quan, đơn vị (quy về cơ quan hiện nay)")
     para(
         doc,
@@ -816,6 +845,7 @@ def review(kind: str) -> Document:
             ]
         )
     data_table(doc, "indicators", columns, size=10, keep=False)
+    rule_note(doc)
     n_years = 10 if final else 5
     appendix_title(doc, kind, "indicator_years", f"KẾT QUẢ CÁC CHỈ TIÊU THEO NĂM, GIAI ĐOẠN {span}")
     year_w = 1.3 if final else 2.0

@@ -16,6 +16,7 @@ from nscl.orchestration import pipeline
 from nscl.reporting import render as report
 from nscl.reporting.appendices import APPENDICES, ref
 from nscl.reporting.build import prepare
+from nscl.reporting.docx_layout import keep_ends_together
 from nscl.store import editorial
 from nscl.store.zones import Zones
 from test_report_data import build
@@ -85,6 +86,15 @@ def defects(docs: list[Page], kind: str, draft: bool) -> list[str]:
         numbers = [int(n) for n in re.findall(rf"^{label} (\d+)(?:\.|$)", whole, re.M)]
         if numbers != list(range(1, len(numbers) + 1)):
             found.append(f"{label} numbered {numbers}")
+    for n, page in enumerate(docs, start=1):
+        body = lines(page)
+        # the closing sentence takes at least the last paragraph along: never a page holding
+        # only the closing and the signature
+        if body and body[0].startswith("Trên đây là báo cáo"):
+            found.append(f"page {n} starts with the closing sentence")
+        # a table's last row never stands alone under its repeated header
+        if body and body[0].startswith("STT") and len(body) <= 3 and n == len(docs):
+            found.append(f"page {n}: a table's last row alone")
     if "Số liệu tính đến ngày" not in docs[0]:
         found.append("no data period on page 1")
     return found
@@ -135,3 +145,39 @@ def test_short_and_long_staff_texts_leave_no_empty_page(zones, catalogue, extra)
     editorial.save_section(zones, YEAR, "annual", "achievements", text, "Trần Thị B")
     doc = pages(make(zones, catalogue, "annual"))
     assert not defects(doc, "annual", draft=True)
+
+
+def _table_document(rows: int, path: Path) -> Path:
+    from docx import Document
+
+    doc = Document()
+    table = doc.add_table(rows=rows + 1, cols=3)
+    table.style = "Table Grid"
+    for i, row in enumerate(table.rows):
+        for j, cell in enumerate(row.cells):
+            cell.text = ("STT", "Cơ quan, đơn vị", "Tình trạng")[j] if i == 0 else f"{i} dòng {j}"
+    keep_ends_together(doc)
+    doc.save(str(path))
+    return path
+
+
+def _rows_per_page(pdf: Path) -> list[int]:
+    from pypdf import PdfReader
+
+    return [
+        len(re.findall(r"^\d+ dòng 0", p.extract_text() or "", flags=re.M)) for p in PdfReader(pdf).pages
+    ]
+
+
+def test_a_long_table_never_leaves_its_last_row_alone(tmp_path):
+    """A table one row longer than a page holds: without the rule its last row would stand alone
+    on the next page; with it, the last two rows go over together (the test measures how many
+    rows a page holds, then makes the table one row longer)."""
+    pdf, why = report.convert_to_pdf(_table_document(80, tmp_path / "a.docx"), tmp_path / "a")
+    assert pdf, why
+    per_page = _rows_per_page(pdf)[0]
+    pdf, why = report.convert_to_pdf(_table_document(per_page + 1, tmp_path / "b.docx"), tmp_path / "b")
+    assert pdf, why
+    pages = _rows_per_page(pdf)
+    assert sum(pages) == per_page + 1
+    assert pages[-1] >= 2, pages

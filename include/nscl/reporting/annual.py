@@ -17,8 +17,9 @@ from nscl.reporting.common import (
     RULE_NOTE,
     amount_text,
     count,
+    judged_text,
     settings_context,
-    target_text,
+    target_words,
     year_amount_text,
 )
 from nscl.reporting.figures import (
@@ -51,38 +52,31 @@ def to_date(year: int) -> str:
 
 
 def indicator_sentence(p: Progress, events: int | None = None) -> str:
-    """One line of section II: the year's figure, then the figures to date against the targets."""
+    """One line of section II as prose: the year's figure, the figures to date, and how they
+    stand against the phase's and the ten years' targets ("..., đúng tiến độ so với mục tiêu giai
+    đoạn 2021-2025 (02-04 đợt tuyên truyền) và mục tiêu 2021-2030 (07-09 đợt)")."""
     ind = p.indicator
     year_part = year_amount_text(ind, p.year_value, first=p.year == 2021)
+    done_before = ind.is_deliverable and not p.year_value and (p.phase_value or p.ten_year_value or 0) >= 1
+    if done_before:  # a one-off product delivered in an earlier year of the window
+        year_part = "không thực hiện thêm"
+    elif p.year_value and not ind.is_deliverable:
+        year_part = f"có {year_part}"
     if ind.counts_enterprises and events and events != (p.year_value or 0):
         year_part += f" ({count(events)} lượt hỗ trợ)"
-    parts = [f"{ind.name}: năm {p.year} {year_part}"]
-    same_window = p.phase.first == 2021
-    if p.phase_target and p.year > p.phase.first:
-        parts.append(
-            f"lũy kế {p.phase.first}-{p.year} {amount_text(ind, p.phase_value)}, so với mục tiêu giai đoạn "
-            f"{p.phase.code} là {target_text(p.phase_target)}: {(p.phase_status or '').lower()}"
-        )
-    elif p.phase_target:
-        parts.append(
-            f"so với mục tiêu giai đoạn {p.phase.code} là {target_text(p.phase_target)}: "
-            f"{(p.phase_status or '').lower()}"
-        )
-    if p.ten_year_target:
-        if same_window and p.phase_target:
-            parts.append(
-                f"so với mục tiêu 2021-2030 là {target_text(p.ten_year_target)}: {(p.ten_year_status or '').lower()}"
-            )
-        elif p.year > 2021:
-            parts.append(
-                f"lũy kế 2021-{p.year} {amount_text(ind, p.ten_year_value)}, so với mục tiêu 2021-2030 là "
-                f"{target_text(p.ten_year_target)}: {(p.ten_year_status or '').lower()}"
-            )
-        else:
-            parts.append(
-                f"so với mục tiêu 2021-2030 là {target_text(p.ten_year_target)}: {(p.ten_year_status or '').lower()}"
-            )
-    return "; ".join(parts) + "."
+    text = f"{ind.name}: năm {p.year} {year_part}"
+    if p.year > 2021 and not ind.is_deliverable:
+        if p.phase_target and p.phase.first > 2021 and p.year > p.phase.first:
+            text += f", lũy kế giai đoạn {p.phase.first}-{p.year} là {amount_text(ind, p.phase_value)}"
+        if p.ten_year_target or (p.phase_target and p.phase.first == 2021):
+            value = p.ten_year_value if p.ten_year_target else p.phase_value
+            text += f", lũy kế 2021-{p.year} là {amount_text(ind, value)}"
+    judged = []
+    if p.phase_target and p.phase_status:
+        judged.append((p.phase_status, f"giai đoạn {p.phase.code} ({target_words(p.phase_target)})"))
+    if p.ten_year_target and p.ten_year_status:
+        judged.append((p.ten_year_status, f"2021-2030 ({target_words(p.ten_year_target)})"))
+    return text + judged_text(judged, year_part == "chưa thực hiện") + "."
 
 
 def reporting_sentence(catalogue: Catalogue, year: int, status: list[dict[str, Any]]) -> str:
@@ -169,6 +163,7 @@ def annual_context(
         else f"Lũy kế đến hết năm {year}",
         "cum_ten_head": f"Lũy kế 2021-{year}",
         "two_cumulatives": "1" if two else "",
+        "first_plan_year": "1" if year == 2021 else "",
         **dict(
             zip(("direction_intro", "direction"), direction_pieces(this.direction, year, year), strict=True)
         ),

@@ -202,15 +202,17 @@ def indicator_figure(progress, window: str):
     ax.barh(centres, drawn, height=0.24, color=colours)
     ax.set_yticks(centres, labels, fontsize=MIN_PT)
     ax.set_ylim(-top, 0)
+    elapsed = 100.0 * (rows[0].year - 2020) / 10 if rows else 0.0
     for c, s, v in zip(centres, shown, shares, strict=True):
-        ax.text(s + 1.5, c, _vn(v, 0) + "%" + (" ›" if v > SHARE_CAP else ""), va="center", fontsize=MIN_PT)
+        # A label the elapsed-time line would strike through starts right of the line.
+        x = s + 1.5 if not (s - 1 < elapsed < s + 9) else elapsed + 1.5
+        ax.text(x, c, _vn(v, 0) + "%" + (" ›" if v > SHARE_CAP else ""), va="center", fontsize=MIN_PT)
     present = {STATUS_COLOURS.get(p.ten_year_status or "", ("#4c72b0", "Đúng tiến độ")) for p in rows}
     order = [t for _, t in STATUS_COLOURS.values()]
     handles: list[Any] = [
         Patch(color=c, label=t) for c, t in sorted(present, key=lambda ct: order.index(ct[1]))
     ]
     if rows:
-        elapsed = 100.0 * (rows[0].year - 2020) / 10
         ax.axvline(elapsed, color="#555555", linestyle="--", linewidth=1.0)
         handles.append(
             Line2D(

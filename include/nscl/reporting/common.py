@@ -22,7 +22,7 @@ ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5"}
 # The blank the clerk fills at registration: "ngày      tháng      năm 2025".
 BLANK = "      "
 RULE_NOTE = (
-    "Cách đánh giá: mục tiêu được coi là đạt khi số lũy kế đạt mức của mục tiêu như Kế hoạch ghi: "
+    "Mục tiêu được coi là đạt khi số lũy kế đạt mức của mục tiêu như Kế hoạch ghi: "
     "cận dưới đối với khoảng (ví dụ mục tiêu 02-04 đợt: đạt khi có từ 02 đợt), chính con số đối với mục tiêu “ít nhất” và "
     f"mục tiêu xác định, {format_vn_number(APPROX_TOLERANCE * 100, 0)}% con số đối với mục tiêu "
     "“khoảng”; “Vượt mục tiêu” khi vượt cận trên của khoảng. Trước năm cuối của giai đoạn, "
@@ -105,6 +105,7 @@ PLAN_CORRECTIONS = {
     "năng xuất": "năng suất",
     "nâng xuất": "năng suất",
     "tiên bộ": "tiến bộ",
+    "Chương trình mỗi xã một sản phẩm gắn": "Chương trình mỗi xã một sản phẩm (OCOP) gắn",
 }
 PLAN_CORRECTIONS_NOTE = (
     "Nội dung công việc và sản phẩm trích theo Phụ lục Kế hoạch số 101/KH-UBND; đã sửa lỗi chính tả "
@@ -137,6 +138,45 @@ def target_text(target: Target | None) -> str:
     m = _PAREN_FIGURE.match(target.text)
     text = plan_text(m.group("figure") if m else target.text)
     return text[0].lower() + text[1:] if text[:1].isupper() and not text[:2].isupper() else text
+
+
+# How each status reads before the target it judges ("đúng tiến độ so với mục tiêu giai đoạn ...").
+STATUS_LEAD = {
+    "Vượt mục tiêu": "vượt mục tiêu",
+    "Đạt": "đạt mục tiêu",
+    "Đúng tiến độ": "đúng tiến độ so với mục tiêu",
+    "Chậm tiến độ": "chậm so với tiến độ thực hiện mục tiêu",
+    "Không đạt": "chưa đạt mục tiêu",
+    "Chưa thực hiện": "chưa thực hiện mục tiêu",
+    "Chưa đến kỳ": "chưa đến kỳ thực hiện mục tiêu",
+}
+
+
+def target_words(target: Target | None) -> str:
+    """The target inside a sentence's parentheses: no parentheses of its own."""
+    return target_text(target).replace(" (", ", ").replace("(", "").replace(")", "")
+
+
+def status_lead(status: str) -> str:
+    if status.startswith("Đã thực hiện năm"):
+        return "đáp ứng yêu cầu của mục tiêu"
+    return STATUS_LEAD.get(status, f"{status.lower()} so với mục tiêu")
+
+
+def judged_text(judged: list[tuple[str, str]], not_done: bool = False) -> str:
+    """How a figure stands against its targets, as the tail of a sentence: ``judged`` is
+    (status, "giai đoạn 2021-2025 (02-04 đợt)") per target; one status for two targets is said
+    once (", đúng tiến độ so với mục tiêu giai đoạn ... và mục tiêu 2021-2030 (...)").
+    ``not_done``: the sentence ends in "chưa thực hiện", which the first target completes
+    ("chưa thực hiện mục tiêu giai đoạn 2021-2025 (tổ chức cuộc thi ...)")."""
+    text, sep = "", ", "
+    if not_done and judged and judged[0][0] == "Chưa thực hiện":
+        text, judged, sep = f" mục tiêu {judged[0][1]}", judged[1:], " và "
+    if len(judged) == 2 and judged[0][0] == judged[1][0]:
+        return text + f"{sep}{status_lead(judged[0][0])} {judged[0][1]} và mục tiêu {judged[1][1]}"
+    return text + "".join(
+        f"{sep if i == 0 else ' và '}{status_lead(status)} {what}" for i, (status, what) in enumerate(judged)
+    )
 
 
 def span(first: int, last: int) -> str:
@@ -202,7 +242,7 @@ def settings_context(
         "issuing_name": settings.get("issuing_name") or settings["issuing_body"],
         "signer_authority": list(settings["signer"]["authority"]),
         "signer_name": settings["signer"]["name"],
-        "recipients": list(settings["recipients"]),
+        "recipients": [as_of(r, year) for r in settings["recipients"]],
         **data_period(settings.get("data_until"), year),
         "signed_reports_text": signed_reports_text(settings.get("signed_reports") or []),
     }
@@ -211,10 +251,22 @@ def settings_context(
 MERGER_YEAR = 2025  # the province's merger and the end of the district level, 1 July 2025
 
 
+# Bodies renamed during the plan: name -> (the year of the report that first uses it, the name
+# before). The Directorate for Standards, Metrology and Quality became a national committee in
+# 2025 (the ministry's restructuring, effective 01/3/2025); a report of 2021-2024 names the body
+# it was sent to then.
+BODY_NAMES = {
+    "Ủy ban Tiêu chuẩn Đo lường Chất lượng quốc gia": (2025, "Tổng cục Tiêu chuẩn Đo lường Chất lượng"),
+}
+
+
 def as_of(text: str, year: int) -> str:
-    """``text`` as a report of ``year`` may say it: before the merger's year, the province has
-    no "former" boundary yet ("tỉnh Hưng Yên theo địa giới trước ngày 01/7/2025" is "tỉnh Hưng
+    """``text`` as a report of ``year`` may say it: a renamed body by the name it had then
+    (``BODY_NAMES``); before the merger's year, the province has no "former" boundary yet ("tỉnh Hưng Yên theo địa giới trước ngày 01/7/2025" is "tỉnh Hưng
     Yên", "Hưng Yên (cũ)" is "Hưng Yên")."""
+    for name, (since, before) in BODY_NAMES.items():
+        if year < since:
+            text = text.replace(name, before)
     if year >= MERGER_YEAR:
         return text
     text = re.sub(r"\s*theo địa giới trước ngày 01/7/2025", "", text)

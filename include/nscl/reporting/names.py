@@ -105,6 +105,7 @@ TOP_KEYS: dict[str, dict[str, Any]] = {
         "cum_phase_head": None,
         "cum_ten_head": None,
         "two_cumulatives": None,
+        "first_plan_year": None,
         "indicators": "indicator",
         "budget": "budget",
         "reporters": "reporter",

@@ -127,8 +127,26 @@ def statements(data: list[YearData], field_name: str) -> list[str]:
         if frame.empty:
             continue
         for _, n in frame[frame["field"] == field_name].sort_values("agency_code").iterrows():
-            texts.append(str(n["text"]))
+            texts.append(house_style(str(n["text"])))
     return merge_similar(texts)
+
+
+# The report's own words for what agencies abbreviate (the body writes "Ủy ban nhân dân tỉnh";
+# "UBND tỉnh" stays in "Nơi nhận", as Decree 30/2020/NĐ-CP practice has it).
+HOUSE_STYLE = (
+    (re.compile(r"\bUBND tỉnh\b"), "Ủy ban nhân dân tỉnh"),
+    (re.compile(r"\bHĐND tỉnh\b"), "Hội đồng nhân dân tỉnh"),
+    (re.compile(r"\bDN\b"), "doanh nghiệp"),
+    (re.compile(r"\bHTQLCL\b"), "hệ thống quản lý chất lượng"),
+    (re.compile(r"\bNSCL\b"), "năng suất chất lượng"),
+)
+
+
+def house_style(text: str) -> str:
+    """An agency's sentence with the abbreviations the report spells out."""
+    for pattern, words in HOUSE_STYLE:
+        text = pattern.sub(words, text)
+    return text
 
 
 def by_group(catalogue: Catalogue, texts: list[str]) -> list[str]:

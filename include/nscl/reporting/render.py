@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from nscl import __version__
+from nscl.reporting.docx_layout import keep_ends_together
 from nscl.reporting.template_check import check_template
 from nscl.reporting.templates import default_dir, staff_dir, template_path
 from nscl.settings import LOCAL_TZ
@@ -62,6 +63,7 @@ def render(kind: str, context: dict[str, Any], template: Path | None = None):
             ctx[key] = InlineImage(tpl, io.BytesIO(ctx[key]), width=Mm(IMAGE_WIDTH_MM))
     ctx = {k: _lines(v) for k, v in ctx.items()}
     tpl.render(ctx, jinja2.Environment(undefined=jinja2.StrictUndefined), autoescape=True)
+    keep_ends_together(tpl.docx)
     return tpl
 
 

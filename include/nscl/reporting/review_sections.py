@@ -10,8 +10,8 @@ from typing import Any
 
 from nscl.analysis.indicators import Progress, window_total
 from nscl.labels import BUDGET_SOURCES, STATE_LABELS
-from nscl.plan.catalogue import Catalogue
-from nscl.reporting.common import amount_text, count, fmt, show, target_text
+from nscl.plan.catalogue import Catalogue, Indicator
+from nscl.reporting.common import amount_text, count, fmt, judged_text, show, target_text, target_words
 from nscl.reporting.names import row
 from nscl.reporting.yeardata import YearData
 
@@ -48,25 +48,34 @@ def indicator_pieces(
         for q in ([a] if a else []) + ([p] if two else []):
             lo, hi = max(first, q.phase.first), min(last, q.phase.last)
             label = q.phase.code if (lo, hi) == (q.phase.first, q.phase.last) else f"{lo}-{hi}"
-            piece = f"giai đoạn {label} {amount_text(ind, q.phase_value)}"
-            if q.phase_target:
-                piece += f", so với mục tiêu giai đoạn {q.phase.code} là {target_text(q.phase_target)}: {(q.phase_status or '').lower()}"
+            piece = f"giai đoạn {label} {_had(ind, q.phase_value)}"
+            if q.phase_target and q.phase_status:
+                piece += judged_text(
+                    [(q.phase_status, f"giai đoạn {q.phase.code} ({target_words(q.phase_target)})")],
+                    piece.endswith("chưa thực hiện"),
+                )
             parts.append(piece)
-        if p.ten_year_target:
-            if parts and not two:
-                parts.append(
-                    f"so với mục tiêu 2021-2030 là {target_text(p.ten_year_target)}: {(p.ten_year_status or '').lower()}"
+        ten = (
+            [(p.ten_year_status, f"2021-2030 ({target_words(p.ten_year_target)})")]
+            if p.ten_year_target and p.ten_year_status
+            else []
+        )
+        if parts and not two:
+            if ten:  # one window: the ten years' judgement follows the phase's in one sentence
+                parts[-1] += (
+                    judged_text(ten).replace(", ", " và ", 1) if a and a.phase_target else judged_text(ten)
                 )
-            else:
-                parts.append(
-                    f"lũy kế {first}-{last} {amount_text(ind, p.ten_year_value)}, so với mục tiêu 2021-2030 là "
-                    f"{target_text(p.ten_year_target)}: {(p.ten_year_status or '').lower()}"
-                )
-        if not parts:
-            parts.append(f"lũy kế {first}-{last} {amount_text(ind, p.ten_year_value)}")
+        else:
+            parts.append(f"lũy kế {first}-{last} là {amount_text(ind, p.ten_year_value)}" + judged_text(ten))
         parts[0] = f"{ind.name}: {parts[0]}"
         lines[catalogue.tasks[ind.task].group].append("; ".join(parts) + ".")
     return rows, lines
+
+
+def _had(ind: Indicator, value: float | None) -> str:
+    """ "có 25 lớp", "chưa có lớp nào", "đã thực hiện"."""
+    text = amount_text(ind, value)
+    return f"có {text}" if value and not ind.is_deliverable else text
 
 
 def indicator_year_rows(

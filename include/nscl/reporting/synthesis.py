@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from nscl.plan.catalogue import Catalogue
 from nscl.reporting.common import amount_text, count, target_text
+from nscl.reporting.figures import support_counts, support_sentence
 from nscl.reporting.narrative import (
     GROUP_LEADS,
     _bare,
@@ -106,13 +107,25 @@ def review_sections(
         f"tiêu giai đoạn {phase_code} đã đạt hoặc vượt mục tiêu (chi tiết tại mục II và Phụ lục 1)."
     ] if phase_rows else []  # fmt: skip
     for g in catalogue.task_groups:
+        # A synthesis, not section II again: how many of the group's targets were met, and by
+        # name only those exceeded (the figures of every indicator are in section II).
         done = [p for p in by_group.get(g, []) if p.phase_status in ACHIEVED]
-        if done:
-            achievements.append(
-                f"{GROUP_LEADS[g]}: đạt {count(len(done))}/{count(len(by_group[g]))} chỉ tiêu của giai đoạn, gồm "
-                + _join(_figures(done, phase=True))
-                + "."
+        if not done:
+            continue
+        text = (
+            f"{GROUP_LEADS[g]}: {count(len(done))}/{count(len(by_group[g]))} chỉ tiêu của giai đoạn "
+            "đạt hoặc vượt mục tiêu"
+        )
+        exceeded = [p for p in done if p.phase_status == "Vượt mục tiêu"]
+        if exceeded:
+            text += "; vượt mục tiêu: " + _join(
+                f"{_bare(p.indicator.name)} ({amount_text(p.indicator, p.phase_value)}, mục tiêu "
+                f"{target_text(p.phase_target)})"
+                for p in exceeded
             )
+        if g == "III" and support_counts(data)[0]:
+            text += f"; trong giai đoạn, các cơ quan, đơn vị {support_sentence(data)}"
+        achievements.append(text + ".")
     # shortcomings: the figures first, then the agencies' themes; causes split by kind
     missed = [p for p in phase_rows if p.phase_status not in ACHIEVED]
     behind_ten = [p for p in final if p.ten_year_target is not None and p.ten_year_status == "Chậm tiến độ"]
@@ -200,9 +213,9 @@ def review_sections(
         next_tasks.append(
             "Tập trung thực hiện các chỉ tiêu 10 năm (2021-2030) chưa hoàn thành: "
             + _join(
-                f"{_bare(p.indicator.name)}: {amount_text(p.indicator, p.ten_year_value)}"
+                f"{_bare(p.indicator.name)} (đạt {amount_text(p.indicator, p.ten_year_value)}"
                 f" so với mục tiêu {_bare(target_text(p.ten_year_target))}"
-                + (", chậm tiến độ" if p.ten_year_status == "Chậm tiến độ" else "")
+                + ("; chậm so với tiến độ)" if p.ten_year_status == "Chậm tiến độ" else ")")
                 for p in still_open
             )
             + "."

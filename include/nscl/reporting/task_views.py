@@ -12,7 +12,7 @@ from typing import Any
 from nscl.analysis.indicators import Progress, yearly_totals
 from nscl.labels import TASK_STATUS_ORDER
 from nscl.plan.catalogue import Catalogue, Indicator, Target, Task
-from nscl.reporting.common import amount_text, fmt_deliverable, target_text, year_amount_text
+from nscl.reporting.common import amount_text, status_lead, target_text, year_amount_text
 from nscl.reporting.narrative import merge_similar
 from nscl.reporting.yeardata import YearData, indicator_values, organisations, tfp_measured
 
@@ -173,7 +173,15 @@ def _figure_text(p: Progress) -> str:
     target, st, value, window = _target_and_status(p)
     ind = p.indicator
     if ind.is_deliverable:
-        return (st or fmt_deliverable(p.year_value)).lower()
+        if st and st.startswith("Đã thực hiện năm"):
+            return st[0].lower() + st[1:]
+        text = "đã thực hiện" if (value or 0) >= 1 else "chưa thực hiện"
+        scope = "2021-2030" if window == "2021-2030" else f"giai đoạn {window}"
+        if st in ACHIEVED:
+            text += f" ({status_lead(st)} {scope})"
+        elif st and st.lower() != text:
+            text += f" ({st.lower()})"
+        return text
     first = int(window.split("-")[0])
     text = f"năm {p.year} {year_amount_text(ind, p.year_value, first=p.year == PLAN_FIRST)}"
     if p.year > first:

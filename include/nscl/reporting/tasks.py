@@ -35,15 +35,17 @@ UNDER_REVIEW = (
 UNDER_REVIEW_YEARS = "Nội dung cơ quan chủ trì báo cáo chưa thống nhất với số liệu chỉ tiêu của năm (đang được rà soát, xác minh)."
 
 
-NAMED = 5  # agencies named in a cell; the others counted (all are listed in the reporters' appendix)
+NAMED = 4  # agencies named in a cell; more are counted (all are listed in the reporters' appendix)
 
 
 def names_text(catalogue: Catalogue, codes: list[str]) -> str:
-    """ "Sở Công Thương, Sở Y tế" or, for many, the first five and "và 17 cơ quan, đơn vị khác"."""
+    """ "Sở Công Thương, Sở Y tế", or for more than four only their number ("22 cơ quan, đơn
+    vị"): the same long list of names in every row of the appendix says nothing a reader can
+    use, and the reporters' appendix names them all."""
     names = list(dict.fromkeys(catalogue.agency(c).name for c in codes))
-    if len(names) <= NAMED + 1:
+    if len(names) <= NAMED:
         return ", ".join(names)
-    return ", ".join(names[:NAMED]) + f" và {count(len(names) - NAMED)} cơ quan, đơn vị khác"
+    return f"{count(len(names))} cơ quan, đơn vị"
 
 
 def _coordination(catalogue: Catalogue, task: Task, view: dict[str, Any]) -> str:
