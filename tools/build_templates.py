@@ -570,6 +570,13 @@ def scope(doc) -> None:
     tag(doc, "{%p endif %}")
 
 
+def table_note(doc) -> None:
+    """Whose figures a table of activity holds, from the merger's year on (empty before)."""
+    tag(doc, "{%p if table_scope_note %}")
+    para(doc, "Ghi chú: {{ table_scope_note }}", italic=True, size=11, indent=True)
+    tag(doc, "{%p endif %}")
+
+
 def rule_note(doc) -> None:
     """How a target is judged: a note under the appendix's table of indicators, where the
     statuses are read, not in the report's body."""
@@ -617,6 +624,7 @@ def annual() -> Document:
     data_table(
         doc, "budget", [("Nguồn kinh phí", "r.source", 11.0), ("Kinh phí (triệu đồng)", "r.value", 4.0)]
     )
+    table_note(doc)
     heading(doc, "8. Đóng góp của năng suất các nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế của tỉnh")
     tfp_block(doc, 3, 2)
     assessment(doc, ("III", "IV", "V"))
@@ -690,6 +698,7 @@ def annual() -> Document:
     para(doc, PLAN_CORRECTIONS_NOTE, italic=True, size=12, indent=True)
     appendix_title(doc, "annual", "enterprises", "DANH SÁCH TỔ CHỨC, DOANH NGHIỆP ĐƯỢC HỖ TRỢ NĂM {{ year }}")
     data_table(doc, "enterprises", ENTERPRISE_COLUMNS, size=10, keep=False)
+    table_note(doc)
     appendix_title(doc, "annual", "reporters", "TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ NĂM {{ year }}")
     data_table(
         doc,
@@ -795,6 +804,7 @@ def review(kind: str) -> Document:
         ],
         size=10,
     )
+    table_note(doc)
     para(
         doc,
         "Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp từng năm thể hiện tại Biểu đồ 2 dưới đây.",
@@ -877,6 +887,7 @@ def review(kind: str) -> Document:
         if i
     ]
     data_table(doc, "enterprises", cols, size=10, keep=False)
+    table_note(doc)
     # The files the review was drawn from are staff material: the manifest and the staff page list
     # them (the summary by year is Bảng 1).
     return doc

@@ -324,6 +324,10 @@ def test_issue24_defect_classes(documents, catalogue):
                             cell = cell.replace(n, "")
                     if named > 4 or "cơ quan, đơn vị khác" in r.cells[col].text:
                         found.append(f"task {r.cells[0].text}: {named} coordinators named")
+        # scope said in the notes of the activity tables (funds, enterprises) from the merger on
+        notes = whole.count("Ghi chú: Số liệu do các cơ quan, đơn vị thuộc diện báo cáo gửi")
+        if (year >= 2025 and notes < 2) or (year < 2025 and notes):
+            found.append(f"{notes} scope notes under the tables")
         # the review looks back: a return sent back years ago is not "waiting"
         if name == "review" and "chờ sửa" in whole:
             found.append("'chờ sửa' for closed years")

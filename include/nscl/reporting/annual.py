@@ -38,7 +38,13 @@ from nscl.reporting.figures import (
 )
 from nscl.reporting.names import ROW_FIELDS, check_context, row
 from nscl.reporting.narrative import behind_sentence, draft_sections
-from nscl.reporting.sections import direction_pieces, group_rows, issuer_names, scope_paragraph
+from nscl.reporting.sections import (
+    direction_pieces,
+    group_rows,
+    issuer_names,
+    scope_paragraph,
+    table_scope_note,
+)
 from nscl.reporting.tasks import task_rows, tasks_by_group
 from nscl.reporting.tfp_tables import tfp_pieces
 from nscl.reporting.yeardata import YearData
@@ -158,6 +164,7 @@ def annual_context(
         "last_year": str(year),
         "phase": phase.code,
         "scope_note": scope_paragraph(catalogue, year, year, this),
+        "table_scope_note": table_scope_note(catalogue, year, this),
         "cum_phase_head": f"Lũy kế giai đoạn {phase.code} (đến hết năm {year})"
         if two
         else f"Lũy kế đến hết năm {year}",

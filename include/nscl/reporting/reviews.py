@@ -39,7 +39,13 @@ from nscl.reporting.review_sections import (
     reporting_pieces,
     rollup_rows,
 )
-from nscl.reporting.sections import direction_pieces, group_rows, issuer_names, scope_paragraph
+from nscl.reporting.sections import (
+    direction_pieces,
+    group_rows,
+    issuer_names,
+    scope_paragraph,
+    table_scope_note,
+)
 from nscl.reporting.synthesis import review_sections
 from nscl.reporting.tasks import task_rows, tasks_by_group
 from nscl.reporting.tfp_tables import tfp_pieces
@@ -162,6 +168,7 @@ def review_context(
         "last_year": str(rk.last),
         "phase": f"{rk.first}-{rk.last}",
         "scope_note": scope_paragraph(catalogue, rk.first, rk.last, last_data),
+        "table_scope_note": table_scope_note(catalogue, rk.last, last_data),
         "review_title": rk.title,
         "years": [str(y) for y in rk.years] + pad,
         **dict(

@@ -91,6 +91,25 @@ def issuer_names(settings: dict[str, Any]) -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
+def table_scope_note(catalogue: Catalogue, last: int, last_data: Any) -> str:
+    """The note under the tables of activity figures (enterprises supported, funds) from 2025:
+    whose figures they are, in one line, pointing to section I's paragraph."""
+    if last < 2025:
+        return ""
+    successors = {a.successor for a in catalogue.agencies.values() if a.kind == "district_pc" and a.successor}
+    status = ((last_data.summary or {}).get("status", []) if last_data is not None else []) or []
+    communes = any(s.get("agency_code") in successors for s in status)
+    return (
+        "Số liệu do các cơ quan, đơn vị thuộc diện báo cáo gửi"
+        + (
+            "; từ ngày 01/7/2025, số liệu cấp xã chưa gồm các xã, phường thuộc tỉnh Thái Bình trước đây"
+            if communes
+            else ""
+        )
+        + " (phạm vi số liệu nêu tại mục I)."
+    )
+
+
 def scope_paragraph(catalogue: Catalogue, first: int, last: int, last_data: Any) -> str:
     """Which agencies and which territory each kind of figure covers, before and after the merger
     of 1 July 2025, said once (empty for a report that ends before 2025). The communes are
