@@ -249,12 +249,22 @@ def cell_text(cell, text: str, *, size: float, bold: bool = False, italic: bool 
     return p
 
 
-def data_table(doc, loop: str, columns: list[tuple[str, str, float]], *, size: float = 11, keep: bool = True):
+def data_table(
+    doc,
+    loop: str,
+    columns: list[tuple[str, str, float]],
+    *,
+    size: float = 11,
+    keep: bool = True,
+    footer: str | None = None,
+):
     """A bordered table: a header row, then one row repeated for each item of ``loop``.
     ``columns``: (header text, Jinja expression of the cell, width in cm). The header row repeats
     on every page and stays with the first row (never a caption and header alone at a page's
     foot); no row splits across pages; ``keep``: the whole table on one page with its caption
-    (the short tables of the body; an appendix's long table runs on from its title)."""
+    (the short tables of the body; an appendix's long table runs on from its title). ``footer``:
+    a note in a last row across the table, which so never stands alone on a page (a paragraph
+    after a table does: LibreOffice keeps no table row with the paragraph that follows)."""
     assert size >= 10, "table text is at least 10 pt (issue 12)"
     table = doc.add_table(rows=4, cols=len(columns))
     table.style = "Table Grid"
@@ -301,6 +311,11 @@ def data_table(doc, loop: str, columns: list[tuple[str, str, float]], *, size: f
         )
         cell_text(cell, f"{{{{ {expr} }}}}", size=size, align="center" if numeric else "left")
     cell_text(end.cells[0], "{%tr endfor %}", size=size)
+    if footer:
+        note = table.add_row()
+        merged = note.cells[0].merge(note.cells[-1])
+        cell_text(merged, footer, size=size, italic=True)
+        note._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     head._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for row in (head, body) if keep else (head,):
         for cell in row.cells:
@@ -577,10 +592,26 @@ def table_note(doc) -> None:
     tag(doc, "{%p endif %}")
 
 
-def rule_note(doc) -> None:
-    """How a target is judged: a note under the appendix's table of indicators, where the
-    statuses are read, not in the report's body."""
-    para(doc, "Ghi chú: {{ rule_note }}", italic=True, size=11, indent=True)
+def indicator_chart(doc, number: int) -> None:
+    """The chart of the indicators against the ten-year targets, drawn for the appendix's
+    landscape page, one line a label (in the portrait body, as tall as it was, it left half a page
+    empty before it)."""
+    tag(doc, "{%p if chart_indicators %}")
+    para(doc, "{{ chart_indicators }}", align="center", after=0, keep_next=True)
+    para(
+        doc,
+        f"Biểu đồ {number}. Tiến độ thực hiện các chỉ tiêu so với mục tiêu 2021-2030",
+        size=13,
+        bold=True,
+        align="center",
+        after=6,
+    )
+    tag(doc, "{%p endif %}")
+
+
+# How a target is judged: the last row of the indicators' table in the appendix, where the
+# statuses are read (not in the report's body).
+RULE_FOOTER = "Ghi chú: {{ rule_note }}"
 
 
 def indicator_columns(cumulative: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
@@ -610,10 +641,9 @@ def annual() -> Document:
     para(
         doc,
         f"Kết quả từng chỉ tiêu năm {{{{ year }}}} và lũy kế so với mục tiêu của Kế hoạch tại {ref('annual', 'indicators')}; tiến độ "
-        "thực hiện so với mục tiêu 10 năm tại Biểu đồ 1.",
+        f"thực hiện so với mục tiêu 10 năm tại Biểu đồ 2 ({ref('annual', 'indicators')}).",
         indent=True,
     )
-    image(doc, "chart_indicators", 1, "Tiến độ thực hiện các chỉ tiêu so với mục tiêu 2021-2030")
     heading(doc, "7. Hỗ trợ tổ chức, doanh nghiệp và kinh phí thực hiện")
     para(doc, "{{ enterprises_text }}", indent=True)
     caption(doc, "Bảng 1. Số lượt hỗ trợ tổ chức, doanh nghiệp theo nội dung hỗ trợ")
@@ -626,7 +656,7 @@ def annual() -> Document:
     )
     table_note(doc)
     heading(doc, "8. Đóng góp của năng suất các nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế của tỉnh")
-    tfp_block(doc, 3, 2)
+    tfp_block(doc, 3, 1)
     assessment(doc, ("III", "IV", "V"))
     signature_block(
         doc, "Trên đây là báo cáo kết quả thực hiện Kế hoạch năm {{ year }} của {{ issuing_name }}./."
@@ -656,6 +686,7 @@ def annual() -> Document:
         ),
         size=10,
         keep=False,
+        footer=RULE_FOOTER,
     )
     tag(doc, "{%p elif first_plan_year %}")
     # The plan's first year: the year's figure is the figure to date (no second, equal column).
@@ -673,6 +704,7 @@ def annual() -> Document:
         ),
         size=10,
         keep=False,
+        footer=RULE_FOOTER,
     )
     tag(doc, "{%p else %}")
     data_table(
@@ -690,9 +722,10 @@ def annual() -> Document:
         ),
         size=10,
         keep=False,
+        footer=RULE_FOOTER,
     )
     tag(doc, "{%p endif %}")
-    rule_note(doc)
+    indicator_chart(doc, 2)
     appendix_title(doc, "annual", "tasks", "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ NĂM {{ year }}")
     data_table(doc, "tasks", TASK_COLUMNS, size=10, keep=False)
     para(doc, PLAN_CORRECTIONS_NOTE, italic=True, size=12, indent=True)
@@ -760,10 +793,9 @@ def review(kind: str) -> Document:
         doc,
         f"Kết quả từng chỉ tiêu so với mục tiêu của Kế hoạch tại {ref(kind, 'indicators')}, theo từng năm tại "
         f"{ref(kind, 'indicator_years')}; tiến độ "
-        "so với mục tiêu 10 năm tại Biểu đồ 1.",
+        f"so với mục tiêu 10 năm tại Biểu đồ 3 ({ref(kind, 'indicators')}).",
         indent=True,
     )
-    image(doc, "chart_indicators", 1, "Tiến độ thực hiện các chỉ tiêu so với mục tiêu 2021-2030")
     heading(doc, "7. Kết quả theo cơ quan, đơn vị (quy về cơ quan hiện nay)")
     para(
         doc,
@@ -807,16 +839,16 @@ def review(kind: str) -> Document:
     table_note(doc)
     para(
         doc,
-        "Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp từng năm thể hiện tại Biểu đồ 2 dưới đây.",
+        "Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp từng năm thể hiện tại Biểu đồ 1 dưới đây.",
         indent=True,
     )
-    image(doc, "chart_budget", 2, "Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp")
+    image(doc, "chart_budget", 1, "Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp")
     caption(doc, "Bảng 3. Số lượt hỗ trợ tổ chức, doanh nghiệp theo nội dung hỗ trợ")
     data_table(
         doc, "enterprises_by_type", [("Nội dung hỗ trợ", "r.label", 11.0), ("Số lượt", "r.count", 3.0)]
     )
     heading(doc, "9. Đóng góp của năng suất các nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế của tỉnh")
-    tfp_block(doc, 4, 3)
+    tfp_block(doc, 4, 2)
     assessment(doc, ("III", "IV", "V"), lessons=True)
     signature_block(
         doc,
@@ -854,8 +886,8 @@ def review(kind: str) -> Document:
                 ("Đánh giá 2021-2030", "r.ten_status", 2.2),
             ]
         )
-    data_table(doc, "indicators", columns, size=10, keep=False)
-    rule_note(doc)
+    data_table(doc, "indicators", columns, size=10, keep=False, footer=RULE_FOOTER)
+    indicator_chart(doc, 3)
     n_years = 10 if final else 5
     appendix_title(doc, kind, "indicator_years", f"KẾT QUẢ CÁC CHỈ TIÊU THEO NĂM, GIAI ĐOẠN {span}")
     year_w = 1.3 if final else 2.0

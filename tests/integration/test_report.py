@@ -43,11 +43,17 @@ def table_by_header(doc, first: str, contains: str | None = None, at: int | None
     raise AssertionError(f"no table with header {first!r}/{contains!r}")
 
 
+def data_rows(table) -> list:
+    """The rows under the header, without the note across the table's last row ("Ghi chú: ...",
+    how targets are judged, under the indicators)."""
+    return [r for r in table.rows[1:] if not r.cells[0].text.startswith("Ghi chú:")]
+
+
 def by_indicator(table, catalogue) -> dict[str, list[str]]:
     """A table's rows by indicator code, found from the indicator's name in column 2 (the
     report shows names and an STT column, never codes)."""
     by_name = {ind.name: code for code, ind in catalogue.indicators.items()}
-    return {by_name[r.cells[1].text]: [c.text for c in r.cells] for r in table.rows[1:]}
+    return {by_name[r.cells[1].text]: [c.text for c in r.cells] for r in data_rows(table)}
 
 
 def number(text: str) -> float:
@@ -84,7 +90,9 @@ def test_indicator_table_equals_the_inputs(annual, catalogue):
     # Rows by indicator name (the report shows no codes); one column of totals to date, as
     # 2021-2025 is both the phase and the ten years to date.
     by_name = {ind.name: code for code, ind in catalogue.indicators.items()}
-    rows = {by_name[r.cells[1].text]: [c.text for c in r.cells] for r in table.rows[1:]}
+    rows = {by_name[r.cells[1].text]: [c.text for c in r.cells] for r in data_rows(table)}
+    # how targets are judged: the note across the table's last row, where the statuses are read
+    assert table.rows[-1].cells[0].text.startswith("Ghi chú: Mục tiêu được coi là đạt")
     assert len(head) == len(set(head))
     assert set(rows) == set(catalogue.indicators)
     checked = 0

@@ -36,7 +36,7 @@ def test_the_serif_font_in_use_has_the_whole_alphabet():
 
 # ---- the indicator chart, as printed (issue 24) -------------------------------------------------
 
-PRINT_PX = 160 / 25.4 * charts.DPI  # the chart is placed 160 mm wide in the documents
+PRINT_PX = 240 / 25.4 * charts.DPI  # placed 240 mm wide, on the indicators' landscape appendix page
 
 
 def _progress(catalogue, year: int, shares: dict[str, float]):

@@ -73,8 +73,11 @@ def _plt():
 # size on paper. Every text is at least MIN_PT; the title is the document's caption ("Biểu đồ 1. ..."),
 # not part of the image.
 PRINT_WIDTH_IN = 160 / 25.4
+# The indicators' chart stands on the landscape page of the indicators' appendix, 240 mm wide
+# (``render.IMAGE_WIDTHS_MM``): its labels take one line, two for the longest names.
+WIDE_WIDTH_IN = 240 / 25.4
 MIN_PT = 10
-LABEL_CHARS = 58  # an indicator's name wrapped at this many characters (about 9,5 cm at 10 pt)
+LABEL_CHARS = 100  # an indicator's name wrapped at this many characters (about 16 cm at 10 pt)
 # Where the share of a target stops on the axis: beyond it, the bar ends at the cap and its
 # label gives the real share with "›" (a few hundred percent would flatten the rest).
 SHARE_CAP = 120.0
@@ -88,8 +91,8 @@ STATUS_COLOURS = {  # the ten-year status as the analysis words it -> colour and
 }
 
 
-def _figure(plt, height_in: float):
-    return plt.figure(figsize=(PRINT_WIDTH_IN, height_in), layout="constrained")
+def _figure(plt, height_in: float, width_in: float = PRINT_WIDTH_IN):
+    return plt.figure(figsize=(width_in, height_in), layout="constrained")
 
 
 def _png(fig) -> bytes:
@@ -188,7 +191,7 @@ def indicator_figure(progress, window: str):
     lines = [label.count("\n") + 1 for label in labels]
     # 10 pt lines are 0.17 in apart; a bar's slot holds its label plus a gap.
     slots = [0.16 * n + 0.08 for n in lines]
-    fig = _figure(plt, sum(slots) + 1.4)
+    fig = _figure(plt, sum(slots) + 1.4, WIDE_WIDTH_IN)
     ax = fig.subplots()
     # y positions from the top, each bar in the middle of its slot (in inches, then flipped)
     centres, top = [], 0.0

@@ -38,6 +38,8 @@ from nscl.store.zones import Zones
 
 IMAGE_KEYS = ("chart_tfp", "chart_indicators", "chart_budget")
 IMAGE_WIDTH_MM = 160
+# The indicators' chart is placed on the landscape page of the indicators' appendix.
+IMAGE_WIDTHS_MM = {"chart_indicators": 240}
 PDF_TIMEOUT_S = 180
 
 log = logging.getLogger(__name__)
@@ -60,7 +62,7 @@ def render(kind: str, context: dict[str, Any], template: Path | None = None):
     ctx = dict(context)
     for key in IMAGE_KEYS:
         if isinstance(ctx.get(key), bytes | bytearray):
-            ctx[key] = InlineImage(tpl, io.BytesIO(ctx[key]), width=Mm(IMAGE_WIDTH_MM))
+            ctx[key] = InlineImage(tpl, io.BytesIO(ctx[key]), width=Mm(IMAGE_WIDTHS_MM.get(key, IMAGE_WIDTH_MM)))
     ctx = {k: _lines(v) for k, v in ctx.items()}
     tpl.render(ctx, jinja2.Environment(undefined=jinja2.StrictUndefined), autoescape=True)
     keep_ends_together(tpl.docx)
