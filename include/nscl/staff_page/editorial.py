@@ -24,6 +24,8 @@ from nscl.orchestration import pipeline
 from nscl.reporting import approval
 from nscl.reporting.build import prepare
 from nscl.reporting.narrative import SECTION_TITLES
+from nscl.reporting.render import PDF_LATER, pdf_pending
+from nscl.staff_page import pdfs
 from nscl.staff_page.auth import require_read, require_write, user_name
 from nscl.staff_page.common import parse_year
 from nscl.staff_page.queries import catalogue, default_year, zones
@@ -106,6 +108,11 @@ def editorial_page(
         open_items=p.open_items,
         saved=SECTION_TITLES.get(saved or ""),
         made=made if made_path is not None and made_path.is_file() else None,
+        made_pdf=made_path.with_suffix(".pdf").name
+        if made_path is not None and made_path.is_file()
+        else None,
+        made_pdf_pending=made_path is not None and made_path.is_file() and pdfs.pending(made_path),
+        made_pdf_ready=made_path is not None and made_path.with_suffix(".pdf").is_file(),
         problem=None,
         ready=ready,
         leaders=people,
@@ -238,6 +245,7 @@ async def editorial_generate(request: Request, _user=Depends(require_write)):  #
 
     f = await _form(request)
     y, k = parse_year(f.get("year")), _kind(f.get("kind"))
+    PDF_LATER.set(True)  # answer once the .docx is written; the PDF follows (pdfs.start)
     try:
         if k == "annual":
             path = await run_in_threadpool(pipeline.write_report, y, zones(), catalogue())
@@ -248,6 +256,8 @@ async def editorial_generate(request: Request, _user=Depends(require_write)):  #
     except (FileNotFoundError, ValueError) as exc:
         raise HTTPException(400, f"Không tạo được báo cáo: {exc}") from None
     log.info("Editorial: new version %s", path)
+    if pdf_pending(Path(path)):
+        pdfs.start(Path(path))
     return _back(request, y, k, made=Path(path).name)
 
 
