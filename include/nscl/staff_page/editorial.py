@@ -22,10 +22,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from nscl.orchestration import pipeline
 from nscl.reporting import approval
-from nscl.reporting.build import prepare
 from nscl.reporting.narrative import SECTION_TITLES
 from nscl.reporting.render import PDF_LATER, pdf_pending
-from nscl.staff_page import pdfs
+from nscl.staff_page import drafts, pdfs
 from nscl.staff_page.auth import require_read, require_write, user_name
 from nscl.staff_page.common import parse_year
 from nscl.staff_page.queries import catalogue, default_year, zones
@@ -72,7 +71,7 @@ def editorial_page(
     y = parse_year(year, default_year(z))
     k = _kind(kind)
     try:
-        p = prepare(z, catalogue(), y, k)
+        p = drafts.for_page(z, catalogue(), y, k)
     except (FileNotFoundError, ValueError) as exc:
         return render(
             request, "editorial.html", tab="editorial", year=y, kind=k, kinds=KINDS, problem=str(exc)
@@ -214,7 +213,7 @@ async def editorial_keep(request: Request, user=Depends(require_write)):  # noqa
     section = f.get("section", "")
     if section != "all" and section not in SECTIONS:
         raise HTTPException(400, f"Mục “{section}” không có.")
-    p = await run_in_threadpool(prepare, zones(), catalogue(), y, k)
+    p = await run_in_threadpool(drafts.for_page, zones(), catalogue(), y, k)
     which = None if section == "all" else [section]
     return await _act(request, y, k, "kept", editorial.keep, zones(), y, k, which, p.draft, user_name(user))
 
