@@ -33,9 +33,7 @@ from nscl.store.fsutil import atomic_write_text
 from nscl.store.zones import Zones
 
 SECTIONS = ("achievements", "difficulties", "next_tasks", "proposals")
-# Sections only the reviews (mid-term, final) have: staff may edit or keep them like the others;
-# they do not gate approval (``unreviewed`` lists the four sections every report has).
-REVIEW_SECTIONS = ("lessons",)
+REVIEW_SECTIONS = ("lessons",)  # the reviews' only (``sections_of``); approval not gated on them
 KINDS = ("annual", "mid-term", "final")
 HEADER = (
     "# Biên tập phần đánh giá của báo cáo. Mỗi dòng của 'text' là một đoạn. Sửa xong, chạy lại\n"
@@ -75,8 +73,7 @@ class Acknowledgement:
     at: str
 
 
-def sections_of(kind: str) -> tuple[str, ...]:
-    """The narrative sections staff may edit in a report of ``kind``."""
+def sections_of(kind: str) -> tuple[str, ...]:  # the sections staff may edit in ``kind``
     return SECTIONS if kind == "annual" else SECTIONS + REVIEW_SECTIONS
 
 
