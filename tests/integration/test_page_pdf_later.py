@@ -104,3 +104,24 @@ def test_with_libreoffice_the_pdf_is_made_on_demand(page, catalogue, monkeypatch
     assert r.status_code == 200 and r.content.startswith(b"%PDF-")
     assert shutil.which("pdfinfo") is None or docx.with_suffix(".pdf").stat().st_size > 10_000
     print(f"answered in {answered:.2f} s, PDF on demand after")
+
+
+def test_a_pdf_libreoffice_cannot_make_is_not_promised_for_ever(page, catalogue, monkeypatch):  # noqa: F811
+    c, zones = page
+    build(zones, catalogue, [YEAR])
+    monkeypatch.setenv("NSCL_REPORT_PDF", "1")
+    calls = []
+
+    def broken(docx, work, timeout=0):
+        calls.append(docx)
+        return None, "Không chuyển được sang PDF"
+
+    monkeypatch.setattr(render, "convert_to_pdf", broken)
+    monkeypatch.setattr(render, "soffice", lambda: "/usr/bin/soffice")
+    made = _generate(c)
+    docx = zones.reports(YEAR) / made
+    assert _wait(lambda: docx in pdfs._failed)
+    assert "Đang tạo bản PDF" not in c.get(f"/reports?year={YEAR}").text
+    # A download still tries once more, then says the file is not there.
+    r = c.get(f"/files/reports/{YEAR}/{docx.with_suffix('.pdf').name}")
+    assert r.status_code == 404 and len(calls) == 2

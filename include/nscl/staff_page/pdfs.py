@@ -16,15 +16,20 @@ from nscl.reporting.render import ensure_pdf, pdf_pending
 log = logging.getLogger(__name__)
 _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nscl-pdf")
 _inflight: set[Path] = set()
+_failed: set[Path] = set()  # LibreOffice could not make it: not retried on every listing
 _lock = threading.Lock()
 
 
 def _make(docx: Path) -> None:
+    made = None
     try:
-        ensure_pdf(docx)
+        made = ensure_pdf(docx)
     except Exception:  # noqa: BLE001 - a PDF that failed is made again on demand
         log.exception("NSCL staff page: the PDF of %s was not made", docx.name)
     finally:
+        if made is None:
+            with _lock:
+                _failed.add(docx)
         with _lock:
             _inflight.discard(docx)
 
@@ -39,8 +44,9 @@ def start(docx: Path) -> None:
 
 
 def pending(docx: Path) -> bool:
-    """Still to be made; started if nobody is making it."""
-    if not pdf_pending(docx):
+    """Still to be made; started if nobody is making it (False once it failed in this process:
+    the page then offers no PDF; a download still tries again)."""
+    if docx in _failed or not pdf_pending(docx):
         return False
     start(docx)
     return True
