@@ -77,15 +77,19 @@ class Server:
 
 
 class MailBox:
-    """What the test SMTP server received."""
+    """What the test SMTP server received; ``refuse`` (an SMTP answer such as "554 ...") makes it
+    refuse every message, as a mail server that does not accept it would."""
 
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], object]] = []
+        self.refuse: str | None = None
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         import email
         import email.policy
 
+        if self.refuse:
+            return self.refuse
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), message))
         return "250 OK"

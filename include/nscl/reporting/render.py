@@ -7,7 +7,8 @@ each saved with a manifest of its inputs.
 
 Every run writes a new version (``<stem>-v<NNN>.docx``); earlier versions stay. The same inputs
 give the same document content. Where LibreOffice is installed, a PDF of the same name
-(``<stem>-v<NNN>.pdf``) is written beside each .docx; without it (or with ``NSCL_REPORT_PDF=0``)
+(``<stem>-v<NNN>.pdf``) is written beside each .docx (for the staff page, just after it:
+``PDF_LATER``, ``ensure_pdf``); without it (or with ``NSCL_REPORT_PDF=0``)
 the .docx alone, and the manifest and the run log say why. The context each template sees is built in
 ``nscl.reporting.context`` (annual) and ``nscl.reporting.reviews`` (reviews); templates are checked by
 ``nscl.reporting.template_check`` before they are filled.
@@ -106,10 +107,13 @@ def save_report(
     tmp_manifest = hidden.with_name(hidden.name + ".tmp.manifest.json")
     atomic_write(tmp_docx, doc.save)
     data = tmp_docx.read_bytes()
+    later = PDF_LATER.get() and pdf_enabled() and soffice() is not None
     try:
-        with tempfile.TemporaryDirectory(prefix="nscl-pdf-") as work:
-            pdf, pdf_note = convert_to_pdf(tmp_docx, Path(work))
-            pdf_bytes = pdf.read_bytes() if pdf is not None else None
+        pdf_bytes, pdf_note = None, None
+        if not later:
+            with tempfile.TemporaryDirectory(prefix="nscl-pdf-") as work:
+                pdf, pdf_note = convert_to_pdf(tmp_docx, Path(work))
+                pdf_bytes = pdf.read_bytes() if pdf is not None else None
         origin = run_origin()
         while True:
             version = next_version(folder, stem)
@@ -124,7 +128,9 @@ def save_report(
                 "pdf": {"file": pdf_path.name, "sha256": sha256_bytes(pdf_bytes)} if pdf_bytes else None,
                 "code_version": __version__,
             }
-            if pdf_bytes is None:
+            if later:  # made by ensure_pdf once the .docx is in place
+                full["pdf"] = {"file": pdf_path.name, "made": "after"}
+            elif pdf_bytes is None:
                 full["pdf_note"] = pdf_note
             atomic_write_json(tmp_manifest, full)
             try:
@@ -141,6 +147,48 @@ def save_report(
         tmp_docx.unlink(missing_ok=True)
         tmp_manifest.unlink(missing_ok=True)
     return path
+
+
+# The staff page answers as soon as the .docx is in place and makes the PDF afterwards
+# (``ensure_pdf``): set for its requests; the pipeline's runs make both at once.
+PDF_LATER: ContextVar[bool] = ContextVar("nscl_pdf_later", default=False)
+
+
+def pdf_pending(docx: Path) -> bool:
+    """The report's PDF is to be made after its .docx (``PDF_LATER``) and is not there yet."""
+    if docx.with_suffix(".pdf").is_file():
+        return False
+    try:
+        manifest = json.loads(docx.with_suffix(".manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (manifest.get("pdf") or {}).get("made") == "after"
+
+
+def ensure_pdf(docx: Path) -> Path | None:
+    """The PDF beside ``docx``, made now if it is not there yet: idempotent (one conversion at a
+    time per folder, under a lock; a second caller finds the file) and atomic (written under a
+    temporary name, then renamed). None when LibreOffice cannot make it (logged)."""
+    import fcntl
+
+    pdf_path = docx.with_suffix(".pdf")
+    if pdf_path.is_file():
+        return pdf_path
+    lock = docx.with_name(".pdf.lock")  # one conversion at a time per folder; the file stays
+    with open(lock, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            if pdf_path.is_file():
+                return pdf_path
+            with tempfile.TemporaryDirectory(prefix="nscl-pdf-") as work:
+                pdf, note = convert_to_pdf(docx, Path(work))
+                if pdf is None:
+                    log.warning("No PDF for %s: %s", docx.name, note)
+                    return None
+                atomic_write_bytes(pdf_path, pdf.read_bytes())
+            return pdf_path
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # Who asked for the report when a person did, outside a DAG run: the staff page sets it for the

@@ -22,17 +22,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from nscl.orchestration import pipeline
 from nscl.reporting import approval
-from nscl.reporting.build import prepare
 from nscl.reporting.narrative import SECTION_TITLES
+from nscl.reporting.render import PDF_LATER, pdf_pending
+from nscl.staff_page import drafts, pdfs
 from nscl.staff_page.auth import require_read, require_write, user_name
 from nscl.staff_page.common import parse_year
 from nscl.staff_page.queries import catalogue, default_year, zones
 from nscl.staff_page.render import render
 from nscl.store import editorial, leaders, signed
-from nscl.store.editorial import SECTIONS
 
 log = logging.getLogger(__name__)
 router = APIRouter()
+# The sections' titles on the tab; "lessons" only in the reviews (mid-term, final).
+TITLES = {**SECTION_TITLES, "lessons": "Bài học kinh nghiệm"}
 KINDS = {
     "annual": "Báo cáo năm",
     "mid-term": "Báo cáo sơ kết 2021-2025",
@@ -70,20 +72,20 @@ def editorial_page(
     y = parse_year(year, default_year(z))
     k = _kind(kind)
     try:
-        p = prepare(z, catalogue(), y, k)
+        p = drafts.for_page(z, catalogue(), y, k)
     except (FileNotFoundError, ValueError) as exc:
         return render(
             request, "editorial.html", tab="editorial", year=y, kind=k, kinds=KINDS, problem=str(exc)
         )
     sections = []
-    for key in SECTIONS:
+    for key in editorial.sections_of(k):
         s = p.state.sections.get(key)
         staff = bool(s and s.text)
         sections.append(
             {
                 "key": key,
-                "title": SECTION_TITLES[key],
-                "text": "\n".join(s.text if s and staff else p.draft[key]),
+                "title": TITLES[key],
+                "text": "\n".join(s.text if s and staff else p.draft.get(key, [])),
                 "source": s.label() if s and s.reviewed else "Dự thảo tự động, chưa rà soát",
                 "reviewed": bool(s and s.reviewed),
             }
@@ -104,8 +106,13 @@ def editorial_page(
         sections=sections,
         state=p.state,
         open_items=p.open_items,
-        saved=SECTION_TITLES.get(saved or ""),
+        saved=TITLES.get(saved or ""),
         made=made if made_path is not None and made_path.is_file() else None,
+        made_pdf=made_path.with_suffix(".pdf").name
+        if made_path is not None and made_path.is_file()
+        else None,
+        made_pdf_pending=made_path is not None and made_path.is_file() and pdfs.pending(made_path),
+        made_pdf_ready=made_path is not None and made_path.with_suffix(".pdf").is_file(),
         problem=None,
         ready=ready,
         leaders=people,
@@ -148,7 +155,7 @@ async def editorial_save(request: Request, user=Depends(require_write)):  # noqa
     f = await _form(request)
     y, k = parse_year(f.get("year")), _kind(f.get("kind"))
     section = f.get("section", "")
-    if section not in editorial.SECTIONS:
+    if section not in editorial.sections_of(k):
         raise HTTPException(400, f"Mục “{section}” không có.")
     await run_in_threadpool(
         editorial.save_section, zones(), y, k, section, f.get("text", ""), user_name(user)
@@ -205,11 +212,27 @@ async def editorial_keep(request: Request, user=Depends(require_write)):  # noqa
     f = await _form(request)
     y, k = parse_year(f.get("year")), _kind(f.get("kind"))
     section = f.get("section", "")
-    if section != "all" and section not in SECTIONS:
+    if section != "all" and section not in editorial.sections_of(k):
         raise HTTPException(400, f"Mục “{section}” không có.")
-    p = await run_in_threadpool(prepare, zones(), catalogue(), y, k)
+    p = await run_in_threadpool(drafts.for_page, zones(), catalogue(), y, k)
     which = None if section == "all" else [section]
-    return await _act(request, y, k, "kept", editorial.keep, zones(), y, k, which, p.draft, user_name(user))
+    return await _act(request, y, k, "kept", keep_sections, zones(), y, k, which, p.draft, user_name(user))
+
+
+def keep_sections(z, year: int, kind: str, which: list[str] | None, draft: dict, by: str) -> list[str]:
+    """``editorial.keep``; "keep all" in a review keeps its lessons learnt too, when nobody has
+    reviewed them (the store's "all" is the four sections every report has)."""
+    kept = editorial.keep(z, year, kind, which, draft, by)
+    if which is None:
+        state = editorial.load(z, year, kind)
+        extra = [
+            key
+            for key in editorial.sections_of(kind)
+            if key not in editorial.SECTIONS and not (key in state.sections and state.sections[key].reviewed)
+        ]
+        if extra:
+            kept += editorial.keep(z, year, kind, extra, draft, by)
+    return kept
 
 
 @router.post("/editorial/acknowledge")
@@ -238,6 +261,7 @@ async def editorial_generate(request: Request, _user=Depends(require_write)):  #
 
     f = await _form(request)
     y, k = parse_year(f.get("year")), _kind(f.get("kind"))
+    PDF_LATER.set(True)  # answer once the .docx is written; the PDF follows (pdfs.start)
     try:
         if k == "annual":
             path = await run_in_threadpool(pipeline.write_report, y, zones(), catalogue())
@@ -248,6 +272,8 @@ async def editorial_generate(request: Request, _user=Depends(require_write)):  #
     except (FileNotFoundError, ValueError) as exc:
         raise HTTPException(400, f"Không tạo được báo cáo: {exc}") from None
     log.info("Editorial: new version %s", path)
+    if pdf_pending(Path(path)):
+        pdfs.start(Path(path))
     return _back(request, y, k, made=Path(path).name)
 
 

@@ -19,6 +19,7 @@ from fastapi import HTTPException
 from nscl.consolidate.status import expected_or_none, year_status
 from nscl.labels import KIND_LABELS, OUTCOME_LABELS, RECEIPT_LABELS, STATE_LABELS, STATE_ORDER
 from nscl.plan.catalogue import Catalogue, default_catalogue
+from nscl.staff_page import pdfs
 from nscl.staff_page.common import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -207,6 +208,7 @@ def report_version(docx: Path) -> dict[str, Any]:
         "inputs": len(manifest.get("inputs") or []),
         "manifest": manifest_path.name if manifest_path.is_file() else None,
         "pdf": pdf.name if pdf.is_file() else None,
+        "pdf_pending": pdfs.pending(docx),
     }
 
 

@@ -33,6 +33,7 @@ from nscl.store.fsutil import atomic_write_text
 from nscl.store.zones import Zones
 
 SECTIONS = ("achievements", "difficulties", "next_tasks", "proposals")
+REVIEW_SECTIONS = ("lessons",)  # the reviews' only (``sections_of``); approval not gated on them
 KINDS = ("annual", "mid-term", "final")
 HEADER = (
     "# Biên tập phần đánh giá của báo cáo. Mỗi dòng của 'text' là một đoạn. Sửa xong, chạy lại\n"
@@ -70,6 +71,10 @@ class Acknowledgement:
     reason: str
     by: str
     at: str
+
+
+def sections_of(kind: str) -> tuple[str, ...]:  # the sections staff may edit in ``kind``
+    return SECTIONS if kind == "annual" else SECTIONS + REVIEW_SECTIONS
 
 
 @dataclass
@@ -162,8 +167,8 @@ def load(zones: Zones, year: int, kind: str) -> Editorial:
         raise ValueError(f"{p}: tệp biên tập phải là một bảng YAML (approved, issued, sections)")
     sections = {}
     for key, value in (raw.get("sections") or {}).items():
-        if key not in SECTIONS:
-            raise ValueError(f"{p}: mục '{key}' không có; các mục: {', '.join(SECTIONS)}")
+        if key not in sections_of(kind):
+            raise ValueError(f"{p}: mục '{key}' không có; các mục: {', '.join(sections_of(kind))}")
         value = value if isinstance(value, dict) else {"text": value, "reviewed": True}
         sections[key] = Section(
             text=_lines(value.get("text")),
@@ -241,8 +246,8 @@ def _write(zones: Zones, state: Editorial, action: str, by: str) -> int:
 
 def save_section(zones: Zones, year: int, kind: str, section: str, text: str | list[str], by: str) -> int:
     """Save staff's text of ``section`` (reviewed); withdraws an approval. Returns the version."""
-    if section not in SECTIONS:
-        raise ValueError(f"mục '{section}' không có; các mục: {', '.join(SECTIONS)}")
+    if section not in sections_of(kind):
+        raise ValueError(f"mục '{section}' không có; các mục: {', '.join(sections_of(kind))}")
     if not by.strip():
         raise ValueError("cần tên người biên tập")
     state = load(zones, year, kind)
@@ -284,8 +289,8 @@ def keep(
         targets = state.unreviewed()
     else:
         for key in which:
-            if key not in SECTIONS:
-                raise ValueError(f"mục '{key}' không có; các mục: {', '.join(SECTIONS)}")
+            if key not in sections_of(kind):
+                raise ValueError(f"mục '{key}' không có; các mục: {', '.join(sections_of(kind))}")
             s = state.sections.get(key)
             if s is not None and s.how == EDITED and s.text:
                 raise ValueError(f"mục '{key}' đã được biên tập ({s.by}); sửa lại nội dung nếu cần")

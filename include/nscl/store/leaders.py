@@ -7,6 +7,8 @@ Layout:
 
     <data>/leaders.yaml                 the current list; operators may edit it by hand
     <data>/leaders.history/NNNN.yaml    every saved list with who changed it, when and how
+    <data>/settings-history/*.json      each change (before, after, who, when) for the page's
+                                        history of settings (``nscl.store.contacts.record_change``)
 
 A report's chosen signer lives in its editorial state (``nscl.store.editorial``)."""
 
@@ -21,6 +23,7 @@ from typing import Any
 import yaml
 
 from nscl.settings import LOCAL_TZ
+from nscl.store.contacts import record_change
 from nscl.store.fsutil import atomic_write_text
 from nscl.store.zones import Zones
 
@@ -150,9 +153,21 @@ def add(zones: Zones, name: str, title: str, by: str, authority: list[str] | Non
     if not title:
         raise ValueError("cần chức vụ của lãnh đạo (ví dụ: PHÓ GIÁM ĐỐC)")
     leader = Leader(name, title, check_authority(authority or list(default_authority(title))))
-    rest = [x for x in load(zones) if x.name.casefold() != name.casefold()]
+    current = load(zones)
+    old = next((x for x in current if x.name.casefold() == name.casefold()), None)
+    if old == leader:
+        return leader
+    rest = [x for x in current if x.name.casefold() != name.casefold()]
     _save(zones, [*rest, leader], f"thêm/cập nhật {name} ({title})", by)
+    record_change(zones, "leaders", name, _words(old), _words(leader), by)
     return leader
+
+
+def _words(leader: Leader | None) -> list[str]:
+    """A leader as the settings history shows him: name, title, the lines printed when he signs."""
+    if leader is None:
+        return []
+    return [f"{leader.name} — {leader.title} (ký: {' / '.join(leader.authority)})"]
 
 
 def remove(zones: Zones, name: str, by: str) -> None:
@@ -161,6 +176,8 @@ def remove(zones: Zones, name: str, by: str) -> None:
     if len(rest) == len(leaders):
         raise ValueError(f"không có “{name}” trong danh sách lãnh đạo")
     _save(zones, rest, f"bỏ {_nfc(name)} khỏi danh sách", by)
+    gone = next(x for x in leaders if x.name.casefold() == _nfc(name).casefold())
+    record_change(zones, "leaders", gone.name, _words(gone), [], by)
 
 
 def history(zones: Zones) -> list[dict[str, Any]]:

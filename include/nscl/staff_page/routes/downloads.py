@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import FileResponse
 
+from nscl.reporting.render import ensure_pdf, pdf_pending
 from nscl.staff_page.auth import require_read
 from nscl.staff_page.common import parse_year
 from nscl.staff_page.queries import FEEDBACK_ZONES, REPORT_SUFFIXES, SHA_RE, safe_child, zones
@@ -23,6 +24,11 @@ def attachment(path: Path, media_type: str) -> FileResponse:
 
 @router.get("/files/reports/{year}/{name}")
 def report_file(year: str, name: str, _user=Depends(require_read)):  # noqa: B008
+    folder = zones().reports(parse_year(year))
+    if name.lower().endswith(".pdf") and "/" not in name and not (folder / name).is_file():
+        docx = folder / (name[:-4] + ".docx")
+        if docx.is_file() and pdf_pending(docx):  # made after the .docx: wait for it, or make it now
+            ensure_pdf(docx)
     path = safe_child(zones().reports(parse_year(year)), name, REPORT_SUFFIXES)
     if name.endswith(".manifest.json"):
         return FileResponse(path, media_type="application/json; charset=utf-8")
