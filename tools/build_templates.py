@@ -743,7 +743,7 @@ def annual() -> Document:
             ("Ngày nhận", "r.received", 3.5),
             ("Báo cáo được sử dụng", "r.version", 6.0),
         ],
-        size=11,
+        size=10,  # 10 pt: the 32 agencies of the plan's first years on one page
         keep=False,
     )
     return doc
