@@ -153,6 +153,13 @@ def _lower_case(wb):
     wb[wbm.SHEET_TASKS].cell(row=wbm.FIRST_DATA_ROW, column=sc.TASKS.index("status"), value=" hoàn thành ")
 
 
+def _hidden_row_and_column(wb):
+    """Format > Rows > Hide on the second enterprise, Format > Columns > Hide on 'NS tỉnh'."""
+    ws = wb[wbm.SHEET_ENTERPRISES]
+    ws.row_dimensions[wbm.FIRST_DATA_ROW + 1].hidden = True
+    ws.column_dimensions[sc.column_letter(_col("provincial"))].hidden = True
+
+
 def _copied(wb):
     del wb[wbm.META_SHEET]
 
@@ -170,9 +177,10 @@ EDITS = {
     "so-mo-ho": _ambiguous,
     "chu-thuong": _lower_case,
     "chep-sang-tep-moi": _copied,
+    "an-dong-cot": _hidden_row_and_column,
 }
 # Each edit is saved by Calc as .xlsx; these also as .xls and .ods.
-ALL_FORMATS = {"nguyen-ban", "chen-cot", "dong-tong", "doi-ten-trang"}
+ALL_FORMATS = {"nguyen-ban", "chen-cot", "dong-tong", "doi-ten-trang", "an-dong-cot"}
 
 
 def _convert(files: list[Path], fmt: str, out: Path, profile: Path) -> None:
@@ -348,3 +356,17 @@ def test_sheets_copied_into_a_new_file_are_credited_and_told_to_use_the_workbook
     notice = (zones.root / receipt["reply_file"]).read_text(encoding="utf-8")
     assert f"Kính gửi: {catalogue.agency(AGENCY).name}" in notice
     assert "tô đỏ" not in notice  # no red cells exist in a file that was never read
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_hidden_row_and_column_are_read_and_pointed_out(corpus, catalogue, fmt):
+    """Values hidden from whoever checks the file on screen are read, and the agency is asked
+    to look at them (.xls: the container's row and column formats are not read yet)."""
+    out = _outcome(corpus, catalogue, "an-dong-cot", fmt)
+    assert out.status == "accepted", out.issues
+    _assert_typed(out, corpus[1])
+    warnings = _messages(out, "warning")
+    row = wbm.FIRST_DATA_ROW + 1
+    assert f"Dòng {row} đang bị ẩn nhưng có số liệu" in warnings
+    letter = sc.column_letter(_col("provincial"))
+    assert f"(cột {letter}) đang bị ẩn" in warnings

@@ -185,6 +185,7 @@ def scan_ods(zf: zipfile.ZipFile, part: str, limits: IntakeLimits) -> list[Sheet
     scans: list[SheetScan] = []
     cells_left = limits.max_cells
     state = {"row": 0, "col": 0, "row_repeat": 1, "row_has_value": False, "in_cell": False}
+    state.update({"columns": 0, "row_hidden": False})
 
     def attr(attrs: dict[str, str], ns: str, name: str) -> str | None:
         return attrs.get(f"{ns}}}{name}")
@@ -194,10 +195,19 @@ def scan_ods(zf: zipfile.ZipFile, part: str, limits: IntakeLimits) -> list[Sheet
         if name == f"{table_ns}}}table":
             scans.append(SheetScan(attr(attrs, table_ns, "name") or "", part))
             state["row"] = 0
+            state["columns"] = 0
         elif not scans:
             return
+        elif name == f"{table_ns}}}table-column":
+            # Format > Columns > Hide writes table:visibility="collapse" on the column (repeated)
+            repeat = _int(attr(attrs, table_ns, "number-columns-repeated"), 1)
+            first = state["columns"] + 1
+            state["columns"] += repeat
+            if attr(attrs, table_ns, "visibility") in ("collapse", "filter"):
+                scans[-1].hidden_cols.append((first, first + repeat - 1))
         elif name == f"{table_ns}}}table-row":
             state["row_repeat"] = _int(attr(attrs, table_ns, "number-rows-repeated"), 1)
+            state["row_hidden"] = attr(attrs, table_ns, "visibility") in ("collapse", "filter")
             state["row_has_value"] = False
             state["col"] = 0
             state["row"] += 1
@@ -232,6 +242,8 @@ def scan_ods(zf: zipfile.ZipFile, part: str, limits: IntakeLimits) -> list[Sheet
             extra = state["row_repeat"] - 1
             if state["row_has_value"]:
                 scan.rows += state["row_repeat"]
+                if state["row_hidden"]:
+                    scan.hidden_rows.extend(range(state["row"], state["row"] + state["row_repeat"]))
             state["row"] += extra
             if scan.rows > limits.max_rows:
                 raise _StopScan
