@@ -45,9 +45,11 @@ from nscl.intake.assess import (
 from nscl.intake.assess import aliases as _aliases
 from nscl.intake.hostile import safe_name
 from nscl.intake.inbox import Inbox, InboxFile, _modified
+from nscl.intake.mailbox import mail_origin
 from nscl.intake.writes import write_outcome as _write_outcome
 from nscl.plan.catalogue import Catalogue
 from nscl.settings import LOCAL_TZ, IntakeLimits
+from nscl.store import contacts
 from nscl.store.archive import archive_path, archive_stream
 from nscl.store.curated import load_table
 from nscl.store.faults import checkpoint
@@ -145,6 +147,32 @@ def _read_arrival(url: str, year: int, zones: Zones) -> Arrival:
 
 
 # ---- the stage ----------------------------------------------------------------------------
+
+
+def _credit_by_sender(zones: Zones, year: int, inbox_path: str, outcome: Any, catalogue: Catalogue) -> list[str]:
+    """A refused file nothing in it names (sheets copied into a new workbook, their titles
+    cleared, under a name of its own) is credited to the agency whose address sent it, when that
+    address is one agency's (staff's contacts, else the registry; case ignored): the agency then
+    shows as returned for correction and its notice is addressed to it. Returns the receipt's
+    note saying so."""
+    if outcome.status != "rejected" or outcome.agency_code or outcome.code == "lock_file":
+        return []
+    origin = mail_origin(zones, year, inbox_path)
+    sender = str((origin or {}).get("sender") or "").strip().lower()
+    if not sender:
+        return []
+    kept = contacts.read(zones)
+    owners = {
+        code
+        for code, agency in catalogue.agencies.items()
+        if sender in {a.lower() for a in (kept.get(code) or ([agency.email] if agency.email else []))}
+    }
+    if len(owners) != 1:
+        return []
+    outcome.agency_code = owners.pop()
+    return [
+        f"Tệp không cho biết của cơ quan, đơn vị nào; đã xác định theo địa chỉ thư của người gửi ({sender})"
+    ]
 
 
 @dataclass
@@ -248,6 +276,7 @@ def process_files(
     done: dict[int, Receipt] = {}
     for c, outcome in zip(candidates, outcomes, strict=True):
         entry = c.arrival.entry
+        sender_note = _credit_by_sender(zones, year, entry.relative, outcome, catalogue)
         receipt = build_receipt(
             c.arrival,
             year,
@@ -255,7 +284,7 @@ def process_files(
             catalogue,
             inbox_agency=c.inbox_agency,
             safe=c.safe,
-            notes=arrival_notes(entry, c.inbox_agency, c.name_notes),
+            notes=arrival_notes(entry, c.inbox_agency, c.name_notes) + sender_note,
             first_seen_at=c.sighting["first_seen_at"],
             aliases=_aliases(c.arrival.sightings, entry.relative, entry.relative),
             received=entry.modified or now,
