@@ -277,7 +277,8 @@ def behind_sentence(behind: list, to_date: str) -> list[str]:
     if not behind:
         return []
     items = [
-        f"{_bare(p.indicator.name)} ({to_date} {amount_text(p.indicator, p.ten_year_value)}, mục tiêu "
+        f"{_bare(p.indicator.name)} ({to_date} {'là ' if p.ten_year_value else ''}"
+        f"{amount_text(p.indicator, p.ten_year_value)}, mục tiêu "
         f"{_bare(target_text(p.ten_year_target))})"
         for p in behind
     ]

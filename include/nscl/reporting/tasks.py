@@ -225,8 +225,15 @@ def tasks_by_group(catalogue: Catalogue, tasks: list[dict[str, Any]]) -> dict[st
     texts = {}
     for g, c in out.items():
         n = sum(c.values())
+        where = "(chi tiết từng nhiệm vụ tại phụ lục)"
+        if len(c) == 1:  # one state for all: said once, without "01 ... : 01 ..."
+            state = next(iter(c)).lower()
+            texts[g] = (
+                f"Nhiệm vụ của nhóm này {state} {where}."
+                if n == 1
+                else f"Cả {count(n)} nhiệm vụ của nhóm này {state} {where}."
+            )
+            continue
         parts = [f"{count(v)} {k.lower()}" for k, v in sorted(c.items(), key=lambda kv: -kv[1])]
-        texts[g] = (
-            f"Trong {count(n)} nhiệm vụ của nhóm này: {', '.join(parts)} (chi tiết từng nhiệm vụ tại phụ lục)."
-        )
+        texts[g] = f"Trong {count(n)} nhiệm vụ của nhóm này: {', '.join(parts)} {where}."
     return texts
