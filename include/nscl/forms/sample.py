@@ -30,7 +30,7 @@ from nscl.forms.workbook import (
     workbook_filename,
 )
 from nscl.plan.catalogue import Catalogue, Expectation
-from nscl.plan.territories import TERRITORIES, territory_name, workbook_territories
+from nscl.plan.territories import MERGER_YEAR, TERRITORIES, territory_name, workbook_territories
 from nscl.settings import LOCAL_TZ
 from nscl.store.fsutil import atomic_write
 
@@ -62,6 +62,11 @@ COMPANY_NAMES = [
     "Tương Bần",
     "Cơ điện Tân Quang",
 ]
+# Where a supported enterprise is, in the administrative units of the return's year. From 1 July
+# 2025 (provinces merged, district level abolished) communes and wards of the two-tier local
+# government; before, former Hưng Yên's units with their district-level unit (Mỹ Hào a thị xã
+# since 2019, Hưng Yên a thành phố, the others huyện). The two lists are drawn at the same index,
+# so the sample's other values do not depend on the year's list.
 LOCALITIES = [
     "Phường Phố Hiến",
     "Phường Mỹ Hào",
@@ -74,6 +79,26 @@ LOCALITIES = [
     "Xã Tiên Lữ",
     "Xã Trần Cao",
 ]
+FORMER_LOCALITIES = [
+    "Phường Hiến Nam, thành phố Hưng Yên",
+    "Phường Bần Yên Nhân, thị xã Mỹ Hào",
+    "Thị trấn Như Quỳnh, huyện Văn Lâm",
+    "Thị trấn Văn Giang, huyện Văn Giang",
+    "Thị trấn Yên Mỹ, huyện Yên Mỹ",
+    "Thị trấn Khoái Châu, huyện Khoái Châu",
+    "Thị trấn Ân Thi, huyện Ân Thi",
+    "Thị trấn Lương Bằng, huyện Kim Động",
+    "Thị trấn Vương, huyện Tiên Lữ",
+    "Thị trấn Trần Cao, huyện Phù Cừ",
+]
+
+
+def localities(year: int) -> list[str]:
+    """The localities a return of ``year`` names (units existing when it was written: a return of
+    2025 on is written after 1 July 2025)."""
+    return LOCALITIES if year >= MERGER_YEAR else FORMER_LOCALITIES
+
+
 ACHIEVEMENTS = [
     "Tổ chức tuyên truyền về năng suất chất lượng đến các doanh nghiệp trên địa bàn, được doanh nghiệp đón nhận tích cực.",
     "Phối hợp hướng dẫn doanh nghiệp áp dụng hệ thống quản lý chất lượng và công cụ cải tiến 5S, Kaizen.",
@@ -294,7 +319,7 @@ def fill_workbook(exp: Expectation, year: int, catalogue: Catalogue, mistake: st
             "enterprise": float(rng.choice([30, 50, 70])),
             "other": 0.0,
         }
-        values = [name, tax, rng.choice(LOCALITIES), rng.choice(SUPPORT_TYPES[:-1])] + list(amounts.values())
+        values = [name, tax, rng.choice(localities(year)), rng.choice(SUPPORT_TYPES[:-1])] + list(amounts.values())
         for c, v in enumerate(values, start=2):
             ws.cell(row=r, column=c, value=v)
         for k, v in amounts.items():
