@@ -319,7 +319,8 @@ def fill_workbook(exp: Expectation, year: int, catalogue: Catalogue, mistake: st
             "enterprise": float(rng.choice([30, 50, 70])),
             "other": 0.0,
         }
-        values = [name, tax, rng.choice(localities(year)), rng.choice(SUPPORT_TYPES[:-1])] + list(amounts.values())
+        place = rng.choice(localities(year))
+        values = [name, tax, place, rng.choice(SUPPORT_TYPES[:-1])] + list(amounts.values())
         for c, v in enumerate(values, start=2):
             ws.cell(row=r, column=c, value=v)
         for k, v in amounts.items():
