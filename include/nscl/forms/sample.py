@@ -423,7 +423,7 @@ LEAD_RESULTS = {
     "I.3": "Tổ chức các lớp tập huấn về công cụ cải tiến năng suất, truy xuất nguồn gốc, xây dựng tiêu chuẩn cơ sở cho doanh nghiệp.",
     "I.4": "Cử cán bộ tham gia khóa đào tạo chuyên gia năng suất chất lượng, chuyên gia đánh giá chứng nhận do Trung ương tổ chức.",
     "I.5": "Phối hợp với các trường xây dựng nội dung chương trình đào tạo về năng suất chất lượng.",
-    "I.6": "Tham gia hội thảo về năng suất và chất lượng do Trung ương và các tỉnh tổ chức.",
+    "I.6": "Tổ chức hội thảo về giải pháp nâng cao năng suất, chất lượng cho doanh nghiệp nhỏ và vừa.",
     "I.7": "Tổ chức hội nghị sơ kết 05 năm thực hiện Chương trình năng suất chất lượng của tỉnh.",
     "II.1": "Góp ý dự thảo văn bản của Trung ương về cơ chế, chính sách năng suất chất lượng.",
     "II.2": "Rà soát, tham mưu sửa đổi, bổ sung chính sách hỗ trợ doanh nghiệp nâng cao năng suất chất lượng của tỉnh.",
@@ -440,6 +440,13 @@ LEAD_RESULTS = {
     "V.1": "Tổ chức đoàn học tập kinh nghiệm triển khai Chương trình năng suất chất lượng tại tỉnh bạn.",
 }
 COORDINATOR_RESULT = "Phối hợp tuyên truyền, triển khai nội dung nhiệm vụ tại đơn vị, địa phương."
+# A lead's task whose product is counted once in a while (appendix I.6 "02 hội nghị", I.7 the 2025
+# and 2030 conferences, V.1 "02 đợt"): in a year its indicator counts none, what it writes instead.
+NONE_RESULTS = {
+    "I.6": ("HOI_THAO", "Chưa tổ chức, tham gia hội thảo về năng suất và chất lượng trong năm."),
+    "I.7": ("HOI_NGHI_SKTK", "Chưa đến kỳ sơ kết, tổng kết thực hiện Chương trình."),
+    "V.1": ("DOT_HOCTAP", "Chưa tổ chức đoàn học tập kinh nghiệm trong năm."),
+}
 # Statistics office series (sample, not official): GRDP and investment at 2010 prices, employment.
 GRDP_2010 = 32_500.0
 GRDP_GROWTH = {
@@ -629,21 +636,24 @@ def fill_workbook(exp: Expectation, year: int, catalogue: Catalogue, mistake: st
         for k, v in amounts.items():
             total[k] += v
     ws = wb[SHEET_INDICATORS]
+    values: dict[str, object] = {}
     for i, ind in enumerate(exp.indicators):
-        ws.cell(row=FIRST_DATA_ROW + i, column=8, value=_indicator_value(ind.code, exp, year, rng, n_ent))
+        values[ind.code] = _indicator_value(ind.code, exp, year, rng, n_ent)
+        ws.cell(row=FIRST_DATA_ROW + i, column=8, value=values[ind.code])
     ws = wb[SHEET_TASKS]
     for i, task in enumerate(exp.tasks):
         r = FIRST_DATA_ROW + i
         status = (
             rng.choice(TASK_STATUSES[:2]) if task.code != "I.7" or year in (2025, 2030) else TASK_STATUSES[3]
         )
-        ws.cell(row=r, column=6, value=status)
         own = exp.agency.code in task.lead or bool(set(task.lead) & catalogue.predecessors(exp.agency.code))
-        ws.cell(
-            row=r,
-            column=7,
-            value=LEAD_RESULTS.get(task.code, COORDINATOR_RESULT) if own else COORDINATOR_RESULT,
-        )
+        result = LEAD_RESULTS.get(task.code, COORDINATOR_RESULT) if own else COORDINATOR_RESULT
+        if own and task.code in NONE_RESULTS and not values.get(NONE_RESULTS[task.code][0]):
+            # the lead's words agree with its figure: no workshop, conference or tour this year
+            result = NONE_RESULTS[task.code][1]
+            status = status if status == TASK_STATUSES[3] else TASK_STATUSES[2]
+        ws.cell(row=r, column=6, value=status)
+        ws.cell(row=r, column=7, value=result)
     ws = wb[SHEET_BUDGET]
     total["provincial"] += 20.0 * sum(1 for ind in exp.indicators if ind.code == "LOP_TAPHUAN")
     for i, (code, _label) in enumerate(BUDGET_SOURCES):
