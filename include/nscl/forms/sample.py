@@ -636,10 +636,10 @@ def fill_workbook(exp: Expectation, year: int, catalogue: Catalogue, mistake: st
         for k, v in amounts.items():
             total[k] += v
     ws = wb[SHEET_INDICATORS]
-    values: dict[str, object] = {}
+    figures: dict[str, object] = {}
     for i, ind in enumerate(exp.indicators):
-        values[ind.code] = _indicator_value(ind.code, exp, year, rng, n_ent)
-        ws.cell(row=FIRST_DATA_ROW + i, column=8, value=values[ind.code])
+        figures[ind.code] = _indicator_value(ind.code, exp, year, rng, n_ent)
+        ws.cell(row=FIRST_DATA_ROW + i, column=8, value=figures[ind.code])
     ws = wb[SHEET_TASKS]
     for i, task in enumerate(exp.tasks):
         r = FIRST_DATA_ROW + i
@@ -648,7 +648,7 @@ def fill_workbook(exp: Expectation, year: int, catalogue: Catalogue, mistake: st
         )
         own = exp.agency.code in task.lead or bool(set(task.lead) & catalogue.predecessors(exp.agency.code))
         result = LEAD_RESULTS.get(task.code, COORDINATOR_RESULT) if own else COORDINATOR_RESULT
-        if own and task.code in NONE_RESULTS and not values.get(NONE_RESULTS[task.code][0]):
+        if own and task.code in NONE_RESULTS and not figures.get(NONE_RESULTS[task.code][0]):
             # the lead's words agree with its figure: no workshop, conference or tour this year
             result = NONE_RESULTS[task.code][1]
             status = status if status == TASK_STATUSES[3] else TASK_STATUSES[2]
