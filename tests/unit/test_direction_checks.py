@@ -75,6 +75,8 @@ def test_agreeing_years_and_unreported_indicators_are_not_listed(catalogue):
             {"SKHCN": {"HOI_THAO": 0.0}},
             [meeting("dự hội nghị tổng kết công tác năm của Bộ Khoa học và Công nghệ")],
         ),
+        # a register nobody keeps yet: nothing in section I to contradict
+        year_data(2026, {"SKHCN": {"HOI_THAO": 2.0}}, []),
     ]
     assert direction_checks(catalogue, data) == []
 

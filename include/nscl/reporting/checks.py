@@ -98,11 +98,15 @@ def conference_indicator(e: direction_register.Entry) -> str | None:
 def direction_checks(catalogue: Catalogue, data: list[YearData]) -> list[Check]:
     """Every (year, conference indicator) where the direction register and the returns disagree:
     the register holds a conference while the indicator counts none that year, or the indicator
-    counts some while the register holds none. An indicator nobody reported that year decides
-    nothing; how many is not compared (the indicator also counts conferences attended)."""
+    counts some while the register holds none. A year whose register is empty is not compared
+    (staff keep none yet: section I is empty, nothing in it to contradict); an indicator nobody
+    reported that year decides nothing; how many is not compared (the indicator also counts
+    conferences attended)."""
     totals = year_totals(catalogue, data)
     out = []
     for d in data:
+        if not d.direction:
+            continue
         held: dict[str, list[direction_register.Entry]] = {code: [] for code in CONFERENCE_INDICATORS}
         for e in d.direction:
             code = conference_indicator(e)
