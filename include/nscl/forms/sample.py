@@ -114,7 +114,7 @@ NARRATIVES: dict[int, dict[str, dict[str, tuple[str, ...]]]] = {
                 "Tham mưu Ủy ban nhân dân tỉnh ban hành Kế hoạch số 101/KH-UBND ngày 30/6/2021; hướng dẫn các sở, ngành, địa phương triển khai; đăng tải Kế hoạch và tài liệu về năng suất chất lượng trên Cổng thông tin điện tử của Sở, tổ chức các lớp tập huấn theo hình thức trực tiếp kết hợp trực tuyến.",
             ),
             "difficulties": (
-                "Kế hoạch ban hành giữa năm, dịch Covid-19 kéo dài nên nhiều doanh nghiệp chưa tham gia được các hoạt động hỗ trợ; nguyên nhân là doanh nghiệp tập trung duy trì sản xuất và thực hiện các biện pháp phòng, chống dịch.",
+                "Kế hoạch ban hành giữa năm, dịch Covid-19 kéo dài nên số doanh nghiệp đăng ký nhận hỗ trợ áp dụng hệ thống quản lý còn ít; nguyên nhân là doanh nghiệp tập trung duy trì sản xuất và thực hiện các biện pháp phòng, chống dịch.",
             ),
             "proposals": (
                 "Đề nghị UBND tỉnh bố trí kinh phí hằng năm để thực hiện các nội dung của Kế hoạch.",
@@ -129,11 +129,11 @@ NARRATIVES: dict[int, dict[str, dict[str, tuple[str, ...]]]] = {
                 "Phổ biến nội dung Kế hoạch đến các doanh nghiệp thuộc lĩnh vực quản lý qua trang thông tin điện tử của đơn vị.",
             ),
             "difficulties": (
-                "Dịch Covid-19 diễn biến phức tạp nên chưa tổ chức được hoạt động trực tiếp với doanh nghiệp; nguyên nhân là phải thực hiện các biện pháp giãn cách, phòng, chống dịch.",
+                "Dịch Covid-19 diễn biến phức tạp nên chưa tổ chức được việc tuyên truyền, tập huấn trực tiếp cho doanh nghiệp; nguyên nhân là phải thực hiện các biện pháp giãn cách, phòng, chống dịch.",
                 "Cán bộ theo dõi nhiệm vụ năng suất chất lượng mới tiếp cận nội dung Kế hoạch, chủ yếu kiêm nhiệm; nguyên nhân là đơn vị thiếu cán bộ chuyên trách.",
             ),
             "proposals": (
-                "Đề nghị Sở Khoa học và Công nghệ cung cấp tài liệu hướng dẫn về năng suất chất lượng để đơn vị tuyên truyền đến doanh nghiệp.",
+                "Đề nghị Sở Khoa học và Công nghệ cung cấp tài liệu hướng dẫn về năng suất chất lượng cho các sở, ngành, địa phương để tuyên truyền đến doanh nghiệp.",
                 "Đề nghị UBND tỉnh quan tâm bố trí kinh phí để các sở, ngành thực hiện nhiệm vụ được giao trong Kế hoạch.",
             ),
         },
@@ -142,7 +142,7 @@ NARRATIVES: dict[int, dict[str, dict[str, tuple[str, ...]]]] = {
                 "Tuyên truyền Kế hoạch số 101/KH-UBND qua tin, bài; giới thiệu gương doanh nghiệp vượt khó, duy trì sản xuất trong dịch Covid-19.",
             ),
             "difficulties": (
-                "Việc thực hiện phóng sự tại doanh nghiệp gặp khó khăn; nguyên nhân là hạn chế tiếp xúc trực tiếp trong thời gian phòng, chống dịch Covid-19.",
+                "Việc thực hiện phóng sự tuyên truyền tại doanh nghiệp gặp khó khăn; nguyên nhân là hạn chế tiếp xúc trực tiếp trong thời gian phòng, chống dịch Covid-19.",
             ),
         },
         "school": {
@@ -158,7 +158,7 @@ NARRATIVES: dict[int, dict[str, dict[str, tuple[str, ...]]]] = {
                 "Quán triệt Kế hoạch số 101/KH-UBND đến các phòng chuyên môn và Ủy ban nhân dân các xã, phường, thị trấn trên địa bàn.",
             ),
             "difficulties": (
-                "Doanh nghiệp trên địa bàn chủ yếu quy mô nhỏ, chịu ảnh hưởng của dịch Covid-19 nên ít quan tâm đến nâng cao năng suất chất lượng; nguyên nhân là doanh nghiệp tập trung duy trì sản xuất.",
+                "Doanh nghiệp nhỏ và hộ sản xuất trên địa bàn chịu ảnh hưởng của dịch Covid-19 nên ít quan tâm đến nâng cao năng suất chất lượng; nguyên nhân là doanh nghiệp tập trung duy trì sản xuất.",
             ),
         },
     },
@@ -184,10 +184,10 @@ NARRATIVES: dict[int, dict[str, dict[str, tuple[str, ...]]]] = {
             ),
             "difficulties": (
                 "Doanh nghiệp nhỏ và vừa còn e ngại áp dụng hệ thống quản lý chất lượng; nguyên nhân là chi phí tư vấn, chứng nhận cao so với khả năng của doanh nghiệp.",
-                "Việc cung cấp thông tin về doanh nghiệp có nhu cầu hỗ trợ có lúc chưa kịp thời; nguyên nhân là đơn vị chưa có cán bộ chuyên trách.",
+                "Việc cung cấp thông tin để hỗ trợ doanh nghiệp có nhu cầu có lúc chưa kịp thời; nguyên nhân là đơn vị chưa có cán bộ chuyên trách.",
             ),
             "proposals": (
-                "Đề nghị Sở Khoa học và Công nghệ tổ chức thêm lớp tập huấn về công cụ cải tiến năng suất cho doanh nghiệp thuộc lĩnh vực của đơn vị.",
+                "Đề nghị Sở Khoa học và Công nghệ tổ chức thêm lớp tập huấn về công cụ cải tiến năng suất cho doanh nghiệp trong các ngành, lĩnh vực.",
                 "Đề nghị UBND tỉnh ban hành cơ chế hỗ trợ doanh nghiệp áp dụng tiêu chuẩn, hệ thống quản lý tiên tiến.",
             ),
         },
@@ -196,7 +196,7 @@ NARRATIVES: dict[int, dict[str, dict[str, tuple[str, ...]]]] = {
                 "Thực hiện phóng sự, tin, bài về doanh nghiệp áp dụng hệ thống quản lý chất lượng và công cụ cải tiến năng suất.",
             ),
             "difficulties": (
-                "Nguồn tin về doanh nghiệp điển hình áp dụng công cụ cải tiến còn ít; nguyên nhân là việc phối hợp cung cấp thông tin giữa các đơn vị chưa thường xuyên.",
+                "Nguồn tin tuyên truyền về doanh nghiệp điển hình áp dụng công cụ cải tiến còn ít; nguyên nhân là việc phối hợp cung cấp thông tin giữa các đơn vị chưa thường xuyên.",
             ),
         },
         "school": {
@@ -238,10 +238,10 @@ NARRATIVES: dict[int, dict[str, dict[str, tuple[str, ...]]]] = {
             ),
             "difficulties": (
                 "Một số doanh nghiệp sau khi được hỗ trợ chưa duy trì hiệu quả hệ thống quản lý; nguyên nhân là thiếu cán bộ chuyên trách tại doanh nghiệp.",
-                "Kinh phí thực hiện nhiệm vụ của đơn vị chưa được bố trí riêng; nguyên nhân là nguồn ngân sách hằng năm còn hạn chế.",
+                "Kinh phí hỗ trợ doanh nghiệp của đơn vị chưa được bố trí riêng; nguyên nhân là nguồn ngân sách hằng năm còn hạn chế.",
             ),
             "proposals": (
-                "Đề nghị Sở Khoa học và Công nghệ chia sẻ danh sách doanh nghiệp đã được hỗ trợ để đơn vị phối hợp theo dõi, nhân rộng mô hình.",
+                "Đề nghị Sở Khoa học và Công nghệ chia sẻ danh sách doanh nghiệp đã được hỗ trợ để các sở, ngành, địa phương phối hợp theo dõi, nhân rộng mô hình.",
                 "Đề nghị UBND tỉnh chỉ đạo lồng ghép nội dung năng suất chất lượng trong các chương trình hỗ trợ doanh nghiệp của tỉnh.",
             ),
         },
@@ -250,7 +250,7 @@ NARRATIVES: dict[int, dict[str, dict[str, tuple[str, ...]]]] = {
                 "Tuyên truyền kết quả áp dụng công cụ cải tiến năng suất tại các doanh nghiệp được hỗ trợ qua phóng sự, bài viết chuyên đề.",
             ),
             "difficulties": (
-                "Thời lượng dành cho chuyên mục năng suất chất lượng còn hạn chế; nguyên nhân là kinh phí sản xuất chương trình chuyên đề thấp.",
+                "Thời lượng dành cho chuyên mục tuyên truyền về năng suất chất lượng còn hạn chế; nguyên nhân là kinh phí sản xuất chương trình chuyên đề thấp.",
             ),
         },
         "school": {
@@ -258,7 +258,7 @@ NARRATIVES: dict[int, dict[str, dict[str, tuple[str, ...]]]] = {
                 "Triển khai chương trình đào tạo về năng suất chất lượng, mở lớp đào tạo đầu tiên cho sinh viên.",
             ),
             "difficulties": (
-                "Tài liệu giảng dạy về năng suất chất lượng còn ít; nguyên nhân là thiếu kinh phí biên soạn giáo trình.",
+                "Tài liệu giảng dạy, đào tạo về năng suất chất lượng còn ít; nguyên nhân là thiếu kinh phí biên soạn giáo trình.",
             ),
         },
         "local": {
@@ -276,7 +276,7 @@ NARRATIVES: dict[int, dict[str, dict[str, tuple[str, ...]]]] = {
                 "Hỗ trợ xây dựng tổ chức tư vấn, đánh giá chứng nhận của tỉnh đủ điều kiện được công nhận; tham mưu xây dựng quy chuẩn kỹ thuật địa phương; kiểm tra hiệu quả sử dụng kinh phí tại các doanh nghiệp được hỗ trợ năm trước.",
             ),
             "difficulties": (
-                "Hiệu quả sau hỗ trợ tại một số doanh nghiệp chưa được duy trì; nguyên nhân là việc phối hợp theo dõi doanh nghiệp sau hỗ trợ giữa các đơn vị chưa thường xuyên.",
+                "Một số doanh nghiệp chưa duy trì hiệu quả hệ thống quản lý sau hỗ trợ; nguyên nhân là việc phối hợp theo dõi doanh nghiệp sau hỗ trợ giữa các đơn vị chưa thường xuyên.",
             ),
             "proposals": (
                 "Đề nghị UBND tỉnh chỉ đạo các sở, ngành, địa phương lồng ghép hỗ trợ truy xuất nguồn gốc với nâng cao năng suất, chất lượng sản phẩm chủ lực.",
@@ -321,13 +321,13 @@ NARRATIVES: dict[int, dict[str, dict[str, tuple[str, ...]]]] = {
                 "Sau sắp xếp tổ chức bộ máy và hợp nhất tỉnh, kiện toàn bộ phận theo dõi Kế hoạch, tiếp tục triển khai các nhiệm vụ không gián đoạn; tổ chức hội nghị sơ kết 05 năm thực hiện Kế hoạch giai đoạn 2021-2025.",
             ),
             "difficulties": (
-                "Việc hợp nhất tỉnh, sắp xếp tổ chức bộ máy làm thay đổi đầu mối thực hiện một số nhiệm vụ; nguyên nhân là chuyển giao nhiệm vụ, hồ sơ giữa các cơ quan trước và sau sắp xếp.",
+                "Chưa triển khai được các nhiệm vụ của Kế hoạch trên địa bàn tỉnh Thái Bình trước đây; nguyên nhân là Kế hoạch số 101/KH-UBND ban hành cho tỉnh Hưng Yên trước hợp nhất, việc sắp xếp tổ chức bộ máy của tỉnh mới hoàn thành từ ngày 01/7/2025.",
             ),
             "proposals": (
                 "Đề nghị UBND tỉnh chỉ đạo xây dựng kế hoạch thực hiện Chương trình năng suất chất lượng giai đoạn 2026-2030 trên phạm vi tỉnh sau hợp nhất.",
             ),
             "next_year": (
-                "Tham mưu kế hoạch giai đoạn 2026-2030 trên phạm vi tỉnh sau hợp nhất; tập trung thực hiện các chỉ tiêu còn chậm tiến độ.",
+                "Tham mưu Ủy ban nhân dân tỉnh ban hành kế hoạch thực hiện Chương trình giai đoạn 2026-2030 trên phạm vi tỉnh sau hợp nhất, gồm cả địa bàn tỉnh Thái Bình trước đây.",
             ),
         },
         "other": {
@@ -337,7 +337,7 @@ NARRATIVES: dict[int, dict[str, dict[str, tuple[str, ...]]]] = {
             ),
             "difficulties": (
                 "Một số hoạt động bị gián đoạn trong thời gian sắp xếp tổ chức bộ máy; nguyên nhân là chuyển giao nhiệm vụ giữa các đơn vị.",
-                "Hồ sơ, số liệu các năm trước do cơ quan cũ theo dõi chưa được bàn giao đầy đủ; nguyên nhân là việc hợp nhất, chuyển giao nhiệm vụ giữa các cơ quan.",
+                "Doanh nghiệp nhỏ và vừa còn hạn chế nguồn lực đầu tư cho đổi mới công nghệ, cải tiến năng suất; nguyên nhân là chi phí đầu vào tăng, thị trường tiêu thụ còn khó khăn.",
             ),
             "proposals": (
                 "Đề nghị Sở Khoa học và Công nghệ hướng dẫn thống nhất biểu mẫu báo cáo cho các cơ quan, đơn vị sau hợp nhất tỉnh.",
@@ -440,13 +440,19 @@ LEAD_RESULTS = {
     "V.1": "Tổ chức đoàn học tập kinh nghiệm triển khai Chương trình năng suất chất lượng tại tỉnh bạn.",
 }
 COORDINATOR_RESULT = "Phối hợp tuyên truyền, triển khai nội dung nhiệm vụ tại đơn vị, địa phương."
-# A lead's task whose product is counted once in a while (appendix I.6 "02 hội nghị", I.7 the 2025
-# and 2030 conferences, V.1 "02 đợt"): in a year its indicator counts none, what it writes instead.
+# A lead's task whose product is counted once in a while (appendix I.4 "6-8 chuyên gia", I.5 "03
+# lớp", I.6 "02 hội nghị", I.7 the 2025 and 2030 conferences, III.6 "01 đơn vị", V.1 "02 đợt"): the
+# indicators that count it and, in a year they count none in the province, what the lead writes.
 NONE_RESULTS = {
-    "I.6": ("HOI_THAO", "Chưa tổ chức, tham gia hội thảo về năng suất và chất lượng trong năm."),
-    "I.7": ("HOI_NGHI_SKTK", "Chưa đến kỳ sơ kết, tổng kết thực hiện Chương trình."),
-    "V.1": ("DOT_HOCTAP", "Chưa tổ chức đoàn học tập kinh nghiệm trong năm."),
+    "I.4": (("CG_NSCL", "CG_DANHGIA"), "Chưa cử cán bộ tham gia đào tạo, chứng nhận chuyên gia trong năm."),
+    "I.5": (("LOP_DAOTAO_TRUONG",), "Chưa có trường mở lớp đào tạo về năng suất chất lượng trong năm."),
+    "I.6": (("HOI_THAO",), "Chưa tổ chức, tham gia hội thảo về năng suất và chất lượng trong năm."),
+    "I.7": (("HOI_NGHI_SKTK",), "Chưa đến kỳ sơ kết, tổng kết thực hiện Chương trình."),
+    "III.6": (("TOCHUC_TUVAN",), "Chưa hỗ trợ xây dựng tổ chức tư vấn, đánh giá chứng nhận trong năm."),
+    "V.1": (("DOT_HOCTAP",), "Chưa tổ chức đoàn học tập kinh nghiệm trong năm."),
 }
+SCHOOL_PROGRAMME_YEARS = (2023, 2027)  # a school starts a programme (TRUONG_DAOTAO)
+SCHOOL_CLASS_YEARS = (2023, 2026, 2028)  # a school holds a class (LOP_DAOTAO_TRUONG)
 # Statistics office series (sample, not official): GRDP and investment at 2010 prices, employment.
 GRDP_2010 = 32_500.0
 GRDP_GROWTH = {
@@ -550,9 +556,9 @@ def _indicator_value(code: str, exp: Expectation, year: int, rng: random.Random,
     if code in ("CG_NSCL", "CG_DANHGIA"):
         return (1 if year in (2023, 2027, 2029) else 0) if lead_like else 0
     if code == "TRUONG_DAOTAO":
-        return 1 if exp.agency.kind == "school" and year in (2023, 2027) else 0
+        return 1 if exp.agency.kind == "school" and year in SCHOOL_PROGRAMME_YEARS else 0
     if code == "LOP_DAOTAO_TRUONG":
-        return 1 if exp.agency.kind == "school" and year in (2023, 2026, 2028) else 0
+        return 1 if exp.agency.kind == "school" and year in SCHOOL_CLASS_YEARS else 0
     if code == "PHONG_SU":
         return rng.randint(1, 2) if media and agency in ("DPTTH", "BPTTH") else 0
     if code == "BAI_VIET":
@@ -578,6 +584,14 @@ def _indicator_value(code: str, exp: Expectation, year: int, rng: random.Random,
     if code == "DOT_HOCTAP":
         return 1 if lead_like and year in (2022, 2026) else 0
     return 0
+
+
+def _counted(codes: tuple[str, ...], year: int, figures: dict[str, object]) -> bool:
+    """Whether the province counts any of ``codes`` in ``year``: the lead's own figures, and the
+    schools' classes (which only schools report)."""
+    if "LOP_DAOTAO_TRUONG" in codes and year in SCHOOL_CLASS_YEARS:
+        return True
+    return any(isinstance(figures.get(c), (int, float)) and bool(figures[c]) for c in codes)
 
 
 def _n_enterprises(exp: Expectation, rng: random.Random) -> int:
@@ -648,8 +662,8 @@ def fill_workbook(exp: Expectation, year: int, catalogue: Catalogue, mistake: st
         )
         own = exp.agency.code in task.lead or bool(set(task.lead) & catalogue.predecessors(exp.agency.code))
         result = LEAD_RESULTS.get(task.code, COORDINATOR_RESULT) if own else COORDINATOR_RESULT
-        if own and task.code in NONE_RESULTS and not figures.get(NONE_RESULTS[task.code][0]):
-            # the lead's words agree with its figure: no workshop, conference or tour this year
+        if own and task.code in NONE_RESULTS and not _counted(NONE_RESULTS[task.code][0], year, figures):
+            # the lead's words agree with the figures: no expert, class, workshop... this year
             result = NONE_RESULTS[task.code][1]
             status = status if status == TASK_STATUSES[3] else TASK_STATUSES[2]
         ws.cell(row=r, column=6, value=status)
