@@ -31,7 +31,8 @@ UNITS_FROM_JULY_2025 = {
 DISTRICT_WORDS = ("huyện", "thị xã", "thị trấn", "thành phố")
 
 
-def _localities(catalogue, year: int) -> list[str]:
+def _placed(catalogue, year: int) -> list[tuple[str, str]]:
+    """(reporting agency, locality) of every enterprise the year's sample returns list."""
     out = []
     for exp in catalogue.expected_reporters(year):
         if exp.tfp_inputs:
@@ -39,9 +40,13 @@ def _localities(catalogue, year: int) -> list[str]:
         ws = sample.fill_workbook(exp, year, catalogue)[SHEET_ENTERPRISES]
         r = FIRST_DATA_ROW
         while ws.cell(row=r, column=2).value:
-            out.append(str(ws.cell(row=r, column=4).value))
+            out.append((exp.agency.code, str(ws.cell(row=r, column=4).value)))
             r += 1
     return out
+
+
+def _localities(catalogue, year: int) -> list[str]:
+    return [place for _, place in _placed(catalogue, year)]
 
 
 @pytest.mark.parametrize("year", [2021, 2022, 2023, 2024])
@@ -66,3 +71,18 @@ def test_from_2025_a_locality_is_a_new_commune_or_ward_alone(catalogue):
 def test_the_years_name_several_places(catalogue):
     # not one place for every enterprise: the sample spreads them over the province
     assert len({p for y in range(2021, 2025) for p in _localities(catalogue, y)}) >= 4
+
+
+def test_a_local_peoples_committee_supports_enterprises_of_its_own_area(catalogue):
+    seen = 0
+    for year in range(2021, 2026):
+        for code, place in _placed(catalogue, year):
+            agency = catalogue.agency(code)
+            area = agency.name.removeprefix("UBND ")  # "huyện Tiên Lữ", "xã Khoái Châu"
+            if agency.kind == "district_pc":
+                assert place.endswith(f", {area}") and area in DISTRICTS_2021_2024, (year, code, place)
+                seen += 1
+            elif agency.kind == "commune_pc":
+                assert place.lower() == area.lower(), (year, code, place)
+                seen += 1
+    assert seen >= 3  # the sample has local committees supporting enterprises

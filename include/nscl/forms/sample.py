@@ -99,6 +99,19 @@ def localities(year: int) -> list[str]:
     return LOCALITIES if year >= MERGER_YEAR else FORMER_LOCALITIES
 
 
+def home_locality(agency: Agency, year: int) -> str | None:
+    """Where a local People's Committee supports enterprises: a place of its own district ("UBND
+    huyện Tiên Lữ": "..., huyện Tiên Lữ") or its own commune ("UBND xã Khoái Châu": "Xã Khoái
+    Châu"); None for any other agency or a place not in the year's list."""
+    area = agency.name.removeprefix("UBND ")
+    for place in localities(year):
+        if agency.kind == "district_pc" and place.endswith(f", {area}"):
+            return place
+        if agency.kind == "commune_pc" and place == area[:1].upper() + area[1:]:
+            return place
+    return None
+
+
 # The narrative sheet ("Thuyết minh"), as each agency writes of its own work in its year: 2021 the
 # plan issued mid-year under COVID-19; 2022-2023 standards and management systems, training,
 # enterprises supported; 2024 traceability and results after support; 2025 the restructuring of
@@ -114,7 +127,7 @@ NARRATIVES: dict[int, dict[str, dict[str, tuple[str, ...]]]] = {
                 "Tham mưu Ủy ban nhân dân tỉnh ban hành Kế hoạch số 101/KH-UBND ngày 30/6/2021; hướng dẫn các sở, ngành, địa phương triển khai; đăng tải Kế hoạch và tài liệu về năng suất chất lượng trên Cổng thông tin điện tử của Sở, tổ chức các lớp tập huấn theo hình thức trực tiếp kết hợp trực tuyến.",
             ),
             "difficulties": (
-                "Kế hoạch ban hành giữa năm, dịch Covid-19 kéo dài nên số doanh nghiệp đăng ký nhận hỗ trợ áp dụng hệ thống quản lý còn ít; nguyên nhân là doanh nghiệp tập trung duy trì sản xuất và thực hiện các biện pháp phòng, chống dịch.",
+                "Do Kế hoạch ban hành giữa năm và dịch Covid-19 kéo dài, số doanh nghiệp đăng ký nhận hỗ trợ áp dụng hệ thống quản lý còn ít; nguyên nhân là doanh nghiệp tập trung duy trì sản xuất và thực hiện các biện pháp phòng, chống dịch.",
             ),
             "proposals": (
                 "Đề nghị UBND tỉnh bố trí kinh phí hằng năm để thực hiện các nội dung của Kế hoạch.",
@@ -643,7 +656,8 @@ def fill_workbook(exp: Expectation, year: int, catalogue: Catalogue, mistake: st
             "enterprise": float(rng.choice([30, 50, 70])),
             "other": 0.0,
         }
-        place = rng.choice(localities(year))
+        place = rng.choice(localities(year))  # drawn in any case: the other values stay as they were
+        place = home_locality(exp.agency, year) or place
         values = [name, tax, place, rng.choice(SUPPORT_TYPES[:-1])] + list(amounts.values())
         for c, v in enumerate(values, start=2):
             ws.cell(row=r, column=c, value=v)
