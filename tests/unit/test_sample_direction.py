@@ -94,3 +94,12 @@ def test_the_register_names_the_units_of_its_time():
                 assert not re.search(r"\b(xã|phường) (Như Quỳnh|Mỹ Hào|Phố Hiến)\b", e.summary), e.summary
             else:
                 assert not re.search(r"\bhuyện (Văn Lâm|Yên Mỹ|Khoái Châu|Phù Cừ)\b", e.summary), e.summary
+
+
+def test_no_task_result_speaks_of_a_conference_in_a_year_without_one(returns):
+    for year in YEARS:
+        totals, lead = returns[year]
+        held = totals.get("HOI_THAO", 0) + totals.get("HOI_NGHI_SKTK", 0)
+        for task, (_status, result) in lead.items():
+            if CONFERENCE.search(result) and not re.match(r"(?i)\s*chưa\b", result):
+                assert held > 0, (year, task, result)

@@ -431,7 +431,7 @@ def narrative_texts(agency: Agency, year: int, rng: random.Random) -> dict[str, 
 
 # What a lead agency reports as the result of each task (sample wording, as agencies write it).
 LEAD_RESULTS = {
-    "I.1": "Tổ chức tuyên truyền, phổ biến về năng suất chất lượng tại hội nghị doanh nghiệp và trên cổng thông tin điện tử của Sở.",
+    "I.1": "Tổ chức tuyên truyền, phổ biến về năng suất chất lượng trên Cổng thông tin điện tử của Sở và qua tài liệu gửi doanh nghiệp.",
     "I.2": "Đăng tải tin, bài, phóng sự về năng suất chất lượng và nội dung Kế hoạch trên báo, đài của tỉnh.",
     "I.3": "Tổ chức các lớp tập huấn về công cụ cải tiến năng suất, truy xuất nguồn gốc, xây dựng tiêu chuẩn cơ sở cho doanh nghiệp.",
     "I.4": "Cử cán bộ tham gia khóa đào tạo chuyên gia năng suất chất lượng, chuyên gia đánh giá chứng nhận do Trung ương tổ chức.",
@@ -676,6 +676,8 @@ def fill_workbook(exp: Expectation, year: int, catalogue: Catalogue, mistake: st
         )
         own = exp.agency.code in task.lead or bool(set(task.lead) & catalogue.predecessors(exp.agency.code))
         result = LEAD_RESULTS.get(task.code, COORDINATOR_RESULT) if own else COORDINATOR_RESULT
+        if own and task.code == "I.7" and year == 2030:
+            result = "Tổ chức hội nghị tổng kết 10 năm thực hiện Chương trình năng suất chất lượng của tỉnh."
         if own and task.code in NONE_RESULTS and not _counted(NONE_RESULTS[task.code][0], year, figures):
             # the lead's words agree with the figures: no expert, class, workshop... this year
             result = NONE_RESULTS[task.code][1]
