@@ -147,7 +147,7 @@ NARRATIVES: dict[int, dict[str, dict[str, tuple[str, ...]]]] = {
             ),
             "proposals": (
                 "Đề nghị Sở Khoa học và Công nghệ cung cấp tài liệu hướng dẫn về năng suất chất lượng cho các sở, ngành, địa phương để tuyên truyền đến doanh nghiệp.",
-                "Đề nghị UBND tỉnh quan tâm bố trí kinh phí để các sở, ngành thực hiện nhiệm vụ được giao trong Kế hoạch.",
+                "Đề nghị Bộ Khoa học và Công nghệ sớm ban hành tài liệu hướng dẫn triển khai Chương trình năng suất chất lượng tại địa phương.",
             ),
         },
         "media": {
