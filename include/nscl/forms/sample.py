@@ -29,8 +29,8 @@ from nscl.forms.workbook import (
     saver,
     workbook_filename,
 )
-from nscl.plan.catalogue import Catalogue, Expectation
-from nscl.plan.territories import TERRITORIES, territory_name, workbook_territories
+from nscl.plan.catalogue import Agency, Catalogue, Expectation
+from nscl.plan.territories import MERGER_YEAR, TERRITORIES, territory_name, workbook_territories
 from nscl.settings import LOCAL_TZ
 from nscl.store.fsutil import atomic_write
 
@@ -62,6 +62,11 @@ COMPANY_NAMES = [
     "Tương Bần",
     "Cơ điện Tân Quang",
 ]
+# Where a supported enterprise is, in the administrative units of the return's year. From 1 July
+# 2025 (provinces merged, district level abolished) communes and wards of the two-tier local
+# government; before, former Hưng Yên's units with their district-level unit (Mỹ Hào a thị xã
+# since 2019, Hưng Yên a thành phố, the others huyện). The two lists are drawn at the same index,
+# so the sample's other values do not depend on the year's list.
 LOCALITIES = [
     "Phường Phố Hiến",
     "Phường Mỹ Hào",
@@ -74,6 +79,309 @@ LOCALITIES = [
     "Xã Tiên Lữ",
     "Xã Trần Cao",
 ]
+FORMER_LOCALITIES = [
+    "Phường Hiến Nam, thành phố Hưng Yên",
+    "Phường Bần Yên Nhân, thị xã Mỹ Hào",
+    "Thị trấn Như Quỳnh, huyện Văn Lâm",
+    "Thị trấn Văn Giang, huyện Văn Giang",
+    "Thị trấn Yên Mỹ, huyện Yên Mỹ",
+    "Thị trấn Khoái Châu, huyện Khoái Châu",
+    "Thị trấn Ân Thi, huyện Ân Thi",
+    "Thị trấn Lương Bằng, huyện Kim Động",
+    "Thị trấn Vương, huyện Tiên Lữ",
+    "Thị trấn Trần Cao, huyện Phù Cừ",
+]
+
+
+def localities(year: int) -> list[str]:
+    """The localities a return of ``year`` names (units existing when it was written: a return of
+    2025 on is written after 1 July 2025)."""
+    return LOCALITIES if year >= MERGER_YEAR else FORMER_LOCALITIES
+
+
+def home_locality(agency: Agency, year: int) -> str | None:
+    """Where a local People's Committee supports enterprises: a place of its own district ("UBND
+    huyện Tiên Lữ": "..., huyện Tiên Lữ") or its own commune ("UBND xã Khoái Châu": "Xã Khoái
+    Châu"); None for any other agency or a place not in the year's list."""
+    area = agency.name.removeprefix("UBND ")
+    for place in localities(year):
+        if agency.kind == "district_pc" and place.endswith(f", {area}"):
+            return place
+        if agency.kind == "commune_pc" and place == area[:1].upper() + area[1:]:
+            return place
+    return None
+
+
+# The narrative sheet ("Thuyết minh"), as each agency writes of its own work in its year: 2021 the
+# plan issued mid-year under COVID-19; 2022-2023 standards and management systems, training,
+# enterprises supported; 2024 traceability and results after support; 2025 the restructuring of
+# the apparatus, the merger of the province and the two-tier local government from 1 July 2025
+# (successor agencies and communes report), and the mid-term review. A statement speaks only of
+# what had happened by the end of its year and names no later year. Roles: the Department
+# ("lead"), the press ("media"), schools, local People's Committees ("local") and every other
+# agency ("other", also the fallback of a role without its own texts).
+NARRATIVES: dict[int, dict[str, dict[str, tuple[str, ...]]]] = {
+    2021: {
+        "lead": {
+            "achievements": (
+                "Tham mưu Ủy ban nhân dân tỉnh ban hành Kế hoạch số 101/KH-UBND ngày 30/6/2021; hướng dẫn các sở, ngành, địa phương triển khai; đăng tải Kế hoạch và tài liệu về năng suất chất lượng trên Cổng thông tin điện tử của Sở, tổ chức các lớp tập huấn theo hình thức trực tiếp kết hợp trực tuyến.",
+            ),
+            "difficulties": (
+                "Do Kế hoạch ban hành giữa năm và dịch Covid-19 kéo dài, số doanh nghiệp đăng ký nhận hỗ trợ áp dụng hệ thống quản lý còn ít; nguyên nhân là doanh nghiệp tập trung duy trì sản xuất và thực hiện các biện pháp phòng, chống dịch.",
+            ),
+            "proposals": (
+                "Đề nghị UBND tỉnh bố trí kinh phí hằng năm để thực hiện các nội dung của Kế hoạch.",
+            ),
+            "next_year": (
+                "Tổ chức đợt tuyên truyền, các lớp tập huấn và lựa chọn doanh nghiệp để hỗ trợ áp dụng hệ thống quản lý, công cụ cải tiến năng suất.",
+            ),
+        },
+        "other": {
+            "achievements": (
+                "Quán triệt Kế hoạch số 101/KH-UBND đến cán bộ, công chức của đơn vị; phân công đầu mối theo dõi, tham mưu thực hiện nhiệm vụ được giao.",
+                "Phổ biến nội dung Kế hoạch đến các doanh nghiệp thuộc lĩnh vực quản lý qua trang thông tin điện tử của đơn vị.",
+            ),
+            "difficulties": (
+                "Dịch Covid-19 diễn biến phức tạp nên chưa tổ chức được việc tuyên truyền, tập huấn trực tiếp cho doanh nghiệp; nguyên nhân là phải thực hiện các biện pháp giãn cách, phòng, chống dịch.",
+                "Cán bộ theo dõi nhiệm vụ năng suất chất lượng mới tiếp cận nội dung Kế hoạch, chủ yếu kiêm nhiệm; nguyên nhân là đơn vị thiếu cán bộ chuyên trách.",
+            ),
+            "proposals": (
+                "Đề nghị Sở Khoa học và Công nghệ cung cấp tài liệu hướng dẫn về năng suất chất lượng cho các sở, ngành, địa phương để tuyên truyền đến doanh nghiệp.",
+                "Đề nghị Bộ Khoa học và Công nghệ sớm ban hành tài liệu hướng dẫn triển khai Chương trình năng suất chất lượng tại địa phương.",
+            ),
+        },
+        "media": {
+            "achievements": (
+                "Tuyên truyền Kế hoạch số 101/KH-UBND qua tin, bài; giới thiệu gương doanh nghiệp vượt khó, duy trì sản xuất trong dịch Covid-19.",
+            ),
+            "difficulties": (
+                "Việc thực hiện phóng sự tuyên truyền tại doanh nghiệp gặp khó khăn; nguyên nhân là hạn chế tiếp xúc trực tiếp trong thời gian phòng, chống dịch Covid-19.",
+            ),
+        },
+        "school": {
+            "achievements": (
+                "Rà soát chương trình đào tạo hiện có để lồng ghép nội dung về năng suất chất lượng.",
+            ),
+            "difficulties": (
+                "Chưa bổ sung được nội dung đào tạo mới do chuyển sang dạy học trực tuyến; nguyên nhân là ảnh hưởng của dịch Covid-19.",
+            ),
+        },
+        "local": {
+            "achievements": (
+                "Quán triệt Kế hoạch số 101/KH-UBND đến các phòng chuyên môn và Ủy ban nhân dân các xã, phường, thị trấn trên địa bàn.",
+            ),
+            "difficulties": (
+                "Doanh nghiệp nhỏ và hộ sản xuất trên địa bàn chịu ảnh hưởng của dịch Covid-19 nên ít quan tâm đến nâng cao năng suất chất lượng; nguyên nhân là doanh nghiệp tập trung duy trì sản xuất.",
+            ),
+        },
+    },
+    2022: {
+        "lead": {
+            "achievements": (
+                "Tổ chức hội thảo về giải pháp nâng cao năng suất, chất lượng cho doanh nghiệp nhỏ và vừa và đoàn học tập kinh nghiệm tại tỉnh bạn; hỗ trợ doanh nghiệp áp dụng hệ thống quản lý chất lượng theo TCVN ISO 9001 và công cụ cải tiến năng suất; tham mưu xây dựng quy chuẩn kỹ thuật địa phương.",
+            ),
+            "difficulties": (
+                "Số doanh nghiệp đăng ký nhận hỗ trợ còn ít so với mục tiêu; nguyên nhân là kinh phí hỗ trợ từ ngân sách tỉnh còn hạn chế, doanh nghiệp phải đối ứng phần lớn chi phí.",
+            ),
+            "proposals": (
+                "Đề nghị UBND tỉnh bố trí kinh phí hỗ trợ doanh nghiệp áp dụng hệ thống quản lý, công cụ cải tiến năng suất.",
+            ),
+            "next_year": (
+                "Tiếp tục hỗ trợ doanh nghiệp áp dụng hệ thống quản lý, công cụ cải tiến; phối hợp với các trường triển khai chương trình đào tạo về năng suất chất lượng; cử cán bộ tham gia đào tạo chuyên gia.",
+            ),
+        },
+        "other": {
+            "achievements": (
+                "Giới thiệu doanh nghiệp thuộc lĩnh vực quản lý tham gia các lớp tập huấn về hệ thống quản lý chất lượng, công cụ cải tiến năng suất do Sở Khoa học và Công nghệ tổ chức.",
+                "Hướng dẫn doanh nghiệp thuộc lĩnh vực quản lý áp dụng tiêu chuẩn quốc gia (TCVN) và hệ thống quản lý chất lượng theo TCVN ISO 9001.",
+            ),
+            "difficulties": (
+                "Doanh nghiệp nhỏ và vừa còn e ngại áp dụng hệ thống quản lý chất lượng; nguyên nhân là chi phí tư vấn, chứng nhận cao so với khả năng của doanh nghiệp.",
+                "Việc cung cấp thông tin để hỗ trợ doanh nghiệp có nhu cầu có lúc chưa kịp thời; nguyên nhân là đơn vị chưa có cán bộ chuyên trách.",
+            ),
+            "proposals": (
+                "Đề nghị Sở Khoa học và Công nghệ tổ chức thêm lớp tập huấn về công cụ cải tiến năng suất cho doanh nghiệp trong các ngành, lĩnh vực.",
+                "Đề nghị UBND tỉnh ban hành cơ chế hỗ trợ doanh nghiệp áp dụng tiêu chuẩn, hệ thống quản lý tiên tiến.",
+            ),
+        },
+        "media": {
+            "achievements": (
+                "Thực hiện phóng sự, tin, bài về doanh nghiệp áp dụng hệ thống quản lý chất lượng và công cụ cải tiến năng suất.",
+            ),
+            "difficulties": (
+                "Nguồn tin tuyên truyền về doanh nghiệp điển hình áp dụng công cụ cải tiến còn ít; nguyên nhân là việc phối hợp cung cấp thông tin giữa các đơn vị chưa thường xuyên.",
+            ),
+        },
+        "school": {
+            "achievements": (
+                "Xây dựng đề cương học phần về năng suất chất lượng để đưa vào chương trình đào tạo.",
+            ),
+            "difficulties": (
+                "Giảng viên có chuyên môn sâu về năng suất chất lượng còn ít; nguyên nhân là thiếu nhân lực được đào tạo bài bản.",
+            ),
+        },
+        "local": {
+            "achievements": (
+                "Phối hợp lựa chọn doanh nghiệp, hợp tác xã trên địa bàn tham gia chương trình hỗ trợ áp dụng hệ thống quản lý và truy xuất nguồn gốc.",
+            ),
+            "difficulties": (
+                "Nhiều hộ sản xuất, hợp tác xã chưa quan tâm đến áp dụng tiêu chuẩn; nguyên nhân là quy mô nhỏ, nhận thức về năng suất chất lượng còn hạn chế.",
+            ),
+        },
+    },
+    2023: {
+        "lead": {
+            "achievements": (
+                "Cử cán bộ tham gia đào tạo, được chứng nhận chuyên gia năng suất chất lượng và chuyên gia đánh giá chứng nhận; hỗ trợ đơn vị thử nghiệm đầu tư trang thiết bị nâng cao năng lực thử nghiệm; tiếp tục hỗ trợ doanh nghiệp áp dụng hệ thống quản lý, truy xuất nguồn gốc sản phẩm.",
+            ),
+            "difficulties": (
+                "Số chuyên gia được đào tạo còn ít so với nhu cầu; nguyên nhân là kinh phí cử cán bộ tham gia các khóa đào tạo dài ngày còn hạn chế.",
+            ),
+            "proposals": (
+                "Đề nghị Bộ Khoa học và Công nghệ tăng số khóa đào tạo chuyên gia năng suất chất lượng tổ chức tại các địa phương.",
+            ),
+            "next_year": (
+                "Hỗ trợ xây dựng tổ chức tư vấn, đánh giá chứng nhận của tỉnh; kiểm tra hiệu quả sau hỗ trợ tại các doanh nghiệp đã được hỗ trợ.",
+            ),
+        },
+        "other": {
+            "achievements": (
+                "Phối hợp với Sở Khoa học và Công nghệ khảo sát nhu cầu để hỗ trợ doanh nghiệp thuộc lĩnh vực quản lý nâng cao năng suất, chất lượng.",
+                "Hướng dẫn doanh nghiệp áp dụng tiêu chuẩn cơ sở, truy xuất nguồn gốc sản phẩm, hàng hóa.",
+            ),
+            "difficulties": (
+                "Một số doanh nghiệp sau khi được hỗ trợ chưa duy trì hiệu quả hệ thống quản lý; nguyên nhân là thiếu cán bộ chuyên trách tại doanh nghiệp.",
+                "Kinh phí hỗ trợ doanh nghiệp của đơn vị chưa được bố trí riêng; nguyên nhân là nguồn ngân sách hằng năm còn hạn chế.",
+            ),
+            "proposals": (
+                "Đề nghị Sở Khoa học và Công nghệ chia sẻ danh sách doanh nghiệp đã được hỗ trợ để các sở, ngành, địa phương phối hợp theo dõi, nhân rộng mô hình.",
+                "Đề nghị UBND tỉnh chỉ đạo lồng ghép nội dung năng suất chất lượng trong các chương trình hỗ trợ doanh nghiệp của tỉnh.",
+            ),
+        },
+        "media": {
+            "achievements": (
+                "Tuyên truyền kết quả áp dụng công cụ cải tiến năng suất tại các doanh nghiệp được hỗ trợ qua phóng sự, bài viết chuyên đề.",
+            ),
+            "difficulties": (
+                "Thời lượng dành cho chuyên mục tuyên truyền về năng suất chất lượng còn hạn chế; nguyên nhân là kinh phí sản xuất chương trình chuyên đề thấp.",
+            ),
+        },
+        "school": {
+            "achievements": (
+                "Triển khai chương trình đào tạo về năng suất chất lượng, mở lớp đào tạo đầu tiên cho sinh viên.",
+            ),
+            "difficulties": (
+                "Tài liệu giảng dạy, đào tạo về năng suất chất lượng còn ít; nguyên nhân là thiếu kinh phí biên soạn giáo trình.",
+            ),
+        },
+        "local": {
+            "achievements": (
+                "Hướng dẫn các chủ thể OCOP trên địa bàn áp dụng tiêu chuẩn, truy xuất nguồn gốc để nâng hạng sản phẩm.",
+            ),
+            "difficulties": (
+                "Nhiều chủ thể OCOP là hộ kinh doanh, hợp tác xã quy mô nhỏ; nguyên nhân là nguồn lực đầu tư cho cải tiến năng suất, chất lượng còn hạn chế.",
+            ),
+        },
+    },
+    2024: {
+        "lead": {
+            "achievements": (
+                "Hỗ trợ xây dựng tổ chức tư vấn, đánh giá chứng nhận của tỉnh đủ điều kiện được công nhận; tham mưu xây dựng quy chuẩn kỹ thuật địa phương; kiểm tra hiệu quả sử dụng kinh phí tại các doanh nghiệp được hỗ trợ năm trước.",
+            ),
+            "difficulties": (
+                "Một số doanh nghiệp chưa duy trì hiệu quả hệ thống quản lý sau hỗ trợ; nguyên nhân là việc phối hợp theo dõi doanh nghiệp sau hỗ trợ giữa các đơn vị chưa thường xuyên.",
+            ),
+            "proposals": (
+                "Đề nghị UBND tỉnh chỉ đạo các sở, ngành, địa phương lồng ghép hỗ trợ truy xuất nguồn gốc với nâng cao năng suất, chất lượng sản phẩm chủ lực.",
+            ),
+            "next_year": (
+                "Chuẩn bị nội dung sơ kết 05 năm thực hiện Kế hoạch; tiếp tục hỗ trợ doanh nghiệp áp dụng hệ thống quản lý, công cụ cải tiến năng suất.",
+            ),
+        },
+        "other": {
+            "achievements": (
+                "Hướng dẫn doanh nghiệp ứng dụng truy xuất nguồn gốc sản phẩm, hàng hóa theo chỉ đạo của Ủy ban nhân dân tỉnh.",
+                "Lồng ghép nội dung năng suất chất lượng trong các chương trình hỗ trợ doanh nghiệp của đơn vị.",
+            ),
+            "difficulties": (
+                "Doanh nghiệp nhỏ và vừa còn khó khăn khi ứng dụng công nghệ số trong quản trị, sản xuất; nguyên nhân là nguồn lực đầu tư còn hạn chế, nhận thức chưa đầy đủ.",
+                "Kinh phí hỗ trợ còn hạn chế so với nhu cầu của doanh nghiệp; nguyên nhân là nguồn ngân sách sự nghiệp khoa học hằng năm thấp.",
+            ),
+            "proposals": (
+                "Đề nghị Sở Khoa học và Công nghệ tổ chức tập huấn chuyên sâu về truy xuất nguồn gốc cho cán bộ và doanh nghiệp.",
+                "Đề nghị UBND tỉnh bố trí thêm kinh phí hỗ trợ doanh nghiệp áp dụng công cụ cải tiến năng suất.",
+            ),
+        },
+        "media": {
+            "achievements": (
+                "Duy trì chuyên mục khoa học, công nghệ và đổi mới sáng tạo, tuyên truyền mô hình doanh nghiệp nâng cao năng suất, chất lượng.",
+            ),
+        },
+        "school": {
+            "achievements": (
+                "Cập nhật nội dung đào tạo học phần năng suất chất lượng theo góp ý của doanh nghiệp và người học.",
+            ),
+        },
+        "local": {
+            "achievements": (
+                "Hỗ trợ hợp tác xã, cơ sở sản xuất trên địa bàn áp dụng VietGAP, truy xuất nguồn gốc cho sản phẩm chủ lực.",
+            ),
+        },
+    },
+    2025: {
+        "lead": {
+            "achievements": (
+                "Sau sắp xếp tổ chức bộ máy và hợp nhất tỉnh, kiện toàn bộ phận theo dõi Kế hoạch, tiếp tục triển khai các nhiệm vụ không gián đoạn; tổ chức hội nghị sơ kết 05 năm thực hiện Kế hoạch giai đoạn 2021-2025.",
+            ),
+            "difficulties": (
+                "Chưa triển khai được các nhiệm vụ của Kế hoạch trên địa bàn tỉnh Thái Bình trước đây; nguyên nhân là Kế hoạch số 101/KH-UBND ban hành cho tỉnh Hưng Yên trước hợp nhất, việc sắp xếp tổ chức bộ máy của tỉnh mới hoàn thành từ ngày 01/7/2025.",
+            ),
+            "proposals": (
+                "Đề nghị UBND tỉnh chỉ đạo xây dựng kế hoạch thực hiện Chương trình năng suất chất lượng giai đoạn 2026-2030 trên phạm vi tỉnh sau hợp nhất.",
+            ),
+            "next_year": (
+                "Tham mưu Ủy ban nhân dân tỉnh ban hành kế hoạch thực hiện Chương trình giai đoạn 2026-2030 trên phạm vi tỉnh sau hợp nhất, gồm cả địa bàn tỉnh Thái Bình trước đây.",
+            ),
+        },
+        "other": {
+            "achievements": (
+                "Sau sắp xếp tổ chức bộ máy, đơn vị đã phân công lại đầu mối theo dõi, tiếp tục thực hiện các nhiệm vụ được giao tại Kế hoạch.",
+                "Rà soát, tổng hợp kết quả 05 năm thực hiện nhiệm vụ được giao phục vụ sơ kết Kế hoạch giai đoạn 2021-2025.",
+            ),
+            "difficulties": (
+                "Một số hoạt động bị gián đoạn trong thời gian sắp xếp tổ chức bộ máy; nguyên nhân là chuyển giao nhiệm vụ giữa các đơn vị.",
+                "Doanh nghiệp nhỏ và vừa còn hạn chế nguồn lực đầu tư cho đổi mới công nghệ, cải tiến năng suất; nguyên nhân là chi phí đầu vào tăng, thị trường tiêu thụ còn khó khăn.",
+            ),
+            "proposals": (
+                "Đề nghị Sở Khoa học và Công nghệ hướng dẫn thống nhất biểu mẫu báo cáo cho các cơ quan, đơn vị sau hợp nhất tỉnh.",
+                "Đề nghị UBND tỉnh bố trí kinh phí thực hiện Kế hoạch trên phạm vi tỉnh sau hợp nhất.",
+            ),
+        },
+        "media": {
+            "achievements": (
+                "Sau khi hợp nhất các cơ quan báo chí của tỉnh, tiếp tục tuyên truyền về năng suất chất lượng qua chuyên mục, tin, bài trên các nền tảng của cơ quan.",
+            ),
+        },
+        "school": {
+            "achievements": (
+                "Duy trì giảng dạy học phần năng suất chất lượng; tổng kết kết quả đào tạo giai đoạn 2021-2025.",
+            ),
+        },
+        "local": {
+            "achievements": (
+                "Từ ngày 01/7/2025, tiếp nhận và tiếp tục triển khai trên địa bàn các nhiệm vụ của Kế hoạch do Ủy ban nhân dân cấp huyện thực hiện trước đây.",
+            ),
+            "difficulties": (
+                "Cán bộ cấp xã mới tiếp nhận nhiệm vụ theo dõi năng suất chất lượng, chủ yếu kiêm nhiệm; nguyên nhân là sắp xếp đơn vị hành chính, tổ chức chính quyền địa phương hai cấp từ ngày 01/7/2025.",
+            ),
+            "proposals": (
+                "Đề nghị Sở Khoa học và Công nghệ tổ chức tập huấn cho cán bộ cấp xã về nhiệm vụ năng suất chất lượng.",
+            ),
+        },
+    },
+}
+# From 2026 (the sample reaches 2030): statements of no particular year, the 2025 restructuring
+# already past.
 ACHIEVEMENTS = [
     "Tổ chức tuyên truyền về năng suất chất lượng đến các doanh nghiệp trên địa bàn, được doanh nghiệp đón nhận tích cực.",
     "Phối hợp hướng dẫn doanh nghiệp áp dụng hệ thống quản lý chất lượng và công cụ cải tiến 5S, Kaizen.",
@@ -88,14 +396,47 @@ PROPOSALS = [
     "Đề nghị UBND tỉnh bố trí thêm kinh phí hỗ trợ doanh nghiệp áp dụng công cụ cải tiến năng suất.",
     "Đề nghị Sở Khoa học và Công nghệ tổ chức thêm lớp tập huấn chuyên sâu cho cán bộ cấp xã.",
 ]
+LATER = {
+    "other": {
+        "achievements": tuple(ACHIEVEMENTS),
+        "difficulties": tuple(DIFFICULTIES),
+        "proposals": tuple(PROPOSALS),
+    }
+}
+
+
+def narrative_role(agency: Agency) -> str:
+    """Whose words an agency's narrative takes (see NARRATIVES)."""
+    if agency.code == "SKHCN":
+        return "lead"
+    if agency.kind in ("media", "school"):
+        return agency.kind
+    if agency.kind in ("district_pc", "commune_pc"):
+        return "local"
+    return "other"
+
+
+def narrative_texts(agency: Agency, year: int, rng: random.Random) -> dict[str, str]:
+    """The agency's narrative sheet for ``year`` (one statement a field, drawn with ``rng``)."""
+    texts = NARRATIVES.get(year, LATER)
+    role = narrative_role(agency)
+    out = {}
+    for field in ("achievements", "difficulties", "proposals"):
+        pool = texts.get(role, {}).get(field) or texts["other"][field]
+        out[field] = rng.choice(pool)
+    own = texts.get(role, {}).get("next_year")
+    out["next_year"] = own[0] if own else f"Tiếp tục triển khai các nhiệm vụ được giao năm {year + 1}."
+    return out
+
+
 # What a lead agency reports as the result of each task (sample wording, as agencies write it).
 LEAD_RESULTS = {
-    "I.1": "Tổ chức tuyên truyền, phổ biến về năng suất chất lượng tại hội nghị doanh nghiệp và trên cổng thông tin điện tử của Sở.",
+    "I.1": "Tổ chức tuyên truyền, phổ biến về năng suất chất lượng trên Cổng thông tin điện tử của Sở và qua tài liệu gửi doanh nghiệp.",
     "I.2": "Đăng tải tin, bài, phóng sự về năng suất chất lượng và nội dung Kế hoạch trên báo, đài của tỉnh.",
     "I.3": "Tổ chức các lớp tập huấn về công cụ cải tiến năng suất, truy xuất nguồn gốc, xây dựng tiêu chuẩn cơ sở cho doanh nghiệp.",
     "I.4": "Cử cán bộ tham gia khóa đào tạo chuyên gia năng suất chất lượng, chuyên gia đánh giá chứng nhận do Trung ương tổ chức.",
     "I.5": "Phối hợp với các trường xây dựng nội dung chương trình đào tạo về năng suất chất lượng.",
-    "I.6": "Tham gia hội thảo về năng suất và chất lượng do Trung ương và các tỉnh tổ chức.",
+    "I.6": "Tổ chức hội thảo về giải pháp nâng cao năng suất, chất lượng cho doanh nghiệp nhỏ và vừa.",
     "I.7": "Tổ chức hội nghị sơ kết 05 năm thực hiện Chương trình năng suất chất lượng của tỉnh.",
     "II.1": "Góp ý dự thảo văn bản của Trung ương về cơ chế, chính sách năng suất chất lượng.",
     "II.2": "Rà soát, tham mưu sửa đổi, bổ sung chính sách hỗ trợ doanh nghiệp nâng cao năng suất chất lượng của tỉnh.",
@@ -112,6 +453,19 @@ LEAD_RESULTS = {
     "V.1": "Tổ chức đoàn học tập kinh nghiệm triển khai Chương trình năng suất chất lượng tại tỉnh bạn.",
 }
 COORDINATOR_RESULT = "Phối hợp tuyên truyền, triển khai nội dung nhiệm vụ tại đơn vị, địa phương."
+# A lead's task whose product is counted once in a while (appendix I.4 "6-8 chuyên gia", I.5 "03
+# lớp", I.6 "02 hội nghị", I.7 the 2025 and 2030 conferences, III.6 "01 đơn vị", V.1 "02 đợt"): the
+# indicators that count it and, in a year they count none in the province, what the lead writes.
+NONE_RESULTS = {
+    "I.4": (("CG_NSCL", "CG_DANHGIA"), "Chưa cử cán bộ tham gia đào tạo, chứng nhận chuyên gia trong năm."),
+    "I.5": (("LOP_DAOTAO_TRUONG",), "Chưa có trường mở lớp đào tạo về năng suất chất lượng trong năm."),
+    "I.6": (("HOI_THAO",), "Chưa tổ chức, tham gia hội thảo về năng suất và chất lượng trong năm."),
+    "I.7": (("HOI_NGHI_SKTK",), "Chưa đến kỳ sơ kết, tổng kết thực hiện Chương trình."),
+    "III.6": (("TOCHUC_TUVAN",), "Chưa hỗ trợ xây dựng tổ chức tư vấn, đánh giá chứng nhận trong năm."),
+    "V.1": (("DOT_HOCTAP",), "Chưa tổ chức đoàn học tập kinh nghiệm trong năm."),
+}
+SCHOOL_PROGRAMME_YEARS = (2023, 2027)  # a school starts a programme (TRUONG_DAOTAO)
+SCHOOL_CLASS_YEARS = (2023, 2026, 2028)  # a school holds a class (LOP_DAOTAO_TRUONG)
 # Statistics office series (sample, not official): GRDP and investment at 2010 prices, employment.
 GRDP_2010 = 32_500.0
 GRDP_GROWTH = {
@@ -215,9 +569,9 @@ def _indicator_value(code: str, exp: Expectation, year: int, rng: random.Random,
     if code in ("CG_NSCL", "CG_DANHGIA"):
         return (1 if year in (2023, 2027, 2029) else 0) if lead_like else 0
     if code == "TRUONG_DAOTAO":
-        return 1 if exp.agency.kind == "school" and year in (2023, 2027) else 0
+        return 1 if exp.agency.kind == "school" and year in SCHOOL_PROGRAMME_YEARS else 0
     if code == "LOP_DAOTAO_TRUONG":
-        return 1 if exp.agency.kind == "school" and year in (2023, 2026, 2028) else 0
+        return 1 if exp.agency.kind == "school" and year in SCHOOL_CLASS_YEARS else 0
     if code == "PHONG_SU":
         return rng.randint(1, 2) if media and agency in ("DPTTH", "BPTTH") else 0
     if code == "BAI_VIET":
@@ -243,6 +597,14 @@ def _indicator_value(code: str, exp: Expectation, year: int, rng: random.Random,
     if code == "DOT_HOCTAP":
         return 1 if lead_like and year in (2022, 2026) else 0
     return 0
+
+
+def _counted(codes: tuple[str, ...], year: int, figures: dict[str, object]) -> bool:
+    """Whether the province counts any of ``codes`` in ``year``: the lead's own figures, and the
+    schools' classes (which only schools report)."""
+    if "LOP_DAOTAO_TRUONG" in codes and year in SCHOOL_CLASS_YEARS:
+        return True
+    return any(isinstance(figures.get(c), (int, float)) and bool(figures[c]) for c in codes)
 
 
 def _n_enterprises(exp: Expectation, rng: random.Random) -> int:
@@ -294,38 +656,40 @@ def fill_workbook(exp: Expectation, year: int, catalogue: Catalogue, mistake: st
             "enterprise": float(rng.choice([30, 50, 70])),
             "other": 0.0,
         }
-        values = [name, tax, rng.choice(LOCALITIES), rng.choice(SUPPORT_TYPES[:-1])] + list(amounts.values())
+        place = rng.choice(localities(year))  # drawn in any case: the other values stay as they were
+        place = home_locality(exp.agency, year) or place
+        values = [name, tax, place, rng.choice(SUPPORT_TYPES[:-1])] + list(amounts.values())
         for c, v in enumerate(values, start=2):
             ws.cell(row=r, column=c, value=v)
         for k, v in amounts.items():
             total[k] += v
     ws = wb[SHEET_INDICATORS]
+    figures: dict[str, object] = {}
     for i, ind in enumerate(exp.indicators):
-        ws.cell(row=FIRST_DATA_ROW + i, column=8, value=_indicator_value(ind.code, exp, year, rng, n_ent))
+        figures[ind.code] = _indicator_value(ind.code, exp, year, rng, n_ent)
+        ws.cell(row=FIRST_DATA_ROW + i, column=8, value=figures[ind.code])
     ws = wb[SHEET_TASKS]
     for i, task in enumerate(exp.tasks):
         r = FIRST_DATA_ROW + i
         status = (
             rng.choice(TASK_STATUSES[:2]) if task.code != "I.7" or year in (2025, 2030) else TASK_STATUSES[3]
         )
-        ws.cell(row=r, column=6, value=status)
         own = exp.agency.code in task.lead or bool(set(task.lead) & catalogue.predecessors(exp.agency.code))
-        ws.cell(
-            row=r,
-            column=7,
-            value=LEAD_RESULTS.get(task.code, COORDINATOR_RESULT) if own else COORDINATOR_RESULT,
-        )
+        result = LEAD_RESULTS.get(task.code, COORDINATOR_RESULT) if own else COORDINATOR_RESULT
+        if own and task.code == "I.7" and year == 2030:
+            result = "Tổ chức hội nghị tổng kết 10 năm thực hiện Chương trình năng suất chất lượng của tỉnh."
+        if own and task.code in NONE_RESULTS and not _counted(NONE_RESULTS[task.code][0], year, figures):
+            # the lead's words agree with the figures: no expert, class, workshop... this year
+            result = NONE_RESULTS[task.code][1]
+            status = status if status == TASK_STATUSES[3] else TASK_STATUSES[2]
+        ws.cell(row=r, column=6, value=status)
+        ws.cell(row=r, column=7, value=result)
     ws = wb[SHEET_BUDGET]
     total["provincial"] += 20.0 * sum(1 for ind in exp.indicators if ind.code == "LOP_TAPHUAN")
     for i, (code, _label) in enumerate(BUDGET_SOURCES):
         ws.cell(row=FIRST_DATA_ROW + i, column=4, value=total[code])
     ws = wb[SHEET_NARRATIVE]
-    texts = {
-        "achievements": rng.choice(ACHIEVEMENTS),
-        "difficulties": rng.choice(DIFFICULTIES),
-        "proposals": rng.choice(PROPOSALS),
-        "next_year": f"Tiếp tục triển khai các nhiệm vụ được giao năm {year + 1}.",
-    }
+    texts = narrative_texts(exp.agency, year, rng)
     for i, (code, _label) in enumerate(NARRATIVE_FIELDS):
         wb[SHEET_NARRATIVE].cell(row=FIRST_DATA_ROW + i, column=4, value=texts[code])
     _apply_mistake(wb, exp, mistake)
