@@ -131,7 +131,7 @@ def test_decree_30_dates_and_section_one_in_date_order():
     intro, lines = direction_pieces([meeting, letter, plan], 2021, 2021)
     assert lines == [direction_line(plan), direction_line(letter), direction_line(meeting)]
     assert intro.startswith(
-        "Năm 2021, Ủy ban nhân dân tỉnh và Sở Khoa học và Công nghệ đã ban hành 02 văn bản; tổ chức 01"
+        "Năm 2021, Ủy ban nhân dân tỉnh và Sở Khoa học và Công nghệ đã ban hành 02 văn bản và tổ chức 01"
     )
     intro, lines = direction_pieces([meeting, letter, plan], 2021, 2025)
     assert intro.startswith("Giai đoạn 2021-2025,") and lines == [direction_line(plan)]  # the main documents

@@ -42,3 +42,26 @@ def test_indicators_behind_schedule_are_one_sentence(catalogue):
     assert lines[0].count(";") == len(behind) - 1
     assert "((" not in lines[0] and "))" not in lines[0]
     assert behind_sentence([], "năm 2021") == []
+
+
+def test_an_abbreviation_is_spelt_out_where_the_assessment_first_uses_it():
+    from nscl.reporting.narrative import spell_out_first
+
+    words = "Chương trình mỗi xã một sản phẩm (OCOP)"
+    got = spell_out_first(
+        {
+            "achievements": ["Tập huấn cho cán bộ.", "Hỗ trợ chủ thể OCOP nâng hạng sản phẩm."],
+            "difficulties": ["Sản phẩm OCOP còn ít."],
+            "proposals": [],
+        }
+    )
+    assert got["achievements"] == [
+        "Tập huấn cho cán bộ.",
+        f"Hỗ trợ chủ thể thuộc {words} nâng hạng sản phẩm.",
+    ]
+    assert got["difficulties"] == ["Sản phẩm OCOP còn ít."]  # spelt out once, where first used
+    assert spell_out_first({"achievements": ["Triển khai Chương trình OCOP."]})["achievements"] == [
+        f"Triển khai {words}."
+    ]
+    already = [f"Triển khai {words} tại 10 xã."]
+    assert spell_out_first({"achievements": already})["achievements"] == already

@@ -37,7 +37,7 @@ from nscl.reporting.figures import (
     unconfirmed_money,
 )
 from nscl.reporting.names import ROW_FIELDS, check_context, row
-from nscl.reporting.narrative import behind_sentence, draft_sections
+from nscl.reporting.narrative import behind_sentence, draft_sections, spell_out_first
 from nscl.reporting.sections import (
     direction_pieces,
     group_rows,
@@ -155,7 +155,7 @@ def annual_context(
         )
     tasks = task_rows(catalogue, [this], year, year, progress)
     totals = budget_totals([this])
-    narrative = {**annual_draft(catalogue, year, progress, data, settings), **(texts or {})}
+    narrative = spell_out_first({**annual_draft(catalogue, year, progress, data, settings), **(texts or {})})
     two = phase.first > 2021
     context = {
         **settings_context(settings, issued, year, draft),

@@ -180,8 +180,8 @@ def budget_sentence(
     if direct:
         text += (
             f"; trong đó kinh phí hỗ trợ trực tiếp các tổ chức, doanh nghiệp có tên tại {appendix} là "
-            f"{fmt(direct, 1)} triệu đồng, phần còn lại ({fmt(whole - direct, 1)} triệu đồng) chi cho tuyên "
-            "truyền, tập huấn, hội nghị và các hoạt động chung"
+            f"{fmt(direct, 1)} triệu đồng, phần còn lại ({fmt(whole - direct, 1)} triệu đồng) chi cho các hoạt "
+            "động chung của Kế hoạch (thông tin, tuyên truyền, đào tạo, tập huấn và các hoạt động khác)"
         )
     text += "."
     if unconfirmed:

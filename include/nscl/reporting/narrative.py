@@ -142,6 +142,39 @@ HOUSE_STYLE = (
 )
 
 
+# Abbreviations agencies use that the report spells out where first used in its assessment:
+# the words, then the abbreviation in brackets ("Chương trình mỗi xã một sản phẩm (OCOP)").
+SPELT_OUT = {"OCOP": "Chương trình mỗi xã một sản phẩm"}
+ASSESSMENT_ORDER = ("achievements", "difficulties", "lessons", "next_tasks", "proposals")
+
+
+def spell_out_first(sections: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``sections`` with the first use of each abbreviation of ``SPELT_OUT`` in the assessment
+    spelt out: "Chương trình OCOP" becomes "Chương trình mỗi xã một sản phẩm (OCOP)", "chủ thể
+    OCOP" "chủ thể thuộc Chương trình mỗi xã một sản phẩm (OCOP)"; left alone where the words
+    are there already."""
+    out = {k: list(v) if isinstance(v, list) else v for k, v in sections.items()}
+    for abbr, words in SPELT_OUT.items():
+        pattern = re.compile(rf"(?<![\w(]){abbr}(?![\w)])")
+        for key in ASSESSMENT_ORDER:
+            lines = out.get(key)
+            if not isinstance(lines, list):
+                continue
+            hit = next((i for i, line in enumerate(lines) if pattern.search(line)), None)
+            if hit is None:
+                continue
+            line = lines[hit]
+            if words not in line:
+                head = words.split()[0]  # "Chương trình"
+                if re.search(rf"{head} {abbr}(?![\w)])", line):
+                    line = line.replace(f"{head} {abbr}", f"{words} ({abbr})", 1)
+                else:
+                    line = pattern.sub(f"thuộc {words} ({abbr})", line, count=1)
+                lines[hit] = line
+            break
+    return out
+
+
 def house_style(text: str) -> str:
     """An agency's sentence with the abbreviations the report spells out."""
     for pattern, words in HOUSE_STYLE:

@@ -31,6 +31,7 @@ from nscl.reporting.figures import (
     unconfirmed_money,
 )
 from nscl.reporting.names import check_context
+from nscl.reporting.narrative import spell_out_first
 from nscl.reporting.review_sections import (
     budget_year_rows,
     budget_year_values,
@@ -159,7 +160,7 @@ def review_context(
     reporting, reporting_text = reporting_pieces(rk.years, data, rk.first, rk.last)
     byear = budget_year_values(data)
     last_data = data[-1] if data else None
-    narrative = {**review_draft(catalogue, rk, data, settings), **(texts or {})}
+    narrative = spell_out_first({**review_draft(catalogue, rk, data, settings), **(texts or {})})
     period = f"giai đoạn {rk.first}-{rk.last}"
     context = {
         **settings_context(settings, issued, rk.last, draft),

@@ -18,7 +18,7 @@ TALLY_WORDS = {  # how section I counts each kind of entry
     "document": "ban hành {} văn bản",
     "meeting": "tổ chức {} hội nghị, buổi làm việc",
     "inspection": "tiến hành {} đợt kiểm tra",
-    "other": "thực hiện {} hoạt động khác",
+    "other": "triển khai {} hoạt động khác",
 }
 
 
@@ -46,7 +46,9 @@ def _bodies(entries: list[Entry]) -> str:
 
 def _tally(entries: list[Entry]) -> str:
     c = Counter(e.kind for e in entries)
-    return "; ".join(w.format(count(c[k])) for k, w in TALLY_WORDS.items() if c[k])
+    parts = [w.format(count(c[k])) for k, w in TALLY_WORDS.items() if c[k]]
+    # "ban hành 04 văn bản và triển khai 01 hoạt động khác"; three or more: "a, b và c"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " và " + parts[-1] if parts else ""
 
 
 def direction_pieces(entries: list[Entry], first: int, last: int) -> tuple[str, list[str]]:
