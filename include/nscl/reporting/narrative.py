@@ -165,7 +165,7 @@ def spell_out_first(sections: dict[str, list[str]]) -> dict[str, list[str]]:
                 continue
             line = lines[hit]
             if words not in line:
-                head = words.split()[0]  # "Chương trình"
+                head = " ".join(words.split()[:2])  # "Chương trình"
                 if re.search(rf"{head} {abbr}(?![\w)])", line):
                     line = line.replace(f"{head} {abbr}", f"{words} ({abbr})", 1)
                 else:
