@@ -421,7 +421,7 @@ def signature_block(doc, closing: str) -> None:
     doc.paragraphs[-1].paragraph_format.keep_with_next = True
     table = doc.add_table(rows=1, cols=2)
     no_borders(table)
-    set_widths(table, [8.0, 8.0])
+    set_widths(table, [9.2, 6.8])  # "Nơi nhận" lines as long as the national committee's name
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     left, right = table.rows[0].cells
     left.text = right.text = ""
@@ -567,12 +567,12 @@ ENTERPRISE_COLUMNS = [
 # Landscape pages: 25.7 cm between the margins.
 TASK_COLUMNS = [
     ("STT", "r.stt", 1.2),
-    ("Nội dung công việc", "r.content", 4.6),
-    ("Cơ quan chủ trì", "r.lead", 3.0),
-    ("Sản phẩm theo Kế hoạch", "r.product", 3.0),
-    ("Kết quả của cơ quan chủ trì", "r.result", 6.3),
-    ("Cơ quan phối hợp", "r.coordination", 5.2),
-    ("Tình trạng", "r.status", 2.4),
+    ("Nội dung công việc", "r.content", 4.4),
+    ("Cơ quan chủ trì", "r.lead", 2.8),
+    ("Sản phẩm theo Kế hoạch", "r.product", 2.8),
+    ("Kết quả của cơ quan chủ trì", "r.result", 6.0),
+    ("Cơ quan phối hợp", "r.coordination", 4.6),
+    ("Tình trạng", "r.status", 3.9),
 ]
 
 
@@ -652,7 +652,7 @@ def annual() -> Document:
     )
     caption(doc, "Bảng 2. Kinh phí thực hiện Kế hoạch năm {{ year }} theo nguồn (triệu đồng)")
     data_table(
-        doc, "budget", [("Nguồn kinh phí", "r.source", 11.0), ("Kinh phí (triệu đồng)", "r.value", 4.0)]
+        doc, "budget", [("Nguồn kinh phí", "r.source", 11.0), ("Kinh phí", "r.value", 4.0)]
     )
     table_note(doc)
     heading(doc, "8. Đóng góp của năng suất các nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế của tỉnh")
@@ -800,10 +800,11 @@ def review(kind: str) -> Document:
     para(
         doc,
         "Kết quả của các cơ quan đã hợp nhất, giải thể trong năm 2025 được tính một lần, dưới cơ quan kế thừa "
-        "hiện nay; cột “Gồm kết quả của” ghi tên cơ quan như khi báo cáo và các năm tương ứng.",
+        "hiện nay; cột “Gồm kết quả của” ghi tên cơ quan như khi báo cáo và các năm tương ứng (Bảng 2).",
         indent=True,
         size=13,
     )
+    caption(doc, "Bảng 2. Kết quả theo cơ quan, đơn vị giai đoạn {{ phase }}")
     data_table(
         doc,
         "rollup",
@@ -821,7 +822,7 @@ def review(kind: str) -> Document:
     )
     heading(doc, "8. Hỗ trợ tổ chức, doanh nghiệp và kinh phí thực hiện")
     para(doc, "{{ enterprises_text }}", indent=True)
-    caption(doc, "Bảng 2. Số lượt hỗ trợ tổ chức, doanh nghiệp và kinh phí theo năm, theo nguồn (triệu đồng)")
+    caption(doc, "Bảng 3. Số lượt hỗ trợ tổ chức, doanh nghiệp và kinh phí theo năm, theo nguồn (triệu đồng)")
     data_table(
         doc,
         "budget_by_year",
@@ -843,12 +844,12 @@ def review(kind: str) -> Document:
         indent=True,
     )
     image(doc, "chart_budget", 1, "Kinh phí theo nguồn và số lượt hỗ trợ tổ chức, doanh nghiệp")
-    caption(doc, "Bảng 3. Số lượt hỗ trợ tổ chức, doanh nghiệp theo nội dung hỗ trợ")
+    caption(doc, "Bảng 4. Số lượt hỗ trợ tổ chức, doanh nghiệp theo nội dung hỗ trợ")
     data_table(
         doc, "enterprises_by_type", [("Nội dung hỗ trợ", "r.label", 11.0), ("Số lượt", "r.count", 3.0)]
     )
     heading(doc, "9. Đóng góp của năng suất các nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế của tỉnh")
-    tfp_block(doc, 4, 2)
+    tfp_block(doc, 5, 2)
     assessment(doc, ("III", "IV", "V"), lessons=True)
     signature_block(
         doc,

@@ -161,7 +161,8 @@ def audit_indicators(doc, name: str, catalogue, figs: Figures, year: int, overvi
     head = table[0]
     # "Năm 2025", or "Ước thực hiện năm 2025" while the year's data are partial.
     col_year = next(i for i, h in enumerate(head) if h.lower().endswith(f"năm {year}"))
-    col_cum = next(i for i, h in enumerate(head) if h.startswith("Lũy kế"))
+    # the plan's first year has no second column: its figure to date is the year's
+    col_cum = next((i for i, h in enumerate(head) if h.startswith("Lũy kế")), col_year)
     col_status = [i for i, h in enumerate(head) if h.startswith("Đánh giá")]
     printed: dict[str, float | None] = {}
     for row in table[1:]:
@@ -191,7 +192,7 @@ def audit_indicators(doc, name: str, catalogue, figs: Figures, year: int, overvi
                     f"{name}: '{ind.name}' overview {page and (page['year_value'], page['phase_value'])}"
                 )
     for text in _paragraphs(doc):
-        m = re.match(r"^- (.+?): (?:ước thực hiện )?năm (\d{4}) (.+?)(;|\.$)", text)
+        m = re.match(r"^- (.+?): (?:ước thực hiện )?năm (\d{4}) (?:có )?(.+?)(,|;|\.$)", text)
         if not m or int(m.group(2)) != year or m.group(1) not in by_name:
             continue
         code = by_name[m.group(1)]
@@ -222,7 +223,7 @@ def audit_tfp(doc, name: str, tfp: dict | None) -> list[str]:
         cell = _number(used[0][cols[0]])
         if cell != headline:
             out.append(f"{name}: sensitivity cell {cell} != headline {headline} ({headline_row[0]})")
-    rng = re.search(r"khoảng ([\d,]+)% - ([\d,]+)%", text)
+    rng = re.search(r"khoảng từ ([\d,]+)% đến ([\d,]+)%", text)
     if rng and headline is not None:
         lo, hi = (float(x.replace(",", ".")) for x in rng.groups())
         if not lo <= headline <= hi:

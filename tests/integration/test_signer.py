@@ -440,7 +440,7 @@ def test_issue24_the_2021_returns_speak_of_2021_and_nothing_is_withheld(document
     )
     assert not [item for item in manifest["open_items"] if "không đưa vào báo cáo" in item]
     body = body_text(Document(paths["annual-2021"]))
-    assert "sắp xếp tổ chức bộ máy" not in body and "Covid-19" in body
+    assert "sắp xếp tổ chức bộ máy" not in body and "COVID-19" in body
 
 
 def test_issue24_chart_labels_are_never_cut(documents, catalogue):

@@ -70,7 +70,7 @@ def test_the_grid_is_centred_on_the_io_shares_used_and_its_centre_is_the_headlin
     row = pieces["sensitivity_rows"][2]
     printed = f"{headline:.1f}".replace(".", ",")
     assert row["d2"] == printed  # the 5 % column
-    lo, hi = re.search(r"khoảng ([\d,]+)% - ([\d,]+)%", pieces["sensitivity_note"]).groups()
+    lo, hi = re.search(r"khoảng từ ([\d,]+)% đến ([\d,]+)%", pieces["sensitivity_note"]).groups()
     num = lambda t: float(t.replace(",", "."))  # noqa: E731
     assert num(lo) <= num(printed) <= num(hi)
 

@@ -1,6 +1,10 @@
 """Deterministic sample submissions for any year 2021-2030: every expected agency's workbook
 filled with plausible values, a few late, a few with mistakes (and one corrected resubmission),
-and the statistics office's TFP inputs. Tests and the demo use it; nothing here is real data."""
+and the statistics office's TFP inputs. Tests and the demo use it; nothing here is real data.
+
+Longer than 400 lines because it holds the sample's own tables (company names, localities before
+and after the 2025 merger, the lead agency's task results, growth series) beside the code that
+draws from them; the agencies' narratives are data (``data/sample_narratives.yaml``)."""
 
 from __future__ import annotations
 
@@ -112,297 +116,26 @@ def home_locality(agency: Agency, year: int) -> str | None:
     return None
 
 
-# The narrative sheet ("Thuyết minh"), as each agency writes of its own work in its year: 2021 the
-# plan issued mid-year under COVID-19; 2022-2023 standards and management systems, training,
-# enterprises supported; 2024 traceability and results after support; 2025 the restructuring of
-# the apparatus, the merger of the province and the two-tier local government from 1 July 2025
-# (successor agencies and communes report), and the mid-term review. A statement speaks only of
-# what had happened by the end of its year and names no later year. Roles: the Department
-# ("lead"), the press ("media"), schools, local People's Committees ("local") and every other
-# agency ("other", also the fallback of a role without its own texts).
-NARRATIVES: dict[int, dict[str, dict[str, tuple[str, ...]]]] = {
-    2021: {
-        "lead": {
-            "achievements": (
-                "Tham mưu Ủy ban nhân dân tỉnh ban hành Kế hoạch số 101/KH-UBND ngày 30/6/2021; hướng dẫn các sở, ngành, địa phương triển khai; đăng tải Kế hoạch và tài liệu về năng suất chất lượng trên Cổng thông tin điện tử của Sở, tổ chức các lớp tập huấn theo hình thức trực tiếp kết hợp trực tuyến.",
-            ),
-            "difficulties": (
-                "Do Kế hoạch ban hành giữa năm và dịch Covid-19 kéo dài, số doanh nghiệp đăng ký nhận hỗ trợ áp dụng hệ thống quản lý còn ít; nguyên nhân là doanh nghiệp tập trung duy trì sản xuất và thực hiện các biện pháp phòng, chống dịch.",
-            ),
-            "proposals": (
-                "Đề nghị UBND tỉnh bố trí kinh phí hằng năm để thực hiện các nội dung của Kế hoạch.",
-            ),
-            "next_year": (
-                "Tổ chức đợt tuyên truyền, các lớp tập huấn và lựa chọn doanh nghiệp để hỗ trợ áp dụng hệ thống quản lý, công cụ cải tiến năng suất.",
-            ),
-        },
-        "other": {
-            "achievements": (
-                "Quán triệt Kế hoạch số 101/KH-UBND đến cán bộ, công chức của đơn vị; phân công đầu mối theo dõi, tham mưu thực hiện nhiệm vụ được giao.",
-                "Phổ biến nội dung Kế hoạch đến các doanh nghiệp thuộc lĩnh vực quản lý qua trang thông tin điện tử của đơn vị.",
-            ),
-            "difficulties": (
-                "Dịch Covid-19 diễn biến phức tạp nên chưa tổ chức được việc tuyên truyền, tập huấn trực tiếp cho doanh nghiệp; nguyên nhân là phải thực hiện các biện pháp giãn cách, phòng, chống dịch.",
-                "Cán bộ theo dõi nhiệm vụ năng suất chất lượng mới tiếp cận nội dung Kế hoạch, chủ yếu kiêm nhiệm; nguyên nhân là đơn vị thiếu cán bộ chuyên trách.",
-            ),
-            "proposals": (
-                "Đề nghị Sở Khoa học và Công nghệ cung cấp tài liệu hướng dẫn về năng suất chất lượng cho các sở, ngành, địa phương để tuyên truyền đến doanh nghiệp.",
-                "Đề nghị Bộ Khoa học và Công nghệ sớm ban hành tài liệu hướng dẫn triển khai Chương trình năng suất chất lượng tại địa phương.",
-            ),
-        },
-        "media": {
-            "achievements": (
-                "Tuyên truyền Kế hoạch số 101/KH-UBND qua tin, bài; giới thiệu gương doanh nghiệp vượt khó, duy trì sản xuất trong dịch Covid-19.",
-            ),
-            "difficulties": (
-                "Việc thực hiện phóng sự tuyên truyền tại doanh nghiệp gặp khó khăn; nguyên nhân là hạn chế tiếp xúc trực tiếp trong thời gian phòng, chống dịch Covid-19.",
-            ),
-        },
-        "school": {
-            "achievements": (
-                "Rà soát chương trình đào tạo hiện có để lồng ghép nội dung về năng suất chất lượng.",
-            ),
-            "difficulties": (
-                "Chưa bổ sung được nội dung đào tạo mới do chuyển sang dạy học trực tuyến; nguyên nhân là ảnh hưởng của dịch Covid-19.",
-            ),
-        },
-        "local": {
-            "achievements": (
-                "Quán triệt Kế hoạch số 101/KH-UBND đến các phòng chuyên môn và Ủy ban nhân dân các xã, phường, thị trấn trên địa bàn.",
-            ),
-            "difficulties": (
-                "Doanh nghiệp nhỏ và hộ sản xuất trên địa bàn chịu ảnh hưởng của dịch Covid-19 nên ít quan tâm đến nâng cao năng suất chất lượng; nguyên nhân là doanh nghiệp tập trung duy trì sản xuất.",
-            ),
-        },
-    },
-    2022: {
-        "lead": {
-            "achievements": (
-                "Tổ chức hội thảo về giải pháp nâng cao năng suất, chất lượng cho doanh nghiệp nhỏ và vừa và đoàn học tập kinh nghiệm tại tỉnh bạn; hỗ trợ doanh nghiệp áp dụng hệ thống quản lý chất lượng theo TCVN ISO 9001 và công cụ cải tiến năng suất; tham mưu xây dựng quy chuẩn kỹ thuật địa phương.",
-            ),
-            "difficulties": (
-                "Số doanh nghiệp đăng ký nhận hỗ trợ còn ít so với mục tiêu; nguyên nhân là kinh phí hỗ trợ từ ngân sách tỉnh còn hạn chế, doanh nghiệp phải đối ứng phần lớn chi phí.",
-            ),
-            "proposals": (
-                "Đề nghị UBND tỉnh bố trí kinh phí hỗ trợ doanh nghiệp áp dụng hệ thống quản lý, công cụ cải tiến năng suất.",
-            ),
-            "next_year": (
-                "Tiếp tục hỗ trợ doanh nghiệp áp dụng hệ thống quản lý, công cụ cải tiến; phối hợp với các trường triển khai chương trình đào tạo về năng suất chất lượng; cử cán bộ tham gia đào tạo chuyên gia.",
-            ),
-        },
-        "other": {
-            "achievements": (
-                "Giới thiệu doanh nghiệp thuộc lĩnh vực quản lý tham gia các lớp tập huấn về hệ thống quản lý chất lượng, công cụ cải tiến năng suất do Sở Khoa học và Công nghệ tổ chức.",
-                "Hướng dẫn doanh nghiệp thuộc lĩnh vực quản lý áp dụng tiêu chuẩn quốc gia (TCVN) và hệ thống quản lý chất lượng theo TCVN ISO 9001.",
-            ),
-            "difficulties": (
-                "Doanh nghiệp nhỏ và vừa còn e ngại áp dụng hệ thống quản lý chất lượng; nguyên nhân là chi phí tư vấn, chứng nhận cao so với khả năng của doanh nghiệp.",
-                "Việc cung cấp thông tin để hỗ trợ doanh nghiệp có nhu cầu có lúc chưa kịp thời; nguyên nhân là đơn vị chưa có cán bộ chuyên trách.",
-            ),
-            "proposals": (
-                "Đề nghị Sở Khoa học và Công nghệ tổ chức thêm lớp tập huấn về công cụ cải tiến năng suất cho doanh nghiệp trong các ngành, lĩnh vực.",
-                "Đề nghị UBND tỉnh ban hành cơ chế hỗ trợ doanh nghiệp áp dụng tiêu chuẩn, hệ thống quản lý tiên tiến.",
-            ),
-        },
-        "media": {
-            "achievements": (
-                "Thực hiện phóng sự, tin, bài về doanh nghiệp áp dụng hệ thống quản lý chất lượng và công cụ cải tiến năng suất.",
-            ),
-            "difficulties": (
-                "Nguồn tin tuyên truyền về doanh nghiệp điển hình áp dụng công cụ cải tiến còn ít; nguyên nhân là việc phối hợp cung cấp thông tin giữa các đơn vị chưa thường xuyên.",
-            ),
-        },
-        "school": {
-            "achievements": (
-                "Xây dựng đề cương học phần về năng suất chất lượng để đưa vào chương trình đào tạo.",
-            ),
-            "difficulties": (
-                "Giảng viên có chuyên môn sâu về năng suất chất lượng còn ít; nguyên nhân là thiếu nhân lực được đào tạo bài bản.",
-            ),
-        },
-        "local": {
-            "achievements": (
-                "Phối hợp lựa chọn doanh nghiệp, hợp tác xã trên địa bàn tham gia chương trình hỗ trợ áp dụng hệ thống quản lý và truy xuất nguồn gốc.",
-            ),
-            "difficulties": (
-                "Nhiều hộ sản xuất, hợp tác xã chưa quan tâm đến áp dụng tiêu chuẩn; nguyên nhân là quy mô nhỏ, nhận thức về năng suất chất lượng còn hạn chế.",
-            ),
-        },
-    },
-    2023: {
-        "lead": {
-            "achievements": (
-                "Cử cán bộ tham gia đào tạo, được chứng nhận chuyên gia năng suất chất lượng và chuyên gia đánh giá chứng nhận; hỗ trợ đơn vị thử nghiệm đầu tư trang thiết bị nâng cao năng lực thử nghiệm; tiếp tục hỗ trợ doanh nghiệp áp dụng hệ thống quản lý, truy xuất nguồn gốc sản phẩm.",
-            ),
-            "difficulties": (
-                "Số chuyên gia được đào tạo còn ít so với nhu cầu; nguyên nhân là kinh phí cử cán bộ tham gia các khóa đào tạo dài ngày còn hạn chế.",
-            ),
-            "proposals": (
-                "Đề nghị Bộ Khoa học và Công nghệ tăng số khóa đào tạo chuyên gia năng suất chất lượng tổ chức tại các địa phương.",
-            ),
-            "next_year": (
-                "Hỗ trợ xây dựng tổ chức tư vấn, đánh giá chứng nhận của tỉnh; kiểm tra hiệu quả sau hỗ trợ tại các doanh nghiệp đã được hỗ trợ.",
-            ),
-        },
-        "other": {
-            "achievements": (
-                "Phối hợp với Sở Khoa học và Công nghệ khảo sát nhu cầu để hỗ trợ doanh nghiệp thuộc lĩnh vực quản lý nâng cao năng suất, chất lượng.",
-                "Hướng dẫn doanh nghiệp áp dụng tiêu chuẩn cơ sở, truy xuất nguồn gốc sản phẩm, hàng hóa.",
-            ),
-            "difficulties": (
-                "Một số doanh nghiệp sau khi được hỗ trợ chưa duy trì hiệu quả hệ thống quản lý; nguyên nhân là thiếu cán bộ chuyên trách tại doanh nghiệp.",
-                "Kinh phí hỗ trợ doanh nghiệp của đơn vị chưa được bố trí riêng; nguyên nhân là nguồn ngân sách hằng năm còn hạn chế.",
-            ),
-            "proposals": (
-                "Đề nghị Sở Khoa học và Công nghệ chia sẻ danh sách doanh nghiệp đã được hỗ trợ để các sở, ngành, địa phương phối hợp theo dõi, nhân rộng mô hình.",
-                "Đề nghị UBND tỉnh chỉ đạo lồng ghép nội dung năng suất chất lượng trong các chương trình hỗ trợ doanh nghiệp của tỉnh.",
-            ),
-        },
-        "media": {
-            "achievements": (
-                "Tuyên truyền kết quả áp dụng công cụ cải tiến năng suất tại các doanh nghiệp được hỗ trợ qua phóng sự, bài viết chuyên đề.",
-            ),
-            "difficulties": (
-                "Thời lượng dành cho chuyên mục tuyên truyền về năng suất chất lượng còn hạn chế; nguyên nhân là kinh phí sản xuất chương trình chuyên đề thấp.",
-            ),
-        },
-        "school": {
-            "achievements": (
-                "Triển khai chương trình đào tạo về năng suất chất lượng, mở lớp đào tạo đầu tiên cho sinh viên.",
-            ),
-            "difficulties": (
-                "Tài liệu giảng dạy, đào tạo về năng suất chất lượng còn ít; nguyên nhân là thiếu kinh phí biên soạn giáo trình.",
-            ),
-        },
-        "local": {
-            "achievements": (
-                "Hướng dẫn các chủ thể OCOP trên địa bàn áp dụng tiêu chuẩn, truy xuất nguồn gốc để nâng hạng sản phẩm.",
-            ),
-            "difficulties": (
-                "Nhiều chủ thể OCOP là hộ kinh doanh, hợp tác xã quy mô nhỏ; nguyên nhân là nguồn lực đầu tư cho cải tiến năng suất, chất lượng còn hạn chế.",
-            ),
-        },
-    },
-    2024: {
-        "lead": {
-            "achievements": (
-                "Hỗ trợ xây dựng tổ chức tư vấn, đánh giá chứng nhận của tỉnh đủ điều kiện được công nhận; tham mưu xây dựng quy chuẩn kỹ thuật địa phương; kiểm tra hiệu quả sử dụng kinh phí tại các doanh nghiệp được hỗ trợ năm trước.",
-            ),
-            "difficulties": (
-                "Một số doanh nghiệp chưa duy trì hiệu quả hệ thống quản lý sau hỗ trợ; nguyên nhân là việc phối hợp theo dõi doanh nghiệp sau hỗ trợ giữa các đơn vị chưa thường xuyên.",
-            ),
-            "proposals": (
-                "Đề nghị UBND tỉnh chỉ đạo các sở, ngành, địa phương lồng ghép hỗ trợ truy xuất nguồn gốc với nâng cao năng suất, chất lượng sản phẩm chủ lực.",
-            ),
-            "next_year": (
-                "Chuẩn bị nội dung sơ kết 05 năm thực hiện Kế hoạch; tiếp tục hỗ trợ doanh nghiệp áp dụng hệ thống quản lý, công cụ cải tiến năng suất.",
-            ),
-        },
-        "other": {
-            "achievements": (
-                "Hướng dẫn doanh nghiệp ứng dụng truy xuất nguồn gốc sản phẩm, hàng hóa theo chỉ đạo của Ủy ban nhân dân tỉnh.",
-                "Lồng ghép nội dung năng suất chất lượng trong các chương trình hỗ trợ doanh nghiệp của đơn vị.",
-            ),
-            "difficulties": (
-                "Doanh nghiệp nhỏ và vừa còn khó khăn khi ứng dụng công nghệ số trong quản trị, sản xuất; nguyên nhân là nguồn lực đầu tư còn hạn chế, nhận thức chưa đầy đủ.",
-                "Kinh phí hỗ trợ còn hạn chế so với nhu cầu của doanh nghiệp; nguyên nhân là nguồn ngân sách sự nghiệp khoa học hằng năm thấp.",
-            ),
-            "proposals": (
-                "Đề nghị Sở Khoa học và Công nghệ tổ chức tập huấn chuyên sâu về truy xuất nguồn gốc cho cán bộ và doanh nghiệp.",
-                "Đề nghị UBND tỉnh bố trí thêm kinh phí hỗ trợ doanh nghiệp áp dụng công cụ cải tiến năng suất.",
-            ),
-        },
-        "media": {
-            "achievements": (
-                "Duy trì chuyên mục khoa học, công nghệ và đổi mới sáng tạo, tuyên truyền mô hình doanh nghiệp nâng cao năng suất, chất lượng.",
-            ),
-        },
-        "school": {
-            "achievements": (
-                "Cập nhật nội dung đào tạo học phần năng suất chất lượng theo góp ý của doanh nghiệp và người học.",
-            ),
-        },
-        "local": {
-            "achievements": (
-                "Hỗ trợ hợp tác xã, cơ sở sản xuất trên địa bàn áp dụng VietGAP, truy xuất nguồn gốc cho sản phẩm chủ lực.",
-            ),
-        },
-    },
-    2025: {
-        "lead": {
-            "achievements": (
-                "Sau sắp xếp tổ chức bộ máy và hợp nhất tỉnh, kiện toàn bộ phận theo dõi Kế hoạch, tiếp tục triển khai các nhiệm vụ không gián đoạn; tổ chức hội nghị sơ kết 05 năm thực hiện Kế hoạch giai đoạn 2021-2025.",
-            ),
-            "difficulties": (
-                "Chưa triển khai được các nhiệm vụ của Kế hoạch trên địa bàn tỉnh Thái Bình trước đây; nguyên nhân là Kế hoạch số 101/KH-UBND ban hành cho tỉnh Hưng Yên trước hợp nhất, việc sắp xếp tổ chức bộ máy của tỉnh mới hoàn thành từ ngày 01/7/2025.",
-            ),
-            "proposals": (
-                "Đề nghị UBND tỉnh chỉ đạo xây dựng kế hoạch thực hiện Chương trình năng suất chất lượng giai đoạn 2026-2030 trên phạm vi tỉnh sau hợp nhất.",
-            ),
-            "next_year": (
-                "Tham mưu Ủy ban nhân dân tỉnh ban hành kế hoạch thực hiện Chương trình giai đoạn 2026-2030 trên phạm vi tỉnh sau hợp nhất, gồm cả địa bàn tỉnh Thái Bình trước đây.",
-            ),
-        },
-        "other": {
-            "achievements": (
-                "Sau sắp xếp tổ chức bộ máy, đơn vị đã phân công lại đầu mối theo dõi, tiếp tục thực hiện các nhiệm vụ được giao tại Kế hoạch.",
-                "Rà soát, tổng hợp kết quả 05 năm thực hiện nhiệm vụ được giao phục vụ sơ kết Kế hoạch giai đoạn 2021-2025.",
-            ),
-            "difficulties": (
-                "Một số hoạt động bị gián đoạn trong thời gian sắp xếp tổ chức bộ máy; nguyên nhân là chuyển giao nhiệm vụ giữa các đơn vị.",
-                "Doanh nghiệp nhỏ và vừa còn hạn chế nguồn lực đầu tư cho đổi mới công nghệ, cải tiến năng suất; nguyên nhân là chi phí đầu vào tăng, thị trường tiêu thụ còn khó khăn.",
-            ),
-            "proposals": (
-                "Đề nghị Sở Khoa học và Công nghệ hướng dẫn thống nhất biểu mẫu báo cáo cho các cơ quan, đơn vị sau hợp nhất tỉnh.",
-                "Đề nghị UBND tỉnh bố trí kinh phí thực hiện Kế hoạch trên phạm vi tỉnh sau hợp nhất.",
-            ),
-        },
-        "media": {
-            "achievements": (
-                "Sau khi hợp nhất các cơ quan báo chí của tỉnh, tiếp tục tuyên truyền về năng suất chất lượng qua chuyên mục, tin, bài trên các nền tảng của cơ quan.",
-            ),
-        },
-        "school": {
-            "achievements": (
-                "Duy trì giảng dạy học phần năng suất chất lượng; tổng kết kết quả đào tạo giai đoạn 2021-2025.",
-            ),
-        },
-        "local": {
-            "achievements": (
-                "Từ ngày 01/7/2025, tiếp nhận và tiếp tục triển khai trên địa bàn các nhiệm vụ của Kế hoạch do Ủy ban nhân dân cấp huyện thực hiện trước đây.",
-            ),
-            "difficulties": (
-                "Cán bộ cấp xã mới tiếp nhận nhiệm vụ theo dõi năng suất chất lượng, chủ yếu kiêm nhiệm; nguyên nhân là sắp xếp đơn vị hành chính, tổ chức chính quyền địa phương hai cấp từ ngày 01/7/2025.",
-            ),
-            "proposals": (
-                "Đề nghị Sở Khoa học và Công nghệ tổ chức tập huấn cho cán bộ cấp xã về nhiệm vụ năng suất chất lượng.",
-            ),
-        },
-    },
-}
-# From 2026 (the sample reaches 2030): statements of no particular year, the 2025 restructuring
-# already past.
-ACHIEVEMENTS = [
-    "Tổ chức tuyên truyền về năng suất chất lượng đến các doanh nghiệp trên địa bàn, được doanh nghiệp đón nhận tích cực.",
-    "Phối hợp hướng dẫn doanh nghiệp áp dụng hệ thống quản lý chất lượng và công cụ cải tiến 5S, Kaizen.",
-    "Hỗ trợ các hợp tác xã áp dụng truy xuất nguồn gốc cho sản phẩm chủ lực của địa phương.",
-]
-DIFFICULTIES = [
-    "Kinh phí hỗ trợ còn hạn chế so với nhu cầu của doanh nghiệp; nguyên nhân là nguồn ngân sách sự nghiệp khoa học hằng năm thấp.",
-    "Nhận thức của một bộ phận doanh nghiệp nhỏ và vừa về năng suất chất lượng chưa đầy đủ; nguyên nhân là thiếu cán bộ chuyên trách.",
-    "Việc sắp xếp tổ chức bộ máy năm 2025 làm gián đoạn một số hoạt động; nguyên nhân là chuyển giao nhiệm vụ giữa các đơn vị.",
-]
-PROPOSALS = [
-    "Đề nghị UBND tỉnh bố trí thêm kinh phí hỗ trợ doanh nghiệp áp dụng công cụ cải tiến năng suất.",
-    "Đề nghị Sở Khoa học và Công nghệ tổ chức thêm lớp tập huấn chuyên sâu cho cán bộ cấp xã.",
-]
-LATER = {
-    "other": {
-        "achievements": tuple(ACHIEVEMENTS),
-        "difficulties": tuple(DIFFICULTIES),
-        "proposals": tuple(PROPOSALS),
-    }
-}
+# The agencies' narratives by year and role, as data: ``data/sample_narratives.yaml``.
+NARRATIVES_FILE = Path(__file__).parent / "data" / "sample_narratives.yaml"
+
+
+def _narratives() -> tuple[dict[int, dict[str, dict[str, tuple[str, ...]]]], dict[str, dict[str, tuple[str, ...]]]]:
+    import yaml
+
+    raw = yaml.safe_load(NARRATIVES_FILE.read_text(encoding="utf-8"))
+
+    def roles(value: dict) -> dict[str, dict[str, tuple[str, ...]]]:
+        return {r: {f: tuple(t) for f, t in fields.items()} for r, fields in value.items()}
+
+    return {int(y): roles(v) for y, v in raw["by_year"].items()}, roles(raw["later"])
+
+
+NARRATIVES, LATER = _narratives()
+# From 2026: statements of no particular year (the tests' own returns draw from them too).
+ACHIEVEMENTS = list(LATER["other"]["achievements"])
+DIFFICULTIES = list(LATER["other"]["difficulties"])
+PROPOSALS = list(LATER["other"]["proposals"])
 
 
 def narrative_role(agency: Agency) -> str:

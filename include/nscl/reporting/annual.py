@@ -116,9 +116,12 @@ def reporting_sentence(catalogue: Catalogue, year: int, status: list[dict[str, A
 def own_next_tasks(progress: list[Progress], year: int) -> list[str]:
     """The Department's own next tasks the figures call for: indicators behind their target,
     in one sentence (``nscl.reporting.narrative.behind_sentence``)."""
-    return behind_sentence(
-        [p for p in progress if p.ten_year_status in BEHIND and p.ten_year_target], to_date(year)
-    )
+    behind = [
+        p
+        for p in progress
+        if (p.ten_year_target and p.ten_year_status in BEHIND) or (p.phase_target and p.phase_status in BEHIND)
+    ]
+    return behind_sentence(behind, to_date(year))
 
 
 def annual_draft(

@@ -87,6 +87,7 @@ STATUS_COLOURS = {  # the ten-year status as the analysis words it -> colour and
     "Đúng tiến độ": ("#4c72b0", "Đúng tiến độ"),
     "Chậm tiến độ": ("#d1495b", "Chậm tiến độ"),
     "Chưa thực hiện": ("#8c8c8c", "Chưa thực hiện"),
+    "Chưa đến kỳ": ("#c9c9c9", "Chưa đến kỳ thực hiện"),
     "Không đạt": ("#d1495b", "Không đạt"),
 }
 
@@ -105,8 +106,11 @@ def _png(fig) -> bytes:
 
 
 def _vn(value: float, decimals: int = 1) -> str:
+    """Vietnamese figure, halves rounded up as a reader does by hand (5/8 = 62,5 -> "63")."""
+    from decimal import ROUND_HALF_UP, Decimal
 
-    return format_vn_number(value, decimals)
+    rounded = float(Decimal(str(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    return format_vn_number(rounded, decimals)
 
 
 def tfp_chart(years: list[dict[str, Any]]) -> bytes:
@@ -223,6 +227,7 @@ def indicator_figure(progress, window: str):
             )
         )
     ax.axvline(100, color="black", linewidth=0.8)
+    handles.append(Line2D([], [], color="black", linewidth=0.8, label="Mục tiêu 10 năm (100%)"))
     ax.set_xlim(0, min(max(shown + [100.0]), SHARE_CAP) + 22)
     ax.xaxis.set_major_locator(_ticks())
     first, _, last = window.partition("-")

@@ -33,7 +33,9 @@ def keep_ends_together(document: Any) -> None:
             between.append(p)
             el = el.getnext()
         last = None if note is not None else -1
-        for row in rows[-TOGETHER:last]:
+        # A note across the table's last row goes over with the two rows above it.
+        together = TOGETHER + 1 if rows[-1].cells[0].text.strip().startswith(NOTE) else TOGETHER
+        for row in rows[-together:last]:
             for cell in row.cells:
                 for p in cell.paragraphs:
                     p.paragraph_format.keep_with_next = True

@@ -193,6 +193,9 @@ def budget_sentence(
     return text
 
 
+ORDINALS = {2: "hai", 3: "ba", 4: "tư", 5: "năm", 6: "sáu", 7: "bảy", 8: "tám", 9: "chín", 10: "mười"}
+
+
 def received_text(value: Any) -> str:
     if not value or value != value:
         return "—"
@@ -224,7 +227,7 @@ def reporter_rows(this: YearData) -> list[dict[str, Any]]:
         version = "—"
         if u is not None:
             v = int(u["version"]) if "version" in u and u["version"] == u["version"] else 1
-            version = "Bản gửi lần đầu" if v <= 1 else f"Bản gửi lần thứ {count(v)}"
+            version = "Bản gửi lần đầu" if v <= 1 else f"Bản gửi lần thứ {ORDINALS.get(v, count(v))}"
         out.append(
             row(
                 "reporter",

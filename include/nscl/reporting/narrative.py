@@ -139,6 +139,7 @@ HOUSE_STYLE = (
     (re.compile(r"\bDN\b"), "doanh nghiệp"),
     (re.compile(r"\bHTQLCL\b"), "hệ thống quản lý chất lượng"),
     (re.compile(r"\bNSCL\b"), "năng suất chất lượng"),
+    (re.compile(r"\bCovid-19\b", re.IGNORECASE), "COVID-19"),
 )
 
 
@@ -305,16 +306,21 @@ def _bare(text: str) -> str:
 
 
 def behind_sentence(behind: list, to_date: str) -> list[str]:
-    """The indicators behind their ten-year target as one task ("Đẩy nhanh tiến độ thực hiện
-    các chỉ tiêu còn chậm ...: a; b; c."), none when nothing is behind."""
+    """The indicators behind a target of the plan (the ten years' where it is behind, else the
+    phase's) as one task ("Đẩy nhanh tiến độ thực hiện các chỉ tiêu còn chậm ...: a; b; c."),
+    none when nothing is behind."""
     if not behind:
         return []
-    items = [
-        f"{_bare(p.indicator.name)} ({to_date} {'là ' if p.ten_year_value else ''}"
-        f"{amount_text(p.indicator, p.ten_year_value)}, mục tiêu "
-        f"{_bare(target_text(p.ten_year_target))})"
-        for p in behind
-    ]
-    return [
-        "Đẩy nhanh tiến độ thực hiện các chỉ tiêu còn chậm so với mục tiêu 2021-2030: " + _join(items) + "."
-    ]
+    items = []
+    for p in behind:
+        ten = p.ten_year_target is not None and p.ten_year_status in ("Chậm tiến độ", "Chưa thực hiện", "Không đạt")
+        value, target = (p.ten_year_value, p.ten_year_target) if ten else (p.phase_value, p.phase_target)
+        scope = "mục tiêu 2021-2030" if ten else f"mục tiêu giai đoạn {p.phase.code}"
+        when = to_date
+        if not ten and p.phase.first > 2021:  # the second phase counts from its own first year
+            when = f"lũy kế {p.phase.first}-{p.year}" if p.year > p.phase.first else f"năm {p.year}"
+        items.append(
+            f"{_bare(p.indicator.name)} ({when} {'là ' if value else ''}{amount_text(p.indicator, value)}, "
+            f"{scope} là {_bare(target_text(target))})"
+        )
+    return ["Đẩy nhanh tiến độ thực hiện các chỉ tiêu còn chậm so với mục tiêu của Kế hoạch: " + _join(items) + "."]

@@ -143,7 +143,8 @@ def scope_paragraph(catalogue: Catalogue, first: int, last: int, last_data: Any)
     if boundary.get("components") and len(boundary["components"]) > 1:
         text += (
             " Riêng năng suất các nhân tố tổng hợp (TFP) được tính cho toàn tỉnh Hưng Yên sau hợp nhất ở mọi năm, "
-            "kể cả các năm trước hợp nhất (tính lại theo địa giới mới)."
+            "kể cả các năm trước hợp nhất (tính lại theo địa giới mới, nên số liệu TFP các năm trước khác với số "
+            "liệu đã nêu trong báo cáo của các năm đó)."
         )
     elif boundary:
         text += " Năng suất các nhân tố tổng hợp (TFP) được tính cho tỉnh Hưng Yên trước hợp nhất."

@@ -48,7 +48,7 @@ THEMES = {
                      "subjective"),
     "epidemic": (("dịch", "covid"),
                  "",
-                 "dịch Covid-19 ảnh hưởng đến hoạt động sản xuất, kinh doanh của doanh nghiệp và việc tổ chức "
+                 "dịch COVID-19 ảnh hưởng đến hoạt động sản xuất, kinh doanh của doanh nghiệp và việc tổ chức "
                  "các lớp tập huấn, hội nghị", "objective"),
 }  # fmt: skip
 

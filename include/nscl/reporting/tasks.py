@@ -69,7 +69,7 @@ def _lower_first(text: str) -> str:
 def _own_word(view: dict[str, Any], computed: str) -> str:
     """The lead agency's own assessment, quoted as its word, where it differs from the status."""
     word = view["status"]
-    if not word or word == computed:
+    if not word or computed.startswith(word):
         return ""
     return f" Cơ quan chủ trì tự đánh giá: “{word}”."
 
@@ -131,6 +131,10 @@ def task_rows(
         elif first == last:
             v = views[last]
             status, _ = _status_for(task, measured, last, v)
+            if v["status"] == "Chưa thực hiện" and status.startswith(STATUS_WORKING):
+                # The task runs on, but the lead agency did nothing this year: said so, rather than
+                # "Đang thực hiện" beside its own "Chưa thực hiện".
+                status = f"Chưa thực hiện trong năm {last}" + status[len(STATUS_WORKING) :]
             if (task.code, last) in flagged:
                 result = UNDER_REVIEW.format(year=last)
             elif v["reported"]:

@@ -56,7 +56,7 @@ def tfp_pieces(tfp: dict[str, Any] | None, last_year: int) -> dict[str, Any]:
     elif sti:
         sti_text = (
             "Tỷ trọng đóng góp của khoa học, công nghệ và đổi mới sáng tạo trong tăng TFP chưa xác định được "
-            "một cách tin cậy từ số liệu hiện có, nên báo cáo chưa nêu con số này."
+            "do chưa đủ số liệu tin cậy."
         )
     else:
         sti_text = ""
@@ -114,9 +114,9 @@ def tfp_method_note(tfp: dict[str, Any], years: list[dict[str, Any]]) -> str:
     else:
         elasticity = f"hệ số co giãn của vốn {share_text(params['capital_share'])}"
     note = (
-        "Phương pháp hạch toán tăng trưởng (hàm sản xuất Cobb-Douglas) trên GRDP theo giá so sánh, vốn "
-        "(tính từ vốn đầu tư theo phương pháp kiểm kê thường xuyên) và lao động đang làm việc; "
-        f"{elasticity}; tỷ lệ khấu hao {fmt(params['depreciation'] * 100, 1)}%/năm. Số liệu đầu vào do cơ "
+        "Kết quả được tính theo phương pháp hạch toán tăng trưởng (hàm sản xuất Cobb-Douglas) trên GRDP theo "
+        "giá so sánh, vốn (tính từ vốn đầu tư theo phương pháp kiểm kê thường xuyên) và lao động đang làm việc; "
+        f"{elasticity}; tỷ lệ khấu hao {fmt(params['depreciation'] * 100, 1 if round(params['depreciation'] * 100, 1) % 1 else 0)}%/năm. Số liệu đầu vào do cơ "
         "quan thống kê cung cấp."
     )
     parts = [note]
@@ -203,12 +203,12 @@ def sensitivity_pieces(grid: list[dict[str, Any]]) -> dict[str, Any]:
         basis = f"với hệ số co giãn của vốn từ {fmt(min(c[0] for c in cells), 2)} đến {fmt(max(c[0] for c in cells), 2)}"
     note = (
         f"Độ nhạy của kết quả ({period}): {basis} và tỷ lệ khấu hao từ {fmt(deps[0] * 100, 0)}% đến "
-        f"{fmt(deps[-1] * 100, 0)}%/năm, tỷ trọng đóng góp của TFP vào tăng trưởng nằm trong khoảng "
-        f"{fmt(min(shares), 1)}% - {fmt(max(shares), 1)}%."
+        f"{fmt(deps[-1] * 100, 0)}%/năm, tỷ trọng đóng góp của TFP vào tăng trưởng nằm trong khoảng từ "
+        f"{fmt(min(shares), 1)}% đến {fmt(max(shares), 1)}%."
     )
     if used is not None and used["share_tfp_pct"] is not None:
         note += (
-            f" Ô ứng với hệ số đã dùng và khấu hao {fmt(used['depreciation'] * 100, 0)}%/năm "
-            f"({fmt(used['share_tfp_pct'], 1)}%) là kết quả nêu tại bảng trên."
+            f" Với hệ số đã dùng và tỷ lệ khấu hao {fmt(used['depreciation'] * 100, 0)}%/năm, tỷ trọng là "
+            f"{fmt(used['share_tfp_pct'], 1)}%, đúng bằng kết quả nêu tại bảng trên."
         )
     return {"sensitivity_rows": rows, "sensitivity_note": note}
