@@ -75,7 +75,7 @@ def _figures(ps, phase: bool) -> list[str]:
         if ind.is_deliverable:
             out.append(f"{name} ({amount_text(ind, value)})")
         else:
-            out.append(f"{name}: {amount_text(ind, value)}, mục tiêu {target_text(target)}")
+            out.append(f"{name} (đạt {amount_text(ind, value)}, mục tiêu {_bare(target_text(target))})")
     return out
 
 
@@ -132,12 +132,12 @@ def review_sections(
     shortcomings = []
     if missed:
         shortcomings.append(
-            f"{count(len(missed))} chỉ tiêu chưa đạt mục tiêu giai đoạn {phase_code}: "
+            f"{count(len(missed))} chỉ tiêu chưa đạt mục tiêu giai đoạn {phase_code}, gồm "
             + _join(_figures(missed, phase=True))
         )
     if behind_ten:
         shortcomings.append(
-            "chậm so với tiến độ mục tiêu 2021-2030: " + _join(_figures(behind_ten, phase=False))
+            "chỉ tiêu chậm so với tiến độ của mục tiêu 2021-2030 gồm " + _join(_figures(behind_ten, phase=False))
         )
     objective: list[str] = []
     subjective: list[str] = []
@@ -202,12 +202,22 @@ def review_sections(
         f"Tiếp tục chủ trì, phối hợp với các sở, ngành, địa phương triển khai Kế hoạch {next_label}; các cơ quan, "
         "đơn vị tiếp tục thực hiện nhiệm vụ được giao."
     ]
-    nxt = [(p.indicator, p.indicator.targets.get("2026-2030")) for p in final]
-    nxt_text = [f"{_bare(ind.name)}: {target_text(t)}" for ind, t in nxt if t is not None]
-    if nxt_text and last < 2026:
-        next_tasks.append(
-            "Phấn đấu đạt các mục tiêu giai đoạn 2026-2030 của Kế hoạch: " + _join(nxt_text) + "."
-        )
+    # the next phase's targets, one sentence per task group (one list of them all ran on for a page)
+    nxt: dict[str, list[str]] = defaultdict(list)
+    for p in final:
+        t = p.indicator.targets.get("2026-2030")
+        if t is not None:
+            nxt[catalogue.tasks[p.indicator.task].group].append(
+                f"{_bare(p.indicator.name)} ({_bare(target_text(t))})"
+            )
+    if nxt and last < 2026:
+        for g in catalogue.task_groups:
+            if nxt.get(g):
+                next_tasks.append(
+                    f"{GROUP_LEADS[g]}, phấn đấu đạt các mục tiêu giai đoạn 2026-2030 của Kế hoạch: "
+                    + _join(nxt[g])
+                    + "."
+                )
     still_open = [p for p in final if p.ten_year_target is not None and p.ten_year_status not in ACHIEVED]
     if still_open:
         next_tasks.append(
