@@ -182,12 +182,14 @@ def test_a_file_libreoffice_cannot_edit_is_named_with_its_reason(tmp_path, sourc
     assert osu.sheet_names(tmp_path / "out" / "ok.xlsx")[4] == "KP"  # the good job was still made
 
 
-def _offices() -> set[int]:
-    """Processes started by this tool (their command line names its pipe)."""
+def _offices(marker: str = "nscl_office_") -> set[int]:
+    """Processes started by this tool (their command line names its pipe), or those whose command
+    line holds ``marker`` (this test's own work folder: other tests may run LibreOffice at once)."""
     found = set()
     for proc in Path("/proc").iterdir():
         try:
-            if proc.name.isdigit() and b"nscl_office_" in (proc / "cmdline").read_bytes():
+            cmdline = (proc / "cmdline").read_bytes()
+            if proc.name.isdigit() and b"nscl_office_" in cmdline and marker.encode() in cmdline:
                 found.add(int(proc.name))
         except OSError:
             continue
@@ -195,12 +197,18 @@ def _offices() -> set[int]:
 
 
 def test_a_libreoffice_that_does_not_answer_in_time_is_ended(tmp_path, source, monkeypatch):
-    before = _offices()
-    monkeypatch.setattr(osu, "STARTUP_TIMEOUT", 2.0)
+    work = tmp_path / "work"
+
+    def mkdtemp(prefix: str = "") -> str:
+        work.mkdir()
+        return str(work)
+
+    monkeypatch.setattr(osu.tempfile, "mkdtemp", mkdtemp)
+    monkeypatch.setattr(osu, "STARTUP_TIMEOUT", 0.5)  # no LibreOffice starts and saves a file in 0,5 s
     monkeypatch.setattr(osu, "PER_JOB_TIMEOUT", 0.0)
     with pytest.raises(osu.OfficeSuiteError, match="did not finish 1 file"):
         osu.run_jobs([osu.Job(source, "slow")], tmp_path)
-    assert _offices() - before == set()
+    assert _offices(str(work)) == set()
 
 
 @FMTS

@@ -108,6 +108,7 @@ def _report_indicators(docx: Path) -> dict[str, dict[str, str]]:
             return {
                 r.cells[1].text.strip(): dict(zip(head, (c.text.strip() for c in r.cells), strict=True))
                 for r in table.rows[1:]
+                if not r.cells[0].text.startswith("Ghi chú:")  # the rule note across the last row
             }
     raise AssertionError("no indicator table in the report")
 

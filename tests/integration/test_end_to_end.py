@@ -60,7 +60,9 @@ def report_table(path) -> dict[str, list[str]]:
     by_name = {ind.name: code for code, ind in default_catalogue().indicators.items()}
     doc = Document(path)
     table = next(t for t in doc.tables if "Đánh giá 2021-2030" in [c.text for c in t.rows[0].cells])
-    return {by_name[r.cells[1].text]: [c.text for c in r.cells] for r in table.rows[1:]}
+    # the rows under the header, without the rule note across the last row
+    rows = [r for r in table.rows[1:] if not r.cells[0].text.startswith("Ghi chú:")]
+    return {by_name[r.cells[1].text]: [c.text for c in r.cells] for r in rows}
 
 
 def as_number(text: str) -> float:
