@@ -95,6 +95,7 @@ def editorial_page(
         people = leaders.load(z)
     except ValueError as exc:
         people, error = [], str(exc)
+    signer = editorial.current_signer(z, p.state) if not error else p.state.signer
     made_path = z.reports(y) / made if made and "/" not in made and made.endswith(".docx") else None
     return render(
         request,
@@ -116,6 +117,11 @@ def editorial_page(
         problem=None,
         ready=ready,
         leaders=people,
+        signer=signer,
+        # a draft prints the leader's lines of now, other than those copied when he was chosen
+        signer_follows=bool(signer and p.state.signer and signer.authority != p.state.signer.authority),
+        # the document keeps lines other than the settings' (approved, or typed for it)
+        signer_differs=editorial.signer_differs(z, p.state) if not error else None,
         confirm=confirm == "1",
         done=DONE.get(done or ""),
         error=error,
