@@ -115,7 +115,8 @@ def cmd_editorial(args) -> int:
                 extra = [
                     k
                     for k in editorial.sections_of(args.kind)
-                    if k not in editorial.SECTIONS and not (k in state.sections and state.sections[k].reviewed)
+                    if k not in editorial.SECTIONS
+                    and not (k in state.sections and state.sections[k].reviewed)
                 ]
                 if extra:
                     kept += editorial.keep(zones, args.year, args.kind, extra, p.draft, args.by)
