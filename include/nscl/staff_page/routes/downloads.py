@@ -11,7 +11,7 @@ from nscl.reporting.render import ensure_pdf, pdf_pending
 from nscl.staff_page import pdfs
 from nscl.staff_page.auth import require_read
 from nscl.staff_page.common import parse_year
-from nscl.staff_page.queries import FEEDBACK_ZONES, REPORT_SUFFIXES, SHA_RE, safe_child, zones
+from nscl.staff_page.queries import FEEDBACK_ZONES, REPORT_SUFFIXES, SHA_RE, default_year, safe_child, zones
 
 router = APIRouter()
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -45,7 +45,8 @@ def pdf_status(
     """Where each report's PDF stands, for the page's script while a listing says "Đang tạo bản
     PDF…": "ready" (there to download), "pending" (being made), "failed" (LibreOffice could
     not make it; a download tries again), "unknown" (no such report)."""
-    folder = zones().reports(parse_year(year))
+    z = zones()
+    folder = z.reports(parse_year(year, default_year(z)))
     out: dict[str, str] = {}
     for n in name[:20]:
         docx = folder / (n[:-4] + ".docx")
