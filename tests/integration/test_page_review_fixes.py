@@ -1,0 +1,92 @@
+"""What a fresh look at the staff page's screenshots found (issue 25, page4): a first valid file
+after the deadline did not say it makes the agency late; the editorial tab's "Còn phải làm" left
+out the open checks that then refused the approval; the checks showed their technical ids
+("[contradiction:2025:I.4]") and ISO times to staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+
+from nscl.forms.sample import fill_workbook
+from nscl.forms.workbook import save_reproducible
+from nscl.intake.process import process_file
+from nscl.labels import STATE_LABELS
+from nscl.reporting import approval
+from nscl.reporting.checks import Check
+from nscl.staff_page import preview as pv
+from nscl.store import editorial
+from test_page_report_settings import page  # noqa: F401 - the fixture
+from test_report_data import build
+
+YEAR = 2025
+TZ = dt.timezone(dt.timedelta(hours=7))
+
+
+def _bytes(catalogue, code: str, mistake: str | None = None) -> bytes:
+    buf = io.BytesIO()
+    save_reproducible(fill_workbook(catalogue.expectation(YEAR, code), YEAR, catalogue, mistake), buf)
+    return buf.getvalue()
+
+
+def _notes(zones, catalogue, data: bytes) -> dict[str, dict]:
+    token = pv.stage(zones, YEAR, "tep.xlsx", data, "canbo", None, "")
+    meta, path = pv.load_pending(zones, token)
+    return {n["key"]: n for n in pv.preview(zones, catalogue, meta, path)["notes"]}
+
+
+def test_a_first_valid_file_after_the_deadline_says_the_agency_becomes_late(zones, catalogue):
+    deadline = catalogue.deadline(YEAR)
+    assert dt.date.today() > deadline  # the machine's date: after the 2025 deadline
+    # Missing: nothing received yet.
+    note = _notes(zones, catalogue, _bytes(catalogue, "SCT"))["will_be_late"]
+    assert f"“{STATE_LABELS['missing']}” sang “{STATE_LABELS['late']}”" in note["text"]
+    assert f"({deadline:%d/%m/%Y})" in note["text"] and "Sở Công Thương" in note["text"]
+    # Rejected before the deadline, corrected now: late too.
+    inbox = zones.inbox(YEAR)
+    inbox.mkdir(parents=True)
+    first = inbox / "sct.xlsx"
+    first.write_bytes(_bytes(catalogue, "SCT", "text_in_number"))
+    before = dt.datetime.combine(deadline - dt.timedelta(days=5), dt.time(9), TZ)
+    os.utime(first, (before.timestamp(), before.timestamp()))
+    assert process_file(first, YEAR, zones, catalogue)["status"] == "rejected"
+    note = _notes(zones, catalogue, _bytes(catalogue, "SCT"))["will_be_late"]
+    assert f"“{STATE_LABELS['rejected']}” sang “{STATE_LABELS['late']}”" in note["text"]
+    # A file with errors makes nobody late: it is refused.
+    assert "will_be_late" not in _notes(zones, catalogue, _bytes(catalogue, "SYT", "text_in_number"))
+
+
+def test_open_checks_are_listed_as_to_do_in_staff_words(page, catalogue, monkeypatch):  # noqa: F811
+    c, zones = page
+    build(zones, catalogue, [2021])
+    checks = [
+        Check(
+            "contradiction:2021:I.4",
+            "contradiction",
+            "Nhiệm vụ I.4 năm 2021: không thống nhất",
+            "Chi tiết A.",
+            (),
+        ),
+        Check(
+            "plausibility:2021:SCT:no_activity", "plausibility", "Sở Công Thương: kinh phí", "Chi tiết B.", ()
+        ),
+    ]
+    monkeypatch.setattr(approval, "open_checks", lambda year, kind: list(checks))
+    html = c.get("/editorial?year=2021&kind=annual").text
+    assert 'id="ed-open-checks"' in html and "Còn 2 kiểm tra số liệu chưa xử lý" in html
+    r = c.post(
+        "/editorial/approve",
+        data={"year": "2021", "kind": "annual", "confirmed": "1"},
+        follow_redirects=True,
+    )
+    assert "Chưa phê duyệt được" in r.text and "Kiểm tra chưa xử lý: Nhiệm vụ I.4 năm 2021" in r.text
+    for shown in (html, r.text):
+        assert "[contradiction:" not in shown and "[plausibility:" not in shown
+    # Acknowledged with a reason: its time as every tab shows times, not ISO.
+    approval.acknowledge(zones, 2021, "annual", [checks[0].id], "đã đối chiếu với cơ quan", "Lan")
+    at = editorial.load(zones, 2021, "annual").acknowledged[checks[0].id].at
+    shown = c.get("/editorial?year=2021&kind=annual").text
+    assert at not in shown
+    assert dt.datetime.fromisoformat(at).strftime("%d/%m/%Y %H:%M") in shown
+    assert "Còn 1 kiểm tra số liệu chưa xử lý" in shown
