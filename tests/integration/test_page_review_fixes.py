@@ -90,3 +90,29 @@ def test_open_checks_are_listed_as_to_do_in_staff_words(page, catalogue, monkeyp
     assert at not in shown
     assert dt.datetime.fromisoformat(at).strftime("%d/%m/%Y %H:%M") in shown
     assert "Còn 1 kiểm tra số liệu chưa xử lý" in shown
+
+
+def test_dates_are_typed_day_first_whatever_the_browser(page, catalogue):  # noqa: F811
+    """The page's date fields are text, day first: a browser's date picker shows mm/dd/yyyy in an
+    English Windows, where "06/10/2021" would be 10 June."""
+    from nscl.store import direction
+
+    c, zones = page
+    build(zones, catalogue, [2021])
+    html = c.get("/editorial?year=2021&kind=annual").text
+    assert 'type="date"' not in html and 'placeholder="ngày/tháng/năm"' in html
+    r = c.post("/editorial/cutoff", data={"year": "2021", "kind": "annual", "cutoff": "06/10/2021"})
+    assert r.status_code == 200
+    assert editorial.load(zones, 2021, "annual").cutoff == "2021-10-06"
+    assert 'value="06/10/2021"' in c.get("/editorial?year=2021&kind=annual").text
+    r = c.post("/editorial/cutoff", data={"year": "2021", "kind": "annual", "cutoff": "31/02/2021"})
+    assert "ngày chốt số liệu không đúng" in r.text
+    assert editorial.load(zones, 2021, "annual").cutoff == "2021-10-06"  # unchanged
+
+    assert 'type="date"' not in c.get("/direction?year=2021").text
+    form = {"year": "2021", "kind": "document", "number": "68/KH-SKHCN", "body": "Sở Khoa học và Công nghệ"}
+    form["summary"] = "về việc triển khai Kế hoạch số 101/KH-UBND năm 2021"
+    c.post("/direction/add", data={**form, "date": "16/08/2021"})
+    assert [e.date for e in direction.load(zones, 2021)] == ["2021-08-16"]
+    r = c.post("/direction/add", data={**form, "date": "2021-16-08"})
+    assert "ngày không đúng" in r.text and len(direction.load(zones, 2021)) == 1

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from nscl.labels import STATE_LABELS, STATE_ORDER
 from nscl.staff_page import auth
 from nscl.staff_page.common import (
+    DAY_PATTERN,
     FIRST_YEAR,
     LAST_YEAR,
     PAGE_TITLE,
@@ -71,6 +72,7 @@ def _env() -> Environment:
     env.filters["vn_time"] = fmt_time  # dd/mm/yyyy HH:MM, Vietnam time, as every tab shows times
     env.filters["vn_date"] = fmt_date  # dd/mm/yyyy of a YYYY-MM-DD date
     env.filters["plain"] = staff_words  # a check's line without its technical id
+    env.globals["day_pattern"] = DAY_PATTERN  # what a date field accepts (``common.parse_day``)
     env.globals.update(
         page_title=PAGE_TITLE,
         first_year=FIRST_YEAR,
