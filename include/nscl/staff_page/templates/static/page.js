@@ -57,9 +57,10 @@
   var DEFAULT_CONFIRM = {
     "editorial/approve": function (form) {
       var withdraw = form.querySelector("input[name=action][value=withdraw]");
-      return withdraw
-        ? "Hủy phê duyệt nội dung báo cáo? Bản tạo sau đó sẽ lại mang chữ DỰ THẢO."
-        : "Phê duyệt nội dung báo cáo? Bản báo cáo tạo sau đó không còn chữ DỰ THẢO và ghi tên bạn là người phê duyệt.";
+      if (withdraw) return "Hủy phê duyệt nội dung báo cáo? Bản tạo sau đó sẽ lại mang chữ DỰ THẢO.";
+      // "Phê duyệt nội dung…" only shows what becomes final; the question is asked once, there.
+      if (!form.querySelector("input[name=confirmed][value='1']")) return null;
+      return "Phê duyệt nội dung báo cáo? Bản báo cáo tạo sau đó không còn chữ DỰ THẢO và ghi tên bạn là người phê duyệt.";
     }
   };
   var submitting = false;
