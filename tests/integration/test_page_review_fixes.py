@@ -14,6 +14,7 @@ from nscl.forms.workbook import save_reproducible
 from nscl.intake.process import process_file
 from nscl.labels import STATE_LABELS
 from nscl.reporting import approval
+from nscl.reporting.build import prepare
 from nscl.reporting.checks import Check
 from nscl.staff_page import preview as pv
 from nscl.store import editorial
@@ -116,3 +117,18 @@ def test_dates_are_typed_day_first_whatever_the_browser(page, catalogue):  # noq
     assert [e.date for e in direction.load(zones, 2021)] == ["2021-08-16"]
     r = c.post("/direction/add", data={**form, "date": "2021-16-08"})
     assert "ngày không đúng" in r.text and len(direction.load(zones, 2021)) == 1
+
+
+def test_a_change_that_withdraws_the_approval_asks_first(page, catalogue, monkeypatch):  # noqa: F811
+    """After approval, saving a section, the signer or the cut-off withdraws it: the page asks."""
+    c, zones = page
+    build(zones, catalogue, [2021])
+    monkeypatch.setattr(approval, "open_checks", lambda year, kind: [])
+    question = "Lưu thay đổi này sẽ hủy phê duyệt"
+    assert question not in c.get("/editorial?year=2021&kind=annual").text
+    editorial.set_signer(zones, 2021, "annual", ["GIÁM ĐỐC"], "Nguyễn Văn Minh", "Lan")
+    editorial.keep(zones, 2021, "annual", None, prepare(zones, catalogue, 2021, "annual").draft, "Lan")
+    editorial.approve(zones, 2021, "annual", "Lan")
+    html = c.get("/editorial?year=2021&kind=annual").text
+    # every section's form, the signer's and the cut-off's
+    assert html.count(question) == len(editorial.sections_of("annual")) + 2
