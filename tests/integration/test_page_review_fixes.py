@@ -132,3 +132,30 @@ def test_a_change_that_withdraws_the_approval_asks_first(page, catalogue, monkey
     html = c.get("/editorial?year=2021&kind=annual").text
     # every section's form, the signer's and the cut-off's
     assert html.count(question) == len(editorial.sections_of("annual")) + 2
+
+
+def test_the_reports_tab_says_which_version_is_approved(page, catalogue, monkeypatch):  # noqa: F811
+    """Which version has no "DỰ THẢO" (the one to send for signing), read from its manifest."""
+    import re
+
+    c, zones = page
+    build(zones, catalogue, [2021])
+    monkeypatch.setattr(approval, "open_checks", lambda year, kind: [])
+
+    def generate() -> str:
+        r = c.post("/editorial/generate", data={"year": "2021", "kind": "annual"}, follow_redirects=False)
+        return r.headers["location"].split("made=")[1].split("&")[0]
+
+    draft = generate()
+    editorial.set_signer(zones, 2021, "annual", ["GIÁM ĐỐC"], "Nguyễn Văn Minh", "Lan")
+    editorial.keep(zones, 2021, "annual", None, prepare(zones, catalogue, 2021, "annual").draft, "Lan")
+    editorial.approve(zones, 2021, "annual", "Lan")
+    final = generate()
+    html = c.get("/reports?year=2021").text
+    stage = {}
+    for row in html.split('<tr class="report-version">')[1:]:
+        name = re.search(r'files/reports/2021/([^"]+\.docx)', row).group(1)
+        stage[name] = re.search(r'class="report-stage (\w+)"', row).group(1)
+    assert stage[draft] == "draft" and stage[final] == "approved", stage
+    overview = c.get("/?year=2021").text
+    assert "đã phê duyệt, không còn chữ DỰ THẢO" in overview  # the latest is the approved one
