@@ -132,6 +132,9 @@ def test_a_change_that_withdraws_the_approval_asks_first(page, catalogue, monkey
     html = c.get("/editorial?year=2021&kind=annual").text
     # every section's form, the signer's and the cut-off's
     assert html.count(question) == len(editorial.sections_of("annual")) + 2
+    # who kept the sections and when, in the page's one way of writing times
+    at = editorial.load(zones, 2021, "annual").sections["achievements"].at
+    assert f"Đã xem, giữ nguyên bản nháp: Lan, {dt.datetime.fromisoformat(at):%d/%m/%Y %H:%M}" in html
 
 
 def test_the_reports_tab_says_which_version_is_approved(page, catalogue, monkeypatch):  # noqa: F811

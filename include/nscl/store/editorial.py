@@ -120,9 +120,9 @@ class Editorial:
 
 
 def when(at: str | None) -> str:
-    """A recorded time as people read it: "09:15 ngày 28/11/2025"."""
+    """A recorded time as every tab of the page shows times: "28/11/2025 09:15"."""
     try:
-        return dt.datetime.fromisoformat(str(at)).strftime("%H:%M ngày %d/%m/%Y")
+        return dt.datetime.fromisoformat(str(at)).strftime("%d/%m/%Y %H:%M")
     except ValueError:
         return str(at or "")
 
