@@ -97,7 +97,8 @@ def _nscl_status(server, year: int) -> dict:
 
 def _report_indicators(docx: Path) -> dict[str, dict[str, str]]:
     """The annual report's indicator table (header "STT", "Chỉ tiêu", ..., "Năm <year>"), by
-    indicator name, each row as {column heading: text}."""
+    indicator name, each row as {column heading: text}; its last row, the rule note merged across
+    the table (since d788b39), is no indicator."""
     import docx as python_docx
 
     for table in python_docx.Document(str(docx)).tables:
@@ -108,6 +109,7 @@ def _report_indicators(docx: Path) -> dict[str, dict[str, str]]:
             return {
                 r.cells[1].text.strip(): dict(zip(head, (c.text.strip() for c in r.cells), strict=True))
                 for r in table.rows[1:]
+                if len({c.text for c in r.cells}) > 1  # not the rule note, one cell across the table
             }
     raise AssertionError("no indicator table in the report")
 
