@@ -97,7 +97,8 @@ def _nscl_status(server, year: int) -> dict:
 
 def _report_indicators(docx: Path) -> dict[str, dict[str, str]]:
     """The annual report's indicator table (header "STT", "Chỉ tiêu", ..., "Năm <year>"), by
-    indicator name, each row as {column heading: text}."""
+    indicator name, each row as {column heading: text}; its last row, the rule note merged across
+    the table (since d788b39), is no indicator."""
     import docx as python_docx
 
     for table in python_docx.Document(str(docx)).tables:

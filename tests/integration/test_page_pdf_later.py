@@ -125,3 +125,42 @@ def test_a_pdf_libreoffice_cannot_make_is_not_promised_for_ever(page, catalogue,
     # A download still tries once more, then says the file is not there.
     r = c.get(f"/files/reports/{YEAR}/{docx.with_suffix('.pdf').name}")
     assert r.status_code == 404 and len(calls) == 2
+
+
+def test_the_pdf_status_the_page_polls(page, catalogue, monkeypatch):  # noqa: F811
+    """``pdf-status``, which the page's script asks while a listing says "Đang tạo bản PDF…":
+    pending while LibreOffice works, ready once the file is there, failed when it could not be
+    made, unknown for a name that is no report (nothing outside the reports' folder)."""
+    c, zones = page
+    build(zones, catalogue, [YEAR])
+    monkeypatch.setenv("NSCL_REPORT_PDF", "1")
+    slow = SlowConverter()
+    monkeypatch.setattr(render, "convert_to_pdf", slow)
+    monkeypatch.setattr(render, "soffice", lambda: "/usr/bin/soffice")
+    made = _generate(c)
+    pdf = (zones.reports(YEAR) / made).with_suffix(".pdf")
+    names = [pdf.name, "../../leaders.pdf", "khong-co.pdf", made]
+
+    def ask() -> dict:
+        r = c.get("/pdf-status", params={"year": str(YEAR), "name": names})
+        assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+        return r.json()
+
+    assert ask() == {
+        pdf.name: "pending",
+        "../../leaders.pdf": "unknown",
+        "khong-co.pdf": "unknown",
+        made: "unknown",
+    }
+    slow.release.set()
+    assert _wait(lambda: pdf.is_file())
+    assert _wait(lambda: ask()[pdf.name] == "ready")
+
+    def broken(docx, work, timeout=0):
+        return None, "Không chuyển được sang PDF"
+
+    monkeypatch.setattr(render, "convert_to_pdf", broken)
+    other = zones.reports(YEAR) / _generate(c)
+    names = [other.with_suffix(".pdf").name]
+    assert _wait(lambda: ask() == {names[0]: "failed"})
+    assert c.get("/pdf-status", params={"year": "20x5", "name": names}).status_code == 400

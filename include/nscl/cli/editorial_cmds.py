@@ -2,6 +2,8 @@
 
 nscl editorial --year Y [--kind annual|mid-term|final] show          sections (staff's or draft), what is open
 nscl editorial --year Y [--kind K] set SECTION (--file F | --text T) --by NAME
+        SECTION: achievements, difficulties, next_tasks, proposals; in a review (mid-term, final)
+        also lessons ("Bài học kinh nghiệm"), refused for annual
 nscl editorial --year Y [--kind K] date YYYY-MM-DD|none --by NAME     the report's date (none: for the clerk)
 nscl editorial --year Y [--kind K] signer --authority "KT. GIÁM ĐỐC" --authority "PHÓ GIÁM ĐỐC" --name N --by NAME
 nscl editorial --year Y [--kind K] keep SECTION|--all --by NAME      read and kept as drafted ("đã xem, giữ nguyên bản nháp")
@@ -33,6 +35,7 @@ def cmd_editorial(args) -> int:
     from nscl.store.zones import Zones
 
     zones = Zones.default()
+    titles = {**SECTION_TITLES, "lessons": LESSONS}
     try:
         if args.action == "history":
             for v in editorial.history(zones, args.year, args.kind):
@@ -41,13 +44,15 @@ def cmd_editorial(args) -> int:
         if args.action != "show" and args.action != "history" and not args.by:
             print("Cần --by <tên người thực hiện>.", file=sys.stderr)
             return 2
+        if args.action in ("set", "keep") and args.section and not _section_ok(args.kind, args.section):
+            return 2
         if args.action == "set":
-            if args.section not in editorial.SECTIONS:
-                print(f"Mục phải là một trong: {', '.join(editorial.SECTIONS)}", file=sys.stderr)
+            if not args.section:
+                print(f"Cần tên mục: {', '.join(editorial.sections_of(args.kind))}.", file=sys.stderr)
                 return 2
             text = Path(args.file).read_text(encoding="utf-8") if args.file else (args.text or "")
             n = editorial.save_section(zones, args.year, args.kind, args.section, text, args.by)
-            print(f"Đã lưu mục “{SECTION_TITLES[args.section]}” (phiên bản {n}).")
+            print(f"Đã lưu mục “{titles[args.section]}” (phiên bản {n}).")
             return 0
         if args.action == "date":
             value = args.section  # the date takes the section's place: "date 2025-12-10"
@@ -105,8 +110,18 @@ def cmd_editorial(args) -> int:
             kept = editorial.keep(
                 zones, args.year, args.kind, None if args.all else [args.section], p.draft, args.by
             )
+            if args.all:  # in a review, "all" keeps its lessons learnt too, as the page does
+                state = editorial.load(zones, args.year, args.kind)
+                extra = [
+                    k
+                    for k in editorial.sections_of(args.kind)
+                    if k not in editorial.SECTIONS
+                    and not (k in state.sections and state.sections[k].reviewed)
+                ]
+                if extra:
+                    kept += editorial.keep(zones, args.year, args.kind, extra, p.draft, args.by)
             print(
-                "Đã xem, giữ nguyên bản nháp: " + "; ".join(SECTION_TITLES[k] for k in kept) + "."
+                "Đã xem, giữ nguyên bản nháp: " + "; ".join(titles[k] for k in kept) + "."
                 if kept
                 else "Không còn mục nào chưa rà soát."
             )
@@ -142,11 +157,11 @@ def cmd_editorial(args) -> int:
         print(f"  ngày báo cáo: {p.issued.strftime('%d/%m/%Y') if p.issued else 'để trống cho văn thư'}")
         chosen = state.signer
         print("  người ký: " + (" / ".join([*chosen.authority, chosen.name]) if chosen else "chưa chọn"))
-        for key in editorial.SECTIONS:
+        for key in editorial.sections_of(args.kind):
             s = state.sections.get(key)
             source = s.label() if s and s.reviewed else "dự thảo tự động, chưa rà soát"
-            print(f"\n[{key}] {SECTION_TITLES[key]} — {source}")
-            for line in s.text if s and s.text else p.draft[key]:
+            print(f"\n[{key}] {titles[key]} — {source}")
+            for line in s.text if s and s.text else p.draft.get(key, []):
                 print(f"  - {line}")
         print("\nCòn phải làm:" if p.open_items else "\nKhông còn việc phải làm.")
         for item in p.open_items:
@@ -155,6 +170,26 @@ def cmd_editorial(args) -> int:
     except (FileNotFoundError, ValueError, OSError) as exc:
         print(f"Không thực hiện được: {exc}", file=sys.stderr)
         return 2
+
+
+LESSONS = "Bài học kinh nghiệm"
+
+
+def _section_ok(kind: str, section: str) -> bool:
+    """A section this kind of report has; else a Vietnamese refusal on stderr."""
+    from nscl.store import editorial
+
+    if section in editorial.sections_of(kind):
+        return True
+    if section in editorial.REVIEW_SECTIONS:
+        print(
+            f"Mục “{section}” ({LESSONS}) chỉ có trong báo cáo sơ kết, tổng kết "
+            "(--kind mid-term hoặc --kind final); báo cáo năm không có mục này.",
+            file=sys.stderr,
+        )
+    else:
+        print(f"Mục phải là một trong: {', '.join(editorial.sections_of(kind))}.", file=sys.stderr)
+    return False
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -171,7 +206,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "section",
         nargs="?",
-        help="mục (set, keep): achievements, difficulties, next_tasks, proposals; ngày (date, cutoff): "
+        help="mục (set, keep): achievements, difficulties, next_tasks, proposals, và lessons (bài học "
+        "kinh nghiệm, chỉ báo cáo sơ kết, tổng kết); ngày (date, cutoff): "
         "YYYY-MM-DD hoặc none; mã kiểm tra (acknowledge)",
     )
     p.add_argument(

@@ -78,12 +78,16 @@ def open_items(state: editorial.Editorial, settings: dict[str, Any], this: YearD
     return out
 
 
-def with_signer(settings: dict[str, Any], state: editorial.Editorial) -> dict[str, Any]:
+def with_signer(
+    settings: dict[str, Any], state: editorial.Editorial, zones: Zones | None = None
+) -> dict[str, Any]:
     """The settings with the signer chosen for this document (else the shipped authority line
-    and a blank name, listed as open)."""
-    if state.signer is None:
+    and a blank name, listed as open): in a draft, the leader's authority lines as "Cài đặt" has
+    them now (looked up by name); in an approved document, the lines it was approved with."""
+    signer = editorial.current_signer(zones, state) if zones is not None else state.signer
+    if signer is None:
         return settings
-    return {**settings, "signer": {"authority": list(state.signer.authority), "name": state.signer.name}}
+    return {**settings, "signer": {"authority": list(signer.authority), "name": signer.name}}
 
 
 def data_until(state: editorial.Editorial, data: list[YearData]) -> dt.date | None:
@@ -99,7 +103,7 @@ def _settings(
     settings: dict[str, Any], state: editorial.Editorial, data: list[YearData], zones: Zones | None = None
 ) -> dict[str, Any]:
     until = data_until(state, data)
-    out = {**with_signer(settings, state), "data_until": until.isoformat() if until else None}
+    out = {**with_signer(settings, state, zones), "data_until": until.isoformat() if until else None}
     if zones is not None and state.kind != "annual":
         # the signed annual reports a review builds on, listed in it
         out["signed_reports"] = [
@@ -133,7 +137,9 @@ def prepare_annual(zones: Zones, catalogue: Catalogue, year: int, issued: str | 
         raise FileNotFoundError(f"Chưa có số liệu tổng hợp năm {year} ({zones.curated(year)}/summary.json)")
     prog = year_progress(catalogue, year, data)
     state = editorial.load(zones, year, "annual")
-    settings = _settings(load_settings("annual", override=editorial.settings_override(zones)), state, data)
+    settings = _settings(
+        load_settings("annual", override=editorial.settings_override(zones)), state, data, zones
+    )
     day = _issued(issued, state)
     check_date(day, data, catalogue)
     context = exact_references(

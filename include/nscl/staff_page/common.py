@@ -60,6 +60,25 @@ def fmt_time(value: Any) -> str:
     return when.strftime("%d/%m/%Y %H:%M")
 
 
+DAY_PATTERN = r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}"
+
+
+def parse_day(text: str | None) -> dt.date | None:
+    """A date as staff type it, day first ("06/10/2025", "6/10/2025"), or ISO (what a browser's
+    date picker sends); None when empty; ValueError when it is no date. The page's date fields are
+    text fields: a browser's date picker shows mm/dd/yyyy in an English Windows, and "06/10"
+    would then be 10 June."""
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    if "/" in raw:
+        parts = raw.split("/")
+        if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
+            return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+        raise ValueError(raw)
+    return dt.date.fromisoformat(raw)
+
+
 def fmt_size(n: int | None) -> str:
     if n is None:
         return "—"

@@ -26,7 +26,7 @@ from nscl.reporting.narrative import SECTION_TITLES
 from nscl.reporting.render import PDF_LATER, pdf_pending
 from nscl.staff_page import drafts, pdfs
 from nscl.staff_page.auth import require_read, require_write, user_name
-from nscl.staff_page.common import parse_year
+from nscl.staff_page.common import parse_day, parse_year
 from nscl.staff_page.queries import catalogue, default_year, zones
 from nscl.staff_page.render import render
 from nscl.store import editorial, leaders, signed
@@ -95,6 +95,7 @@ def editorial_page(
         people = leaders.load(z)
     except ValueError as exc:
         people, error = [], str(exc)
+    signer = editorial.current_signer(z, p.state) if not error else p.state.signer
     made_path = z.reports(y) / made if made and "/" not in made and made.endswith(".docx") else None
     return render(
         request,
@@ -116,6 +117,11 @@ def editorial_page(
         problem=None,
         ready=ready,
         leaders=people,
+        signer=signer,
+        # a draft prints the leader's lines of now, other than those copied when he was chosen
+        signer_follows=bool(signer and p.state.signer and signer.authority != p.state.signer.authority),
+        # the document keeps lines other than the settings' (approved, or typed for it)
+        signer_differs=editorial.signer_differs(z, p.state) if not error else None,
         confirm=confirm == "1",
         done=DONE.get(done or ""),
         error=error,
@@ -290,12 +296,12 @@ async def editorial_reopen(request: Request, user=Depends(require_write)):  # no
 @router.post("/editorial/cutoff")
 async def editorial_cutoff(request: Request, user=Depends(require_write)):  # noqa: B008
     """The date the report's figures run to (empty: the day the last file used arrived)."""
-    import datetime as dt
-
     f = await _form(request)
     y, k = parse_year(f.get("year")), _kind(f.get("kind"))
     try:
-        day = dt.date.fromisoformat(f["cutoff"]) if f.get("cutoff") else None
+        day = parse_day(f.get("cutoff"))
     except ValueError:
-        return _back(request, y, k, error="ngày chốt số liệu không đúng (YYYY-MM-DD)")
+        return _back(
+            request, y, k, error="ngày chốt số liệu không đúng: ghi ngày/tháng/năm, ví dụ 30/11/2025"
+        )
     return await _act(request, y, k, "cutoff", editorial.set_cutoff, zones(), y, k, day, user_name(user))

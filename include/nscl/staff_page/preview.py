@@ -184,6 +184,25 @@ def preview(zones: Zones, catalogue: Catalogue, meta: dict[str, Any], path: Path
                 ),
             }
         )
+    if (
+        current
+        and current["state"] in ("missing", "rejected")
+        and outcome.status == "accepted"
+        and not duplicate
+        and now().date() > catalogue.deadline(year)
+    ):
+        # Nothing valid in use yet and the deadline passed: this file makes the agency late.
+        notes.append(
+            {
+                "tone": "info",
+                "key": "will_be_late",
+                "text": (
+                    f"Hạn nộp ({catalogue.deadline(year):%d/%m/%Y}) đã qua: nếu tiếp nhận, {current['agency_name']} "
+                    f"chuyển từ “{STATE_LABELS[current['state']]}” sang “{STATE_LABELS['late']}” (tính theo ngày "
+                    "tiếp nhận tệp). Tệp nộp muộn vẫn được tính vào báo cáo."
+                ),
+            }
+        )
     return {
         "token": meta.get("token"),
         "year": year,

@@ -209,6 +209,8 @@ def report_version(docx: Path) -> dict[str, Any]:
         "manifest": manifest_path.name if manifest_path.is_file() else None,
         "pdf": pdf.name if pdf.is_file() else None,
         "pdf_pending": pdfs.pending(docx),
+        # approved content: the document carries no "DỰ THẢO" (the version to send for signing)
+        "approved": bool((manifest.get("editorial") or {}).get("approved")),
     }
 
 

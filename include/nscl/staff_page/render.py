@@ -4,6 +4,8 @@ every response carries."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from nscl.labels import STATE_LABELS, STATE_ORDER
 from nscl.staff_page import auth
 from nscl.staff_page.common import (
+    DAY_PATTERN,
     FIRST_YEAR,
     LAST_YEAR,
     PAGE_TITLE,
@@ -42,6 +45,23 @@ SECURITY_HEADERS = {
 }
 
 
+_CHECK_ID = re.compile(r"\s*\[[a-z_]+:[^\]\s]*\]")
+
+
+def staff_words(text: str) -> str:
+    """A line for staff without the technical id of a check ("Kiểm tra chưa xử lý
+    [contradiction:2025:I.4]: ..." -> "Kiểm tra chưa xử lý: ..."); operators find the id in the
+    page's source and on the command line."""
+    return _CHECK_ID.sub("", str(text or ""))
+
+
+def fmt_date(value: Any) -> str:
+    try:
+        return dt.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(value or "")
+
+
 def _env() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -50,6 +70,9 @@ def _env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["vn_time"] = fmt_time  # dd/mm/yyyy HH:MM, Vietnam time, as every tab shows times
+    env.filters["vn_date"] = fmt_date  # dd/mm/yyyy of a YYYY-MM-DD date
+    env.filters["plain"] = staff_words  # a check's line without its technical id
+    env.globals["day_pattern"] = DAY_PATTERN  # what a date field accepts (``common.parse_day``)
     env.globals.update(
         page_title=PAGE_TITLE,
         first_year=FIRST_YEAR,

@@ -12,7 +12,8 @@ YAML a section's text is one paragraph per line. A section is reviewed either by
 (``how: edited``) or by reading the draft and keeping it (``how: kept``, "đã xem, giữ nguyên bản
 nháp": the draft as read is frozen then, so the approved document is the one that was read).
 The state also holds the signer chosen for this document (Decree 30 authority lines and full
-name), the checks staff acknowledged with a reason, the data cut-off staff set, and the
+name; a draft prints the leader's current lines from "Cài đặt", an approved document the lines
+it was approved with: ``current_signer``), the checks staff acknowledged with a reason, the data cut-off staff set, and the
 reopenings of a signed year. A change to any of them withdraws the approval. Approval itself
 is gated by ``nscl.reporting.approval``; this module refuses it only for what it can see
 (a section nobody reviewed, no signer).
@@ -21,7 +22,7 @@ is gated by ``nscl.reporting.approval``; this module refuses it only for what it
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,9 @@ class Signer:
     name: str
     by: str | None = None
     at: str | None = None
+    # True when staff typed lines for this document other than the leader's own on "Cài đặt";
+    # False: the lines are the leader's, and a draft follows them when they change there
+    custom: bool = False
 
 
 @dataclass
@@ -116,9 +120,9 @@ class Editorial:
 
 
 def when(at: str | None) -> str:
-    """A recorded time as people read it: "09:15 ngày 28/11/2025"."""
+    """A recorded time as every tab of the page shows times: "28/11/2025 09:15"."""
     try:
-        return dt.datetime.fromisoformat(str(at)).strftime("%H:%M ngày %d/%m/%Y")
+        return dt.datetime.fromisoformat(str(at)).strftime("%d/%m/%Y %H:%M")
     except ValueError:
         return str(at or "")
 
@@ -195,6 +199,7 @@ def load(zones: Zones, year: int, kind: str) -> Editorial:
             leaders.check_name(str(sig.get("name") or "")),
             sig.get("by"),
             str(sig["at"]) if sig.get("at") else None,
+            bool(sig.get("custom")),
         )
     acknowledged = {
         str(k): Acknowledgement(
@@ -319,11 +324,36 @@ def set_signer(zones: Zones, year: int, kind: str, authority: list[str], name: s
             by,
             lines,
         )
+    leader = leaders.find(zones, name)
     state = load(zones, year, kind)
-    state.signer = Signer(lines, name, by, _now())
+    state.signer = Signer(lines, name, by, _now(), leader is not None and tuple(lines) != leader.authority)
     _withdrawn(state)
     _write(zones, state, f"chọn người ký: {' / '.join(lines)} / {name}", by)
     return state.signer
+
+
+def current_signer(zones: Zones, state: Editorial) -> Signer | None:
+    """The signer as the document prints him. A draft follows the leader's current authority
+    lines on the tab "Cài đặt" (looked up by name when the report is prepared); an approved
+    document keeps the lines it was approved with (a signed text never changes silently), and so
+    do lines typed for this document only (``custom``) or a leader no longer listed."""
+    sig = state.signer
+    if sig is None or state.approved or sig.custom:
+        return sig
+    leader = leaders.find(zones, sig.name)
+    if leader is None or tuple(sig.authority) == leader.authority:
+        return sig
+    return replace(sig, authority=list(leader.authority))
+
+
+def signer_differs(zones: Zones, state: Editorial) -> leaders.Leader | None:
+    """The leader's current entry when the document keeps other authority lines than the ones
+    "Cài đặt" now gives him (an approved document, or lines typed for it); else None."""
+    sig = current_signer(zones, state)
+    if sig is None:
+        return None
+    leader = leaders.find(zones, sig.name)
+    return leader if leader is not None and tuple(sig.authority) != leader.authority else None
 
 
 def acknowledge(zones: Zones, year: int, kind: str, items: dict[str, str], reason: str, by: str) -> list[str]:
@@ -364,6 +394,8 @@ def approve(zones: Zones, year: int, kind: str, by: str, blocking: list[str] | N
         items.insert(0, "chưa chọn người ký")
     if items:
         raise NotReady(items)
+    # the lines the approved document prints are those of now, kept from here on
+    state.signer = current_signer(zones, state)
     state.approved, state.approved_by, state.approved_at = True, by, _now()
     return _write(zones, state, "phê duyệt", by)
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from nscl.staff_page.auth import require_read, require_write, user_name
-from nscl.staff_page.common import parse_year
+from nscl.staff_page.common import parse_day, parse_year
 from nscl.staff_page.queries import default_year, year_choices, zones
 from nscl.staff_page.render import render
 from nscl.store import direction
@@ -75,8 +75,16 @@ async def _fields(request: Request) -> dict[str, str]:
 async def direction_add(request: Request, user=Depends(require_write)):  # noqa: B008
     f = await _fields(request)
     year = parse_year(f.get("year"))
+    try:
+        day = parse_day(f.get("date"))
+    except ValueError:
+        day = None
+    if day is None:
+        return _back(
+            request, year, problem="Chưa lưu được: ngày không đúng, ghi ngày/tháng/năm, ví dụ 16/08/2025."
+        )
     entry = direction.Entry(
-        kind=f.get("kind", ""), date=f.get("date", ""), body=f.get("body", ""),
+        kind=f.get("kind", ""), date=day.isoformat(), body=f.get("body", ""),
         summary=f.get("summary", ""), number=f.get("number", ""),
     )  # fmt: skip
     try:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, HTTPException
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import FileResponse, JSONResponse
 
 from nscl.reporting.render import ensure_pdf, pdf_pending
+from nscl.staff_page import pdfs
 from nscl.staff_page.auth import require_read
 from nscl.staff_page.common import parse_year
-from nscl.staff_page.queries import FEEDBACK_ZONES, REPORT_SUFFIXES, SHA_RE, safe_child, zones
+from nscl.staff_page.queries import FEEDBACK_ZONES, REPORT_SUFFIXES, SHA_RE, default_year, safe_child, zones
 
 router = APIRouter()
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -33,6 +34,29 @@ def report_file(year: str, name: str, _user=Depends(require_read)):  # noqa: B00
     if name.endswith(".manifest.json"):
         return FileResponse(path, media_type="application/json; charset=utf-8")
     return attachment(path, "application/pdf" if name.lower().endswith(".pdf") else DOCX)
+
+
+@router.get("/pdf-status")
+def pdf_status(
+    year: str | None = None,
+    name: list[str] = Query(default=[]),  # noqa: B008
+    _user=Depends(require_read),  # noqa: B008
+):
+    """Where each report's PDF stands, for the page's script while a listing says "Đang tạo bản
+    PDF…": "ready" (there to download), "pending" (being made), "failed" (LibreOffice could
+    not make it; a download tries again), "unknown" (no such report)."""
+    z = zones()
+    folder = z.reports(parse_year(year, default_year(z)))
+    out: dict[str, str] = {}
+    for n in name[:20]:
+        docx = folder / (n[:-4] + ".docx")
+        if not n.lower().endswith(".pdf") or "/" in n or "\\" in n or n.startswith(".") or not docx.is_file():
+            out[n] = "unknown"
+        elif (folder / n).is_file():
+            out[n] = "ready"
+        else:
+            out[n] = "pending" if pdfs.pending(docx) else "failed"
+    return JSONResponse(out, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/files/{zone}/{year}/{sha}/{name}")

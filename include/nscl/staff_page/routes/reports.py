@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from nscl.reporting import signed_copy
 from nscl.settings import LOCAL_TZ
 from nscl.staff_page.auth import require_read, require_write, user_name
-from nscl.staff_page.common import current_year, parse_year
+from nscl.staff_page.common import current_year, parse_day, parse_year
 from nscl.staff_page.queries import default_year, list_reports, years_with_data, zones
 from nscl.staff_page.render import render
 from nscl.store import signed
@@ -101,13 +101,18 @@ async def add_signed(request: Request, user=Depends(require_write)):  # noqa: B0
         raise HTTPException(400, "Chưa chọn tệp PDF đã ký.")
     data = await upload.read(signed_copy.MAX_BYTES + 1)
     try:
-        day = dt.date.fromisoformat(str(form.get("date") or ""))
+        day = parse_day(str(form.get("date") or ""))
+        if day is None:
+            raise ValueError("empty")
     except ValueError:
         return _page(
             request,
             str(year),
             400,
-            refused={"kind": kind, "message": "Ngày văn bản không đúng (YYYY-MM-DD)."},
+            refused={
+                "kind": kind,
+                "message": "Ngày văn bản không đúng: ghi ngày/tháng/năm, ví dụ 28/11/2025.",
+            },
         )
     try:
         await run_in_threadpool(

@@ -57,9 +57,10 @@
   var DEFAULT_CONFIRM = {
     "editorial/approve": function (form) {
       var withdraw = form.querySelector("input[name=action][value=withdraw]");
-      return withdraw
-        ? "Hủy phê duyệt nội dung báo cáo? Bản tạo sau đó sẽ lại mang chữ DỰ THẢO."
-        : "Phê duyệt nội dung báo cáo? Bản báo cáo tạo sau đó không còn chữ DỰ THẢO và ghi tên bạn là người phê duyệt.";
+      if (withdraw) return "Hủy phê duyệt nội dung báo cáo? Bản tạo sau đó sẽ lại mang chữ DỰ THẢO.";
+      // "Phê duyệt nội dung…" only shows what becomes final; the question is asked once, there.
+      if (!form.querySelector("input[name=confirmed][value='1']")) return null;
+      return "Phê duyệt nội dung báo cáo? Bản báo cáo tạo sau đó không còn chữ DỰ THẢO và ghi tên bạn là người phê duyệt.";
     }
   };
   var submitting = false;
@@ -227,6 +228,52 @@
     });
   }
 
+  // ---- "Đang tạo bản PDF…": while a listing shows a PDF still being made, ask the server every
+  // few seconds (pdf-status) and turn the note into the download link once it is there. Nothing
+  // is asked when no PDF is pending. Without the script the note is already a link whose download
+  // waits for the PDF.
+  var PDF_POLL_MS = 3000;
+  var PDF_POLL_MAX = 200; // about ten minutes, then the note stays as it is (the link still works)
+  function setupPdfPoll() {
+    var polls = 0;
+    function pending() {
+      return Array.prototype.slice.call(document.querySelectorAll("a.pdf-pending[data-pdf-name]"));
+    }
+    function tick() {
+      var links = pending();
+      if (!links.length || polls++ >= PDF_POLL_MAX) return;
+      var byYear = {};
+      links.forEach(function (a) {
+        var y = a.getAttribute("data-pdf-year");
+        (byYear[y] = byYear[y] || []).push(a);
+      });
+      var asks = Object.keys(byYear).map(function (y) {
+        var q = new URLSearchParams({ year: y });
+        byYear[y].forEach(function (a) { q.append("name", a.getAttribute("data-pdf-name")); });
+        var base = byYear[y][0].href.replace(/files\/reports\/.*$/, "pdf-status");
+        return fetch(base + "?" + q.toString(), {
+          credentials: "same-origin", headers: { Accept: "application/json" }, cache: "no-store"
+        }).then(function (r) { return r.ok ? r.json() : {}; }).then(function (states) {
+          byYear[y].forEach(function (a) {
+            var state = states[a.getAttribute("data-pdf-name")];
+            if (state === "ready") {
+              a.classList.remove("pdf-pending");
+              a.textContent = a.getAttribute("data-ready-text") || "PDF";
+              a.removeAttribute("title");
+            } else if (state === "failed") {
+              a.classList.remove("pdf-pending");
+              a.textContent = "Chưa tạo được bản PDF, bấm để thử lại";
+              a.setAttribute("title", "Máy chủ chưa chuyển được tệp Word sang PDF; bấm để thử lại, hoặc tải tệp Word.");
+            }
+          });
+        });
+      });
+      Promise.all(asks).catch(function () { /* offline a moment: ask again next time */ })
+        .then(function () { if (pending().length) window.setTimeout(tick, PDF_POLL_MS); });
+    }
+    if (pending().length) window.setTimeout(tick, PDF_POLL_MS);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("select.autosubmit").forEach(function (el) {
       el.addEventListener("change", function () { el.form.submit(); });
@@ -235,6 +282,7 @@
     setupDrafts();
     setupFilePickers();
     setupStatus();
+    setupPdfPoll();
     showResult();
   });
 })();
