@@ -16,9 +16,9 @@ from nscl.plan.catalogue import Catalogue
 from nscl.reporting.checks import checks_for
 from nscl.reporting.figures import indicator_figures
 from nscl.reporting.yeardata import load_progress
-from nscl.staff_page.common import FIRST_YEAR, now
+from nscl.staff_page.common import FIRST_YEAR, fmt_time, now
 from nscl.staff_page.queries import list_reports
-from nscl.store import signed
+from nscl.store import editorial, signed
 from nscl.store.zones import Zones
 
 STATE_COLOURS = {"on_time": "#1e7b34", "late": "#c27c0e", "rejected": "#b42318", "missing": "#7a2e0e"}
@@ -143,5 +143,20 @@ def overview(zones: Zones, catalogue: Catalogue, year: int, today: dt.date | Non
         "needs_action": this["counts"].get("rejected", 0) + this["counts"].get("missing", 0),
         # What staff must settle before the year's report is approved (words against figures,
         # money to confirm): nscl.reporting.checks, as the editorial tab lists them.
-        "checks": [asdict(c) for c in checks_for(zones, catalogue, year)] if prog is not None else [],
+        # Those staff already looked at ("Đã xem xét, giữ nguyên" with a reason) say so, and once
+        # the report is approved the list is what was settled, not work still to do.
+        **(_checks(zones, catalogue, year) if prog is not None else {"checks": [], "open_checks": 0, "approved": False}),
+    }
+
+
+def _checks(zones: Zones, catalogue: Catalogue, year: int) -> dict[str, Any]:
+    state = editorial.load(zones, year, "annual")
+    out = []
+    for c in checks_for(zones, catalogue, year):
+        seen = state.acknowledged.get(c.id)
+        out.append({**asdict(c), "seen": asdict(seen) | {"at": fmt_time(seen.at)} if seen else None})
+    return {
+        "checks": out,
+        "open_checks": sum(1 for c in out if not c["seen"]),
+        "approved": bool(state.approved),
     }

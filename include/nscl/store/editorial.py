@@ -17,6 +17,10 @@ it was approved with: ``current_signer``), the checks staff acknowledged with a 
 reopenings of a signed year. A change to any of them withdraws the approval. Approval itself
 is gated by ``nscl.reporting.approval``; this module refuses it only for what it can see
 (a section nobody reviewed, no signer).
+
+Longer than 400 lines because every change staff make to a report's state (sections, signer,
+acknowledgements, cut-off, approval, reopening) is one function here, each checked and written to
+the history the same way.
 """
 
 from __future__ import annotations
