@@ -69,3 +69,15 @@ def test_run_and_origin_in_staff_words():
     assert made_by_words({"made_by": "page", "made_by_user": "canbo"}) == "tạo từ trang Báo cáo NSCL, canbo"
     assert made_by_words({"made_by": "cli"}) == "chạy từ dòng lệnh"
     assert made_by_words({"run_id": "manual__x", "made_by": "airflow"}) == "lượt chạy của quy trình tổng hợp"
+
+
+def test_only_agencies_that_report_count_as_without_an_address(zones, catalogue):
+    """'Còn N cơ quan chưa có địa chỉ thư' counts the agencies reminders go to: the national
+    committee (a recipient of the report, not a reporter) is listed but not counted."""
+    from nscl.staff_page.routes.settings import agencies_with_contacts
+
+    rows = {r["code"]: r for r in agencies_with_contacts()}
+    assert rows["UBTCDLCL"]["reports"] is False and not rows["UBTCDLCL"]["used"]
+    assert rows["SKHCN"]["reports"] is True
+    reporters = [r for r in rows.values() if r["reports"]]
+    assert 20 <= len(reporters) < len(rows)  # about thirty reporters, the registry a few more

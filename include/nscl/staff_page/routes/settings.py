@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from nscl.reporting.common import load_settings
 from nscl.staff_page.auth import require_read, require_write, user_name
 from nscl.staff_page.common import current_year, fmt_time
-from nscl.staff_page.queries import CODE_RE, catalogue, zones
+from nscl.staff_page.queries import CODE_RE, catalogue, expected, zones
 from nscl.staff_page.render import render
 from nscl.store import contacts, editorial, leaders, report_settings
 
@@ -68,6 +68,7 @@ def agencies_with_contacts() -> list[dict]:
     cat, z = catalogue(), zones()
     kept = contacts.read(z)
     year = current_year()
+    reporting = {a["code"] for a in expected(cat, year)}  # who must report this year
     rows = []
     for agency in sorted(cat.active_agencies(year), key=lambda a: a.name):
         own = kept.get(agency.code) or []
@@ -78,6 +79,7 @@ def agencies_with_contacts() -> list[dict]:
                 "own": own,
                 "registry": agency.email or "",
                 "used": own or ([agency.email] if agency.email else []),
+                "reports": agency.code in reporting,
             }
         )
     return rows
@@ -154,7 +156,8 @@ def settings_page(request: Request, _user=Depends(require_read)):  # noqa: B008
         agencies=rows,
         history=history_rows(),
         notice=notice,
-        missing=sum(1 for r in rows if not r["used"]),
+        # only the agencies that must report are reminded; the others' addresses are optional
+        missing=sum(1 for r in rows if not r["used"] and r["reports"]),
         bad_for=(where or code) if error else "",
         bad_text=error[:200] if error else "",
         typed=request.query_params.get("typed", "")[:3000],
