@@ -107,10 +107,11 @@ PLAN_CORRECTIONS = {
     "tiên bộ": "tiến bộ",
     "Chương trình mỗi xã một sản phẩm gắn": "Chương trình mỗi xã một sản phẩm (OCOP) gắn",
 }
+# The corrections are noted without pointing at the Province's own typos in a report to it (two
+# readers as the signer asked for that): the words changed are in PLAN_CORRECTIONS above.
 PLAN_CORRECTIONS_NOTE = (
-    "Nội dung công việc và sản phẩm trích theo Phụ lục Kế hoạch số 101/KH-UBND; đã sửa lỗi chính tả "
-    "(“ưng dụng” thành “ứng dụng”, “tổ chức tuân” thành “tổ chức tư vấn”) và viết đầy đủ các từ viết tắt "
-    "(hệ thống quản lý chất lượng, khoa học kỹ thuật)."
+    "Nội dung công việc và sản phẩm trích theo Phụ lục Kế hoạch số 101/KH-UBND, có hiệu chỉnh chính tả "
+    "và viết đầy đủ các từ viết tắt."
 )
 
 
