@@ -124,6 +124,9 @@ class Indicator:
     components: tuple[str, ...] = ()
     counts_enterprises: bool = False
     computed_by_pipeline: bool = False
+    # False: a general target of the plan (§I) filed under the nearest task for the report's
+    # grouping, which does not measure that task's product (the per-task appendix leaves it out).
+    measures_task: bool = True
 
     @property
     def is_deliverable(self) -> bool:
@@ -499,6 +502,7 @@ def _load_indicators(path: Path, tasks: dict[str, Task]) -> tuple[dict[str, Indi
             components=tuple(row.get("components") or ()),
             counts_enterprises=bool(row.get("counts_enterprises", False)),
             computed_by_pipeline=bool(row.get("computed_by_pipeline", False)),
+            measures_task=bool(row.get("measures_task", True)),
         )
     for ind in indicators.values():
         for comp in ind.components:

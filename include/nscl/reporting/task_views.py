@@ -149,7 +149,7 @@ SENTENCE = re.compile(r"(?<=[.!?])\s+")
 def product_indicators(catalogue: Catalogue, task: Task) -> list[Indicator]:
     """The indicators that count the task's product: those whose ten-year target is the
     appendix's product of the task ("Phụ lục I.3": 45 lớp), else every indicator of the task."""
-    own = [i for i in catalogue.indicators.values() if i.task == task.code]
+    own = [i for i in catalogue.indicators.values() if i.task == task.code and i.measures_task]
     product = [i for i in own if any(t.source == f"Phụ lục {task.code}" for t in i.targets.values())]
     return product or own
 
@@ -183,9 +183,9 @@ def _figure_text(p: Progress) -> str:
             text += f" ({st.lower()})"
         return text
     first = int(window.split("-")[0])
-    text = f"năm {p.year} {year_amount_text(ind, p.year_value, first=p.year == PLAN_FIRST)}"
+    text = f"năm {p.year} {'có ' if p.year_value else ''}{year_amount_text(ind, p.year_value, first=p.year == PLAN_FIRST)}"
     if p.year > first:
-        text += f"; lũy kế {first}-{p.year} {amount_text(ind, value)}"
+        text += f"; lũy kế {first}-{p.year} {'là ' if value else ''}{amount_text(ind, value)}"
     if target is not None:
         # The plan's words without a parenthesis ("02 hội nghị (năm 2025 và năm 2030)").
         text += f", mục tiêu {window} là {_TRAILING_PAREN.sub('', target_text(target))}"
