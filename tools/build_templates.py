@@ -628,7 +628,7 @@ def annual() -> Document:
     title_block(doc, f"Kết quả thực hiện {PLAN} năm {{{{ year }}}}")
     para(
         doc,
-        f"Thực hiện {PLAN}, {{{{ issuing_name }}}} báo cáo kết quả thực hiện năm {{{{ year }}}} như sau:",
+        f"Thực hiện {PLAN}{{{{ request_text }}}}, {{{{ issuing_name }}}} báo cáo kết quả thực hiện năm {{{{ year }}}} như sau:",
         indent=True,
     )
     heading(doc, "I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN")
@@ -759,7 +759,7 @@ def review(kind: str) -> Document:
     title_block(doc, f"{{{{ review_title }}}} ({span}) thực hiện {PLAN}")
     para(
         doc,
-        f"Thực hiện {PLAN}, {{{{ issuing_name }}}} báo cáo {{{{ review_title|lower }}}} thực hiện Kế hoạch "
+        f"Thực hiện {PLAN}{{{{ request_text }}}}, {{{{ issuing_name }}}} báo cáo {{{{ review_title|lower }}}} thực hiện Kế hoạch "
         f"giai đoạn {span} như sau:",
         indent=True,
     )

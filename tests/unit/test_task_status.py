@@ -79,11 +79,11 @@ def test_a_ten_year_count_is_done_only_when_reached(catalogue):
         for y in range(2021, 2026)
     ]
     r2021 = rows_by_task(catalogue, data[:1], 2021, 2021)["I.3"]
-    assert r2021["status"].startswith("Đang thực hiện: ") and "năm 2021 04 lớp" in r2021["status"]
+    assert r2021["status"].startswith("Đang thực hiện: ") and "năm 2021 có 04 lớp" in r2021["status"]
     assert "45 lớp" in r2021["status"]
     assert "Cơ quan chủ trì tự đánh giá: “Hoàn thành”" in r2021["result"]
     r2025 = rows_by_task(catalogue, data, 2025, 2025)["I.3"]  # 24 of 45
-    assert r2025["status"].startswith("Đang thực hiện: ") and "lũy kế 2021-2025 24 lớp" in r2025["status"]
+    assert r2025["status"].startswith("Đang thực hiện: ") and "lũy kế 2021-2025 là 24 lớp" in r2025["status"]
     # 45 reached: done, and the lead's word needs no quoting.
     done = [year_data(y, {"LOP_TAPHUAN": 9.0}, {"I.3": ("Hoàn thành", CLASSES)}) for y in range(2021, 2026)]
     r = rows_by_task(catalogue, done, 2025, 2025)["I.3"]
@@ -153,7 +153,7 @@ def test_the_review_gives_each_activity_once_in_order(catalogue):
     data = [year_data(y, {"LOP_TAPHUAN": 4.0}, {"I.3": (statuses[y], texts[y])}) for y in range(2021, 2026)]
     r = rows_by_task(catalogue, data, 2021, 2025)["I.3"]
     lines = r["result"].split("\n")
-    assert lines[0].startswith("Kết quả 2021-2025:") and "lũy kế 2021-2025 20 lớp" in lines[0]
+    assert lines[0].startswith("Kết quả 2021-2025:") and "lũy kế 2021-2025 là 20 lớp" in lines[0]
     assert lines[1:] == [
         "Các năm 2021-2025: tổ chức các lớp tập huấn về công cụ cải tiến năng suất cho doanh nghiệp.",
         "Năm 2023: hướng dẫn doanh nghiệp xây dựng tiêu chuẩn cơ sở.",

@@ -20,7 +20,9 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-_EXACT = float(2**53)  # above this a float is no longer a whole number as written
+# A whole number below 1e16 is written without an exponent ("9007199254740994"), which openpyxl
+# reads as an int; from 1e16 a float's text has one ("1e+16") and stays a float.
+_EXACT = 1e16
 
 
 class ReadError(ValueError):
@@ -31,7 +33,7 @@ def _value(v: Any) -> Any:
     if v == "" and isinstance(v, str):
         return None
     if type(v) is float:
-        return int(v) if v.is_integer() and -_EXACT <= v <= _EXACT else v
+        return int(v) if v.is_integer() and -_EXACT < v < _EXACT else v
     if type(v) is dt.date:
         return dt.datetime(v.year, v.month, v.day)
     return v

@@ -42,6 +42,7 @@ from nscl.reporting.sections import (
     direction_pieces,
     group_rows,
     issuer_names,
+    request_text,
     scope_paragraph,
     table_scope_note,
 )
@@ -167,6 +168,7 @@ def annual_context(
         "last_year": str(year),
         "phase": phase.code,
         "scope_note": scope_paragraph(catalogue, year, year, this),
+        "request_text": request_text(this.direction),
         "table_scope_note": table_scope_note(catalogue, year, this),
         "cum_phase_head": f"Lũy kế giai đoạn {phase.code} (đến hết năm {year})"
         if two

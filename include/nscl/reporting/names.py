@@ -72,6 +72,7 @@ _COMMON: dict[str, Any] = {
     "first_year": None,
     "last_year": None,
     "scope_note": None,
+    "request_text": None,
     "table_scope_note": None,
     "direction_intro": None,
     "direction": [],

@@ -44,6 +44,7 @@ from nscl.reporting.sections import (
     direction_pieces,
     group_rows,
     issuer_names,
+    request_text,
     scope_paragraph,
     table_scope_note,
 )
@@ -169,6 +170,7 @@ def review_context(
         "last_year": str(rk.last),
         "phase": f"{rk.first}-{rk.last}",
         "scope_note": scope_paragraph(catalogue, rk.first, rk.last, last_data),
+        "request_text": request_text(last_data.direction if last_data is not None else []),
         "table_scope_note": table_scope_note(catalogue, rk.last, last_data),
         "review_title": rk.title,
         "years": [str(y) for y in rk.years] + pad,

@@ -55,7 +55,7 @@ def direction_pieces(entries: list[Entry], first: int, last: int) -> tuple[str, 
     """Section I's opening and its list: every act of the year in date order (annual report);
     for a review the tally of the period and its main documents (plans, decisions, the
     People's Committee's letters), in date order. ("", []) when the register is empty."""
-    entries = sorted(entries, key=lambda e: e.date)
+    entries = sorted((e for e in entries if e.kind != "request"), key=lambda e: e.date)
     if not entries:
         return "", []
     when = f"Năm {last}" if first == last else f"Giai đoạn {first}-{last}"
@@ -68,6 +68,14 @@ def direction_pieces(entries: list[Entry], first: int, last: int) -> tuple[str, 
         if e.kind == "document" and (e.document_type in ISSUED_TYPES or e.body.startswith("Ủy ban nhân dân"))
     ]
     return intro + "; các văn bản chủ yếu:", [direction_line(e) for e in main]
+
+
+def request_text(entries: list[Entry]) -> str:
+    """The letters asking for this report, as the opening sentence cites them after the plan
+    ("; Văn bản số 3344/BKHCN-TĐC ngày 15/10/2021 của Bộ Khoa học và Công nghệ về việc ..."),
+    empty when the register holds none."""
+    asks = sorted((e for e in entries if e.kind == "request"), key=lambda e: e.date)
+    return "".join(f" và {e.document_type} số {e.number} ngày {doc_date(e.day)} của {e.body} {e.summary}" for e in asks)
 
 
 def group_rows(

@@ -37,6 +37,10 @@ KINDS = {
     "meeting": "hội nghị, hội thảo, làm việc",
     "inspection": "kiểm tra, giám sát",
     "other": "hoạt động khác",
+    # The higher body's letter asking for this report: cited in the report's opening sentence
+    # ("Thực hiện ... Văn bản số .../BKHCN-... của Bộ Khoa học và Công nghệ ..."), not an act of
+    # direction of the province.
+    "request": "văn bản yêu cầu báo cáo",
 }
 HEADER = (
     "# Sổ theo dõi công tác chỉ đạo, tổ chức thực hiện Kế hoạch trong năm: văn bản (số, ngày, cơ quan\n"
@@ -109,7 +113,7 @@ def check_entry(year: int, entry: Entry) -> Entry:
         raise ValueError("cần cơ quan ban hành hoặc tổ chức")
     if not e.summary:
         raise ValueError("cần trích yếu (văn bản) hoặc nội dung (hoạt động)")
-    if e.kind == "document" and not re.match(r"^\d+[a-z]?/\S+$", e.number):
+    if e.kind in ("document", "request") and not re.match(r"^\d+[a-z]?/\S+$", e.number):
         raise ValueError(f"văn bản cần số, ký hiệu dạng '68/KH-SKHCN' (nhận được '{e.number}')")
     return e
 
