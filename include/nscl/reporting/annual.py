@@ -89,8 +89,8 @@ def indicator_sentence(p: Progress, events: int | None = None) -> str:
 def reporting_sentence(catalogue: Catalogue, year: int, status: list[dict[str, Any]]) -> str:
     c = Counter(s["state"] for s in status)
     names = defaultdict(list)
-    for s in status:
-        names[s["state"]].append(s["agency_name"])
+    for s in status:  # in running text the committees are named in full ("Ủy ban nhân dân huyện Ân Thi")
+        names[s["state"]].append(str(s["agency_name"]).replace("UBND ", "Ủy ban nhân dân "))
     text = (
         f"Năm {year}, có {count(len(status))} cơ quan, đơn vị thuộc diện báo cáo kết quả thực hiện Kế hoạch "
         f"(hạn gửi báo cáo ngày {catalogue.deadline(year).strftime('%d/%m/%Y')}). "

@@ -105,6 +105,7 @@ PLAN_CORRECTIONS = {
     "năng xuất": "năng suất",
     "nâng xuất": "năng suất",
     "tiên bộ": "tiến bộ",
+    "hàng năm": "hằng năm",  # the report's own spelling throughout (both are in use)
     "Chương trình mỗi xã một sản phẩm gắn": "Chương trình mỗi xã một sản phẩm (OCOP) gắn",
 }
 # The corrections are noted without pointing at the Province's own typos in a report to it (two

@@ -134,7 +134,7 @@ def statements(data: list[YearData], field_name: str) -> list[str]:
 # The report's own words for what agencies abbreviate (the body writes "Ủy ban nhân dân tỉnh";
 # "UBND tỉnh" stays in "Nơi nhận", as Decree 30/2020/NĐ-CP practice has it).
 HOUSE_STYLE = (
-    (re.compile(r"\bUBND tỉnh\b"), "Ủy ban nhân dân tỉnh"),
+    (re.compile(r"(?<![\w/-])UBND(?![\w/-])"), "Ủy ban nhân dân"),  # not in a symbol ("101/KH-UBND")
     (re.compile(r"\bHĐND tỉnh\b"), "Hội đồng nhân dân tỉnh"),
     (re.compile(r"\bDN\b"), "doanh nghiệp"),
     (re.compile(r"\bHTQLCL\b"), "hệ thống quản lý chất lượng"),

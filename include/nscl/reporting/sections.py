@@ -132,16 +132,16 @@ def scope_paragraph(catalogue: Catalogue, first: int, last: int, last_data: Any)
     communes = [s for s in status if s.get("agency_code") in successors]
     others = [s for s in status if catalogue.agencies.get(s.get("agency_code", "")) and s not in communes]
     text = (
-        "Về phạm vi số liệu: từ ngày 01/7/2025, tỉnh Hưng Yên và tỉnh Thái Bình hợp nhất thành tỉnh Hưng Yên, cấp "
-        "huyện kết thúc hoạt động. Kết quả thực hiện nhiệm vụ, chỉ tiêu, hỗ trợ tổ chức, doanh nghiệp và kinh phí "
+        "Về phạm vi số liệu: từ ngày 01/7/2025, tỉnh Hưng Yên và tỉnh Thái Bình hợp nhất thành tỉnh Hưng Yên, chính "
+        "quyền địa phương cấp huyện kết thúc hoạt động. Kết quả thực hiện nhiệm vụ, chỉ tiêu, hỗ trợ tổ chức, doanh nghiệp và kinh phí "
         "là số liệu do các cơ quan, đơn vị thuộc diện báo cáo của Kế hoạch số 101/KH-UBND gửi"
         + (f" ({count(len(others) + len(communes))} cơ quan, đơn vị năm {last})" if status else "")
-        + ": đến ngày 30/6/2025 là số liệu của các sở, ban, ngành và UBND các huyện, thị xã, thành phố của tỉnh "
+        + ": đến ngày 30/6/2025 là số liệu của các sở, ban, ngành và Ủy ban nhân dân các huyện, thị xã, thành phố của tỉnh "
         "Hưng Yên trước hợp nhất; từ ngày 01/7/2025, số liệu của các sở, ban, ngành là số liệu của tỉnh sau hợp nhất"
     )
     if communes:
         text += (
-            f", số liệu cấp xã là của UBND {count(len(communes))} xã, phường tiếp nhận nhiệm vụ của UBND các huyện, "
+            f", số liệu cấp xã là của Ủy ban nhân dân {count(len(communes))} xã, phường tiếp nhận nhiệm vụ của Ủy ban nhân dân các huyện, "
             "thị xã, thành phố của tỉnh Hưng Yên trước hợp nhất, chưa gồm các xã, phường thuộc tỉnh Thái Bình "
             "trước đây"
         )

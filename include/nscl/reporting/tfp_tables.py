@@ -191,7 +191,6 @@ def sensitivity_pieces(grid: list[dict[str, Any]]) -> dict[str, Any]:
     deps = sorted({c[1] for c in cells})
     if centred:
         lo, hi = min(c[0] for c in cells), max(c[0] for c in cells)
-        used = next((g for g in grid if g.get("used")), None)
         basis = (
             f"với hệ số co giãn của vốn từ {share_text(min(grid, key=lambda g: g[key])['capital_share'])} đến "
             f"{share_text(max(grid, key=lambda g: g[key])['capital_share'])}"
@@ -199,16 +198,12 @@ def sensitivity_pieces(grid: list[dict[str, Any]]) -> dict[str, Any]:
             else f"với hệ số co giãn của vốn từng năm thấp hơn hoặc cao hơn hệ số đã dùng đến {fmt(max(-lo, hi), 2)}"
         )
     else:
-        used = None
         basis = f"với hệ số co giãn của vốn từ {fmt(min(c[0] for c in cells), 2)} đến {fmt(max(c[0] for c in cells), 2)}"
     note = (
         f"Độ nhạy của kết quả ({period}): {basis} và tỷ lệ khấu hao từ {fmt(deps[0] * 100, 0)}% đến "
         f"{fmt(deps[-1] * 100, 0)}%/năm, tỷ trọng đóng góp của TFP vào tăng trưởng nằm trong khoảng từ "
         f"{fmt(min(shares), 1)}% đến {fmt(max(shares), 1)}%."
     )
-    if used is not None and used["share_tfp_pct"] is not None:
-        note += (
-            f" Với hệ số đã dùng và tỷ lệ khấu hao {fmt(used['depreciation'] * 100, 0)}%/năm, tỷ trọng là "
-            f"{fmt(used['share_tfp_pct'], 1)}%, đúng bằng kết quả nêu tại bảng trên."
-        )
+    # The cell of the coefficient and rate used is marked in the table itself ("(hệ số đã dùng)");
+    # a sentence saying it equals the headline read as the tool checking itself (signer reader).
     return {"sensitivity_rows": rows, "sensitivity_note": note}
