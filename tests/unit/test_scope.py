@@ -20,7 +20,7 @@ def _year(catalogue, communes: int, departments: int, merged_tfp: bool) -> YearD
 def test_scope_names_agencies_and_territory_after_the_merger(catalogue):
     text = scope_paragraph(catalogue, 2025, 2025, _year(catalogue, 3, 4, merged_tfp=True))
     assert "(07 cơ quan, đơn vị năm 2025)" in text
-    assert "UBND 03 xã, phường tiếp nhận nhiệm vụ của UBND các huyện" in text
+    assert "Ủy ban nhân dân 03 xã, phường tiếp nhận nhiệm vụ của Ủy ban nhân dân các huyện" in text
     assert "chưa gồm các xã, phường thuộc tỉnh Thái Bình trước đây" in text
     assert "số liệu của các sở, ban, ngành là số liệu của tỉnh sau hợp nhất" in text
     assert "toàn tỉnh Hưng Yên sau hợp nhất ở mọi năm" in text
