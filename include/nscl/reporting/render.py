@@ -34,7 +34,7 @@ from nscl.reporting.template_check import check_template
 from nscl.reporting.templates import default_dir, staff_dir, template_path
 from nscl.settings import LOCAL_TZ
 from nscl.store.faults import checkpoint
-from nscl.store.fsutil import atomic_write, atomic_write_bytes, atomic_write_json
+from nscl.store.fsutil import atomic_write, atomic_write_bytes, atomic_write_json, file_lock
 from nscl.store.zones import Zones
 
 IMAGE_KEYS = ("chart_tfp", "chart_indicators", "chart_budget")
@@ -169,26 +169,19 @@ def ensure_pdf(docx: Path) -> Path | None:
     """The PDF beside ``docx``, made now if it is not there yet: idempotent (one conversion at a
     time per folder, under a lock; a second caller finds the file) and atomic (written under a
     temporary name, then renamed). None when LibreOffice cannot make it (logged)."""
-    import fcntl
-
     pdf_path = docx.with_suffix(".pdf")
     if pdf_path.is_file():
         return pdf_path
-    lock = docx.with_name(".pdf.lock")  # one conversion at a time per folder; the file stays
-    with open(lock, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            if pdf_path.is_file():
-                return pdf_path
-            with tempfile.TemporaryDirectory(prefix="nscl-pdf-") as work:
-                pdf, note = convert_to_pdf(docx, Path(work))
-                if pdf is None:
-                    log.warning("No PDF for %s: %s", docx.name, note)
-                    return None
-                atomic_write_bytes(pdf_path, pdf.read_bytes())
+    with file_lock(docx.with_name(".pdf.lock")):  # one conversion at a time per folder
+        if pdf_path.is_file():
             return pdf_path
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        with tempfile.TemporaryDirectory(prefix="nscl-pdf-") as work:
+            pdf, note = convert_to_pdf(docx, Path(work))
+            if pdf is None:
+                log.warning("No PDF for %s: %s", docx.name, note)
+                return None
+            atomic_write_bytes(pdf_path, pdf.read_bytes())
+        return pdf_path
 
 
 # Who asked for the report when a person did, outside a DAG run: the staff page sets it for the

@@ -8,18 +8,16 @@ the file is ``nscl.outreach.reminders.load_contacts`` (reminders and the page's 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import fcntl
 import json
 import re
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from nscl.settings import LOCAL_TZ
-from nscl.store.fsutil import atomic_write_json, atomic_write_text
+from nscl.store.fsutil import atomic_write_json, atomic_write_text, file_lock
 from nscl.store.zones import Zones
 
 ADDRESS_RE = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -62,16 +60,8 @@ def read(zones: Zones) -> dict[str, list[str]]:
     return out
 
 
-@contextmanager
-def _locked(zones: Zones) -> Iterator[None]:
-    lock = zones.root / ".contacts.lock"
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def _locked(zones: Zones) -> contextlib.AbstractContextManager[None]:
+    return file_lock(zones.root / ".contacts.lock")
 
 
 def _dump(contacts: dict[str, list[str]]) -> str:

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import re
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
@@ -29,7 +27,7 @@ from typing import Any
 import yaml
 
 from nscl.settings import LOCAL_TZ
-from nscl.store.fsutil import atomic_write_text
+from nscl.store.fsutil import atomic_write_text, file_lock
 from nscl.store.zones import Zones
 
 KINDS = {
@@ -142,15 +140,8 @@ def load(zones: Zones, year: int) -> list[Entry]:
     return sorted(out, key=lambda e: (e.date, e.kind != "document", e.number))
 
 
-@contextlib.contextmanager
-def _locked(zones: Zones) -> Iterator[None]:
-    folder(zones).mkdir(parents=True, exist_ok=True)
-    with open(folder(zones) / ".lock", "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def _locked(zones: Zones) -> contextlib.AbstractContextManager[None]:
+    return file_lock(folder(zones) / ".lock")
 
 
 def _write(zones: Zones, year: int, entries: list[Entry], action: str, by: str) -> int:

@@ -10,16 +10,14 @@ before, after, who, when)."""
 
 from __future__ import annotations
 
-import fcntl
-from collections.abc import Iterator
-from contextlib import contextmanager
+import contextlib
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from nscl.store.contacts import record_change
-from nscl.store.fsutil import atomic_write_text
+from nscl.store.fsutil import atomic_write_text, file_lock
 from nscl.store.zones import Zones
 
 KINDS = ("annual", "mid-term", "final")
@@ -71,16 +69,8 @@ def own_recipients(zones: Zones, kind: str) -> list[str] | None:
     return [str(x) for x in value] if value else None
 
 
-@contextmanager
-def _locked(zones: Zones) -> Iterator[None]:
-    lock = zones.root / ".report_settings.lock"
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def _locked(zones: Zones) -> contextlib.AbstractContextManager[None]:
+    return file_lock(zones.root / ".report_settings.lock")
 
 
 def set_recipients(
